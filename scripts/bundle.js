@@ -1,0 +1,15 @@
+import { build } from "esbuild"
+
+await build({
+  entryPoints: { "helioy-bus": "dist/cli/bus.js" },
+  outdir: "dist/bin",
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  minify: true,
+  external: ["better-sqlite3"],
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: "warning"
+})

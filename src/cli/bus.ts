@@ -1,0 +1,9 @@
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { runBusCli } from "./busCommands.js"
+import { logLevel, StderrLogger } from "./logging.js"
+
+runBusCli(process.argv).pipe(
+  Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel)),
+  NodeRuntime.runMain({ disableErrorReporting: false })
+)

@@ -1,0 +1,21 @@
+import { Command } from "@effect/cli"
+import { serveBus } from "../mcp/busServer.js"
+import { version } from "../version.js"
+import { runDemo } from "./demo.js"
+
+const serve = Command.make("serve", {}, () => serveBus(version)).pipe(
+  Command.withDescription("Run the bus MCP server on stdin/stdout.")
+)
+
+const demo = Command.make("demo", {}, () => runDemo).pipe(
+  Command.withDescription("Start a few bus servers in a temporary bus dir, exchange messages, print a transcript.")
+)
+
+/** The `helioy-bus` command line. */
+export const busCommand = Command.make("helioy-bus").pipe(
+  Command.withDescription("A message bus for coding agents."),
+  Command.withSubcommands([serve, demo])
+)
+
+/** Runs `helioy-bus` with the given argv. */
+export const runBusCli = Command.run(busCommand, { name: "helioy-bus", version })

@@ -1,0 +1,4 @@
+import { Console, Effect } from "effect"
+
+/** Placeholder until the demo lands. */
+export const runDemo = Console.log("demo: not yet")

@@ -1,0 +1,75 @@
+import { Option } from "effect"
+import type { AgentRegistration, AgentRow } from "./AgentRecord.js"
+import { canonicalAgentId } from "./AgentId.js"
+
+/** What one registration does to the registry: the row to upsert and the rows to delete first. */
+export interface RegistrationPlan {
+  readonly row: AgentRow
+  readonly evicted: ReadonlyArray<string>
+}
+
+const latestInPane = (rows: ReadonlyArray<AgentRow>, paneId: string): AgentRow | undefined =>
+  rows.filter((row) => row.pane_id === paneId).sort((a, b) => b.last_seen.localeCompare(a.last_seen))[0]
+
+/**
+ * Plans a registration under the reference's rules: a pane keeps its identity across restarts of the same
+ * process or project (continuity); an id held by another live pane gets the `:<pane_id>` suffix, one held by a
+ * dead pane is reclaimed (takeover); a pane holds at most one agent (eviction). Liveness unknown counts as alive.
+ */
+export const planRegistration = (
+  registration: AgentRegistration,
+  rows: ReadonlyArray<AgentRow>,
+  livePanes: Option.Option<ReadonlySet<string>>,
+  now: string
+): RegistrationPlan => {
+  let agentId = registration.idIsExplicit ? registration.agentId : ""
+  let cwd = registration.cwd
+  let agentType = registration.agentType
+  const { paneId, tmuxTarget } = registration
+
+  if (agentId === "" && paneId !== "") {
+    const prior = latestInPane(rows, paneId)
+    if (prior && (prior.cwd === cwd || (registration.pid !== null && prior.pid === registration.pid))) {
+      agentId = prior.agent_id
+      agentType = prior.agent_type
+      cwd = prior.cwd
+    }
+  }
+  if (agentId === "") agentId = canonicalAgentId(cwd, agentType, tmuxTarget)
+
+  const evicted = new Set<string>()
+  if (paneId !== "") {
+    const claimant = rows.find((row) => row.agent_id === agentId && row.pane_id !== "" && row.pane_id !== paneId)
+    if (claimant) {
+      const alive = Option.match(livePanes, { onNone: () => true, onSome: (panes) => panes.has(claimant.pane_id) })
+      if (alive) agentId = `${agentId}:${paneId}`
+      else rows.filter((row) => row.pane_id === claimant.pane_id).forEach((row) => evicted.add(row.agent_id))
+    }
+  }
+  for (const row of rows) {
+    if (row.agent_id === agentId) continue
+    const samePane = paneId !== "" && row.pane_id === paneId
+    const sameLegacyTarget = tmuxTarget !== "" && row.pane_id === "" && row.tmux_target === tmuxTarget
+    if (samePane || sameLegacyTarget) evicted.add(row.agent_id)
+  }
+  evicted.delete(agentId)
+
+  const existing = rows.find((row) => row.agent_id === agentId)
+  return {
+    evicted: [...evicted],
+    row: {
+      agent_id: agentId,
+      cwd,
+      tmux_target: tmuxTarget,
+      pane_id: paneId,
+      pid: registration.pid,
+      session_id: registration.sessionId,
+      agent_type: agentType,
+      runtime: registration.runtime,
+      profile: registration.profile,
+      registered_at: now,
+      last_seen: now,
+      token_usage: existing?.token_usage ?? "{}"
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/** Formats epoch microseconds as the reference does (`YYYY-MM-DDTHH:MM:SS.ffffff+00:00`), so both implementations' timestamps sort together. */
+export const formatMicros = (micros: number): string => {
+  const millis = Math.floor(micros / 1000)
+  const iso = new Date(millis).toISOString()
+  const fraction = String(micros % 1_000_000).padStart(6, "0")
+  return `${iso.slice(0, 19)}.${fraction}+00:00`
+}
+
+/** Formats epoch milliseconds in the reference's timestamp format. */
+export const formatMillis = (millis: number): string => formatMicros(millis * 1000)

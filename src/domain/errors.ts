@@ -1,0 +1,98 @@
+import { Schema } from "effect"
+
+/** A tool argument that cannot be used as given. */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  field: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `${this.field}: ${this.reason}`
+  }
+}
+
+/** No recipient of a send could be resolved. */
+export class RecipientNotFound extends Schema.TaggedError<RecipientNotFound>()("RecipientNotFound", {
+  to: Schema.String,
+  failures: Schema.Array(Schema.Struct({ to: Schema.String, error: Schema.String })),
+  known: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    const reasons = this.failures.length === 1
+      ? this.failures[0]!.error
+      : this.failures.map((f) => `${f.to}: ${f.error}`).join("; ")
+    const known = this.known.length === 0
+      ? "No agents are registered; call list_agents after they register."
+      : `Registered agents: ${this.known.join(", ")}.`
+    return `${reasons === "" ? "Recipient address is empty" : reasons}. ${known}`
+  }
+}
+
+/** Message content over the configured size cap. */
+export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>()("MessageTooLarge", {
+  bytes: Schema.Number,
+  limit: Schema.Number
+}) {
+  override get message() {
+    return `content is ${this.bytes} bytes; the limit is ${this.limit} bytes (HELIOY_BUS_MAX_MESSAGE_BYTES). Send a shorter message or a file path instead.`
+  }
+}
+
+/** A recipient's inbox already holds the configured maximum of unread messages. */
+export class InboxFull extends Schema.TaggedError<InboxFull>()("InboxFull", {
+  agentId: Schema.String,
+  unread: Schema.Number,
+  limit: Schema.Number
+}) {
+  override get message() {
+    return `inbox of '${this.agentId}' holds ${this.unread} unread messages (limit ${this.limit}, HELIOY_BUS_MAX_UNREAD); wait until it reads them.`
+  }
+}
+
+/** The caller (or the named agent) has no row in the registry. */
+export class NotRegistered extends Schema.TaggedError<NotRegistered>()("NotRegistered", {
+  agentId: Schema.String
+}) {
+  override get message() {
+    return `Not registered on bus. Resolved agent_id: '${this.agentId}'. Call register_agent first (or set HELIOY_AGENT_ID).`
+  }
+}
+
+/** The registry could not be read or written (locked past the busy timeout, unreadable, corrupt). */
+export class RegistryUnavailable extends Schema.TaggedError<RegistryUnavailable>()("RegistryUnavailable", {
+  reason: Schema.String
+}) {
+  override get message() {
+    return `registry unavailable: ${this.reason}`
+  }
+}
+
+/** A mailbox file operation failed (disk full, read-only bus dir, permissions). */
+export class MailboxUnavailable extends Schema.TaggedError<MailboxUnavailable>()("MailboxUnavailable", {
+  agentId: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `mailbox of '${this.agentId}' unavailable: ${this.reason}`
+  }
+}
+
+/** The bus directory is unsafe to use (a symlink, writable by others, owned by someone else, not a directory). */
+export class BusDirRefused extends Schema.TaggedError<BusDirRefused>()("BusDirRefused", {
+  path: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `refusing bus dir ${this.path}: ${this.reason}`
+  }
+}
+
+/** Every error a bus tool can report to its caller. */
+export type BusError =
+  | InvalidInput
+  | RecipientNotFound
+  | MessageTooLarge
+  | InboxFull
+  | NotRegistered
+  | RegistryUnavailable
+  | MailboxUnavailable
+  | BusDirRefused

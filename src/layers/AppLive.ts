@@ -1,0 +1,36 @@
+import { NodeCommandExecutor, NodeFileSystem } from "@effect/platform-node"
+import { Layer } from "effect"
+import type { BusConfig } from "../services/BusConfig.js"
+import type { BusDir } from "../services/BusDir.js"
+import type { Identity } from "../services/Identity.js"
+import type { Mailbox } from "../services/Mailbox.js"
+import type { Nudge } from "../services/Nudge.js"
+import type { Processes } from "../services/Processes.js"
+import type { Registry } from "../services/Registry.js"
+import type { Tmux } from "../services/Tmux.js"
+import * as BusConfigLive from "./BusConfigLive.js"
+import * as BusDirLive from "./BusDirLive.js"
+import * as IdentityLive from "./IdentityLive.js"
+import * as MailboxLive from "./MailboxLive.js"
+import * as NudgeLive from "./NudgeLive.js"
+import * as ProcessesLive from "./ProcessesLive.js"
+import * as RegistryLive from "./RegistryLive.js"
+import * as SqlLive from "./SqlLive.js"
+import * as TmuxLive from "./TmuxLive.js"
+
+/** Every service a bus program may use. */
+export type BusServices = BusConfig | BusDir | Registry | Mailbox | Tmux | Nudge | Processes | Identity
+
+const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
+
+const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layer))
+
+const StoresLive = Layer.mergeAll(
+  RegistryLive.layer.pipe(Layer.provide(SqlLive.layer)),
+  MailboxLive.layer,
+  TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
+  ProcessesLive.layer
+).pipe(Layer.provideMerge(DirLive))
+
+/** The live bus: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */
+export const BusLive = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(Layer.provideMerge(StoresLive))

@@ -1,0 +1,74 @@
+import * as fs from "node:fs"
+import { join, resolve, sep } from "node:path"
+import { Effect, Layer } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
+import { BusDirRefused } from "../domain/errors.js"
+import { BusConfig } from "../services/BusConfig.js"
+import { BusDir, type BusDirShape } from "../services/BusDir.js"
+
+const refuse = (path: string, reason: string) => new BusDirRefused({ path, reason })
+
+const ensureDir = (path: string): Effect.Effect<void, BusDirRefused> =>
+  Effect.try({
+    try: () => fs.mkdirSync(path, { recursive: true, mode: 0o700 }),
+    catch: (error) => refuse(path, `cannot create it (${(error as Error).message}); create it with mode 0700 or set HELIOY_BUS_DIR`)
+  }).pipe(Effect.asVoid)
+
+const checkSafe = (path: string): Effect.Effect<void, BusDirRefused> =>
+  Effect.gen(function*() {
+    const stat = yield* Effect.try({
+      try: () => fs.lstatSync(path),
+      catch: (error) => refuse(path, `cannot read it (${(error as Error).message})`)
+    })
+    if (stat.isSymbolicLink()) {
+      return yield* refuse(path, "it is a symlink; point HELIOY_BUS_DIR at the real directory instead")
+    }
+    if (!stat.isDirectory()) return yield* refuse(path, "it is not a directory; remove it or set HELIOY_BUS_DIR")
+    if (typeof process.getuid === "function" && stat.uid !== process.getuid()) {
+      return yield* refuse(path, `it is owned by uid ${stat.uid}, not by you; use a bus dir of your own`)
+    }
+    if ((stat.mode & 0o022) !== 0) {
+      const mode = (stat.mode & 0o777).toString(8)
+      return yield* refuse(path, `it is group- or world-writable (mode ${mode}); run: chmod 700 ${path}`)
+    }
+  })
+
+/** Creates the bus dir (0700) and its subdirectories, refusing a symlink, another user's dir or a group/world-writable one. */
+export const make = Effect.gen(function*() {
+  const config = yield* BusConfig
+  const root = resolve(config.busDir)
+  const existed = fs.existsSync(root)
+  if (!existed) {
+    yield* ensureDir(root)
+    yield* Effect.try({
+      try: () => fs.chmodSync(root, 0o700),
+      catch: (error) => refuse(root, `cannot set mode 0700 (${(error as Error).message})`)
+    })
+  }
+  yield* checkSafe(root)
+  const inboxRoot = join(root, "inbox")
+  const pidsDir = join(root, "pids")
+  const presetsDir = join(root, "presets")
+  for (const dir of [inboxRoot, pidsDir, presetsDir]) {
+    yield* ensureDir(dir)
+    yield* checkSafe(dir)
+  }
+  const inboxDir = (agentId: AgentId): string => {
+    const dir = join(inboxRoot, agentId)
+    if (!dir.startsWith(inboxRoot + sep) || dir.slice(inboxRoot.length + 1).includes(sep)) {
+      throw new Error(`agent id ${JSON.stringify(agentId)} escapes the inbox directory`)
+    }
+    return dir
+  }
+  return {
+    root,
+    registryDb: join(root, "registry.db"),
+    inboxRoot,
+    pidsDir,
+    presetsDir,
+    inboxDir
+  } satisfies BusDirShape
+})
+
+/** The checked bus directory. */
+export const layer = Layer.effect(BusDir, make)

@@ -1,0 +1,211 @@
+import * as fs from "node:fs"
+import * as fsp from "node:fs/promises"
+import { join } from "node:path"
+import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
+import { InboxFull, MailboxUnavailable } from "../domain/errors.js"
+import { type Message, MessageFromJson, messageFileName } from "../domain/Message.js"
+import { formatMicros } from "../domain/Timestamp.js"
+import { BusConfig } from "../services/BusConfig.js"
+import { BusDir } from "../services/BusDir.js"
+import { Mailbox, type MailboxShape, type PendingMessage, type QuarantinedFile } from "../services/Mailbox.js"
+
+const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
+
+const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
+
+const describe = (error: unknown, dir: string): string => {
+  switch (errorCode(error)) {
+    case "ENOSPC":
+      return `the disk holding ${dir} is full; free some space and send again (nothing was delivered to this inbox)`
+    case "EROFS":
+      return `${dir} is on a read-only file system; make the bus dir writable and send again`
+    case "EACCES":
+    case "EPERM":
+      return `permission denied on ${dir}; the bus dir must belong to you with mode 0700`
+    case "EDQUOT":
+      return `disk quota exceeded on ${dir}; free some space and send again`
+    default:
+      return `${(error as Error).message ?? String(error)}`
+  }
+}
+
+const isMessageFile = (name: string) => name.endsWith(".json") && !name.startsWith(".")
+
+const readBounded = (path: string, limit: number): Either.Either<string, string> => {
+  let fd: number
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK)
+  } catch (error) {
+    return Either.left(errorCode(error) === "ELOOP" ? "a symlink, not a message" : `unreadable (${errorCode(error)})`)
+  }
+  try {
+    const stat = fs.fstatSync(fd)
+    if (!stat.isFile()) return Either.left("not a regular file")
+    if (stat.size > limit) return Either.left(`${stat.size} bytes, larger than any message can be`)
+    const buffer = Buffer.alloc(stat.size)
+    const read = fs.readSync(fd, buffer, 0, stat.size, 0)
+    return Either.right(buffer.toString("utf8", 0, read))
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Builds the file mailbox: atomic link-into-place delivery, claim by rename into `archive/`, quarantine of bad files. */
+export const make = Effect.gen(function*() {
+  const busDir = yield* BusDir
+  const config = yield* BusConfig
+  const lastStamp = yield* Ref.make(0)
+  const lastPrune = new Map<string, number>()
+  const knownInboxes = new Set<string>()
+  const fileLimit = config.maxMessageBytes * 6 + 64 * 1024
+  const ttlMillis = Duration.toMillis(config.archiveTtl)
+
+  const unavailable = (agentId: string, dir: string) => (error: unknown) =>
+    new MailboxUnavailable({ agentId, reason: describe(error, dir) })
+
+  const ensureInbox = (agentId: AgentId) =>
+    Effect.suspend(() => {
+      const dir = busDir.inboxDir(agentId)
+      if (knownInboxes.has(dir)) return Effect.succeed(dir)
+      return Effect.tryPromise({
+        try: () => fsp.mkdir(join(dir, "archive"), { recursive: true, mode: 0o700 }),
+        catch: unavailable(agentId, dir)
+      }).pipe(Effect.tap(() => Effect.sync(() => knownInboxes.add(dir))), Effect.as(dir))
+    })
+
+  const writeAtomically = async (dir: string, name: string, body: string) => {
+    const temp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`)
+    try {
+      const handle = await fsp.open(temp, "wx", 0o600)
+      try {
+        await handle.writeFile(body)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await fsp.link(temp, join(dir, name))
+    } finally {
+      await fsp.unlink(temp).catch(() => undefined)
+    }
+    const dirHandle = await fsp.open(dir, "r")
+    try {
+      await dirHandle.sync()
+    } finally {
+      await dirHandle.close()
+    }
+  }
+
+  const deliver: MailboxShape["deliver"] = Effect.fn("Mailbox.deliver")(function*(agentId, message) {
+    const dir = yield* ensureInbox(agentId)
+    const names = yield* Effect.tryPromise({ try: () => fsp.readdir(dir), catch: unavailable(agentId, dir) })
+    const unread = names.filter(isMessageFile).length
+    if (unread >= config.maxUnread) {
+      return yield* new InboxFull({ agentId, unread, limit: config.maxUnread })
+    }
+    yield* Effect.tryPromise({
+      try: () => writeAtomically(dir, messageFileName(message), JSON.stringify(message, null, 2)),
+      catch: unavailable(agentId, dir)
+    })
+  })
+
+  const messageNames = (agentId: AgentId, dir: string) =>
+    Effect.try({
+      try: () => fs.readdirSync(dir).filter(isMessageFile).sort(),
+      catch: (error) => error
+    }).pipe(
+      Effect.catchAll((error) =>
+        errorCode(error) === "ENOENT" ? Effect.succeed([] as Array<string>) : Effect.fail(unavailable(agentId, dir)(error))
+      )
+    )
+
+  const pending: MailboxShape["pending"] = Effect.fn("Mailbox.pending")(function*(agentId) {
+    const dir = busDir.inboxDir(agentId)
+    const names = yield* messageNames(agentId, dir)
+    return names.map((file): PendingMessage => {
+      const parsed = Either.flatMap(readBounded(join(dir, file), fileLimit), (text) =>
+        Either.mapLeft(decodeMessage(text), () => "invalid"))
+      return Either.match(parsed, {
+        onLeft: () => ({ file, from: "unknown", topic: null }),
+        onRight: (message) => ({ file, from: message.from, topic: message.topic })
+      })
+    })
+  })
+
+  const pruneArchive = (dir: string, now: number) => {
+    const last = lastPrune.get(dir) ?? 0
+    if (now - last < 3_600_000) return
+    lastPrune.set(dir, now)
+    const archive = join(dir, "archive")
+    let names: Array<string>
+    try {
+      names = fs.readdirSync(archive)
+    } catch {
+      return
+    }
+    for (const name of names) {
+      try {
+        const path = join(archive, name)
+        if (now - fs.lstatSync(path).mtimeMs > ttlMillis) fs.unlinkSync(path)
+      } catch {
+        continue
+      }
+    }
+  }
+
+  const claim: MailboxShape["claim"] = Effect.fn("Mailbox.claim")(function*(agentId, topic) {
+    const dir = busDir.inboxDir(agentId)
+    const names = yield* messageNames(agentId, dir)
+    if (names.length === 0) return { messages: [], quarantined: [] }
+    yield* ensureInbox(agentId)
+    const messages: Array<Message> = []
+    const quarantined: Array<QuarantinedFile> = []
+    const quarantine = join(dir, "quarantine")
+    for (const name of names) {
+      const path = join(dir, name)
+      const parsed = Either.flatMap(readBounded(path, fileLimit), (text) =>
+        Either.mapLeft(decodeMessage(text), () => "not a valid message (corrupt JSON or missing keys)"))
+      if (Either.isLeft(parsed)) {
+        if (parsed.left.startsWith("unreadable (ENOENT)")) continue
+        try {
+          fs.mkdirSync(quarantine, { recursive: true, mode: 0o700 })
+          fs.renameSync(path, join(quarantine, name))
+          quarantined.push({ file: name, reason: parsed.left })
+        } catch {
+          continue
+        }
+        continue
+      }
+      const message = parsed.right
+      if (Option.isSome(topic) && message.topic !== topic.value) continue
+      try {
+        fs.renameSync(path, join(dir, "archive", name))
+      } catch (error) {
+        if (errorCode(error) === "ENOENT") continue
+        return yield* Effect.fail(unavailable(agentId, dir)(error))
+      }
+      messages.push(message)
+    }
+    const now = yield* Clock.currentTimeMillis
+    pruneArchive(dir, now)
+    return { messages, quarantined }
+  })
+
+  return {
+    nextSentAt: Effect.gen(function*() {
+      const nowMicros = (yield* Clock.currentTimeMillis) * 1000
+      const stamp = yield* Ref.modify(lastStamp, (last) => {
+        const next = Math.max(nowMicros, last + 1)
+        return [next, next]
+      })
+      return formatMicros(stamp)
+    }),
+    ensureInbox: (agentId) => Effect.asVoid(ensureInbox(agentId)),
+    deliver,
+    pending,
+    claim
+  } satisfies MailboxShape
+})
+
+/** The mailboxes on the file system. */
+export const layer = Layer.effect(Mailbox, make)

@@ -1,0 +1,63 @@
+import { Clock, Duration, Effect, Either, Layer } from "effect"
+import { nudgeText, shellCommands } from "../domain/NudgeText.js"
+import { nudgeableRuntimes } from "../domain/Runtime.js"
+import { formatMillis } from "../domain/Timestamp.js"
+import { BusConfig } from "../services/BusConfig.js"
+import { Nudge, type NudgeOutcome, type NudgeShape } from "../services/Nudge.js"
+import { Registry } from "../services/Registry.js"
+import { Tmux } from "../services/Tmux.js"
+
+const notNudged = (reason: Extract<NudgeOutcome, { nudged: false }>["reason"]): NudgeOutcome => ({ nudged: false, reason })
+
+/**
+ * Builds the nudger: runtime gate, a strict per-recipient throttle claimed atomically in the registry, a live
+ * non-shell pane, then copy-mode exit, the fixed text typed literally, a pause, and a separate Enter.
+ */
+export const make = Effect.gen(function*() {
+  const registry = yield* Registry
+  const tmux = yield* Tmux
+  const config = yield* BusConfig
+  const throttleMillis = Duration.toMillis(config.nudgeThrottle)
+
+  const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient) {
+    if (!nudgeableRuntimes.has(recipient.runtime)) return notNudged("unsupported_runtime")
+    const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
+    if (address === "") return notNudged("no_pane")
+    const now = yield* Clock.currentTimeMillis
+    const slot = {
+      now: formatMillis(now),
+      since: formatMillis(now - throttleMillis),
+      forgetBefore: formatMillis(now - 86_400_000)
+    }
+    const claimed = yield* Effect.orElseSucceed(registry.claimNudge(recipient.agent_id, slot), () => false)
+    if (!claimed) return notNudged("throttled")
+    const release = Effect.ignore(registry.releaseNudge(recipient.agent_id, slot.now))
+
+    const pane = yield* Effect.either(tmux.pane(address))
+    if (Either.isLeft(pane) || pane.right.dead) {
+      yield* release
+      return notNudged("pane_not_alive")
+    }
+    if (shellCommands.has(pane.right.command)) {
+      yield* release
+      return notNudged("shell_in_pane")
+    }
+    const paneId = pane.right.paneId
+    const typed = yield* Effect.either(Effect.gen(function*() {
+      if (pane.right.inMode) yield* tmux.cancelMode(paneId)
+      yield* tmux.typeLiteral(paneId, nudgeText)
+      yield* Effect.sleep(config.nudgeEnterDelay)
+      yield* tmux.pressEnter(paneId)
+    }))
+    if (Either.isLeft(typed)) {
+      yield* release
+      return notNudged("tmux_failed")
+    }
+    return { nudged: true } as const
+  })
+
+  return { wake } satisfies NudgeShape
+})
+
+/** The nudger over tmux and the registry's nudge log. */
+export const layer = Layer.effect(Nudge, make)

@@ -1,0 +1,32 @@
+import * as fs from "node:fs"
+import { Effect, Layer, Option } from "effect"
+import { Processes, type ProcessesShape } from "../services/Processes.js"
+
+const parentFromProc = (pid: number): Option.Option<number> => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    const parent = Number(fields[1])
+    return Number.isInteger(parent) && parent > 0 ? Option.some(parent) : Option.none()
+  } catch {
+    return Option.none()
+  }
+}
+
+/** The process table through `/proc` and signal 0; never fails. */
+export const make: ProcessesShape = {
+  self: process.pid,
+  parentOf: (pid) => Effect.sync(() => pid === process.pid ? Option.some(process.ppid) : parentFromProc(pid)),
+  isAlive: (pid) =>
+    Effect.sync(() => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM"
+      }
+    })
+}
+
+/** The live process table. */
+export const layer = Layer.succeed(Processes, make)

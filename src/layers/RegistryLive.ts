@@ -1,0 +1,109 @@
+import { SqlClient, type SqlError } from "@effect/sql"
+import { Duration, Effect, Layer, Option, Schema } from "effect"
+import { AgentRow } from "../domain/AgentRecord.js"
+import { RegistryUnavailable } from "../domain/errors.js"
+import { planRegistration } from "../domain/Registration.js"
+import { BusConfig } from "../services/BusConfig.js"
+import { Registry, type RegistryShape } from "../services/Registry.js"
+
+const decodeRows = Schema.decodeUnknown(Schema.Array(AgentRow))
+
+/** Builds the SQLite registry; every SQL failure becomes a RegistryUnavailable that says what to do. */
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const { busyTimeout } = yield* BusConfig
+  const waited = Duration.format(busyTimeout)
+
+  const unavailable = (error: SqlError.SqlError | { readonly message: string }) => {
+    const code = "cause" in error ? (error.cause as { code?: string } | undefined)?.code : undefined
+    return new RegistryUnavailable({
+      reason: code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
+        ? `registry.db is locked by another process (waited ${waited}); retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS`
+        : `${error.message}${code ? ` (${code})` : ""}`
+    })
+  }
+
+  const rows = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+    query.pipe(
+      Effect.mapError(unavailable),
+      Effect.flatMap((raw) => Effect.mapError(decodeRows(raw), unavailable))
+    )
+
+  const first = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+    Effect.map(rows(query), (found) => Option.fromNullable(found[0]))
+
+  const register: RegistryShape["register"] = Effect.fn("Registry.register")(
+    function*(registration, livePanes, now) {
+      return yield* Effect.gen(function*() {
+        const existing = yield* rows(sql`SELECT * FROM agents`)
+        const plan = planRegistration(registration, existing, livePanes, now)
+        if (plan.evicted.length > 0) {
+          yield* sql`DELETE FROM agents WHERE ${sql.in("agent_id", plan.evicted)}`.pipe(Effect.mapError(unavailable))
+        }
+        const row = plan.row
+        yield* sql`INSERT INTO agents ${sql.insert(row)}
+          ON CONFLICT(agent_id) DO UPDATE SET
+            cwd = excluded.cwd, tmux_target = excluded.tmux_target, pane_id = excluded.pane_id,
+            pid = excluded.pid, session_id = excluded.session_id, agent_type = excluded.agent_type,
+            runtime = excluded.runtime, profile = excluded.profile,
+            registered_at = excluded.registered_at, last_seen = excluded.last_seen`.pipe(Effect.mapError(unavailable))
+        return row
+      }).pipe(sql.withTransaction, Effect.mapError((error) => "_tag" in error && error._tag === "RegistryUnavailable" ? error : unavailable(error)))
+    }
+  )
+
+  return {
+    register,
+    get: Effect.fn("Registry.get")(function*(agentId) {
+      return yield* first(sql`SELECT * FROM agents WHERE agent_id = ${agentId}`)
+    }),
+    list: rows(sql`SELECT * FROM agents ORDER BY registered_at ASC, rowid ASC`).pipe(Effect.withSpan("Registry.list")),
+    unregister: Effect.fn("Registry.unregister")(function*(agentId) {
+      const deleted = yield* sql`DELETE FROM agents WHERE agent_id = ${agentId} RETURNING agent_id`.pipe(
+        Effect.mapError(unavailable)
+      )
+      return deleted.length > 0
+    }),
+    remove: Effect.fn("Registry.remove")(function*(agentIds) {
+      if (agentIds.length === 0) return
+      yield* sql`DELETE FROM agents WHERE ${sql.in("agent_id", agentIds)}`.pipe(Effect.mapError(unavailable))
+    }),
+    heartbeat: Effect.fn("Registry.heartbeat")(function*(agentId, now) {
+      const updated = yield* sql`UPDATE agents SET last_seen = ${now} WHERE agent_id = ${agentId} RETURNING agent_id`
+        .pipe(Effect.mapError(unavailable))
+      return updated.length > 0
+    }),
+    readdress: Effect.fn("Registry.readdress")(function*(moves) {
+      if (moves.length === 0) return
+      yield* Effect.forEach(
+        moves,
+        (move) => sql`UPDATE agents SET tmux_target = ${move.tmuxTarget} WHERE agent_id = ${move.agentId}`,
+        { discard: true }
+      ).pipe(sql.withTransaction, Effect.mapError(unavailable))
+    }),
+    findByPane: Effect.fn("Registry.findByPane")(function*(paneId) {
+      return yield* first(sql`SELECT * FROM agents WHERE pane_id = ${paneId} ORDER BY last_seen DESC LIMIT 1`)
+    }),
+    findBySession: Effect.fn("Registry.findBySession")(function*(sessionId) {
+      return yield* first(sql`SELECT * FROM agents WHERE session_id = ${sessionId} ORDER BY last_seen DESC LIMIT 1`)
+    }),
+    claimNudge: Effect.fn("Registry.claimNudge")(function*(agentId, slot) {
+      const claimed = yield* sql`INSERT INTO nudge_log (agent_id, nudged_at)
+        SELECT ${agentId}, ${slot.now}
+        WHERE NOT EXISTS (SELECT 1 FROM nudge_log WHERE agent_id = ${agentId} AND nudged_at > ${slot.since})
+        RETURNING agent_id`.pipe(Effect.mapError(unavailable))
+      if (claimed.length > 0) {
+        yield* sql`DELETE FROM nudge_log WHERE nudged_at < ${slot.forgetBefore}`.pipe(Effect.mapError(unavailable))
+      }
+      return claimed.length > 0
+    }),
+    releaseNudge: Effect.fn("Registry.releaseNudge")(function*(agentId, at) {
+      yield* sql`DELETE FROM nudge_log WHERE agent_id = ${agentId} AND nudged_at = ${at}`.pipe(
+        Effect.mapError(unavailable)
+      )
+    })
+  } satisfies RegistryShape
+})
+
+/** The registry on SQLite. */
+export const layer = Layer.effect(Registry, make)

@@ -1,0 +1,84 @@
+import { Command, CommandExecutor } from "@effect/platform"
+import { Chunk, Effect, Layer, Stream } from "effect"
+import { BusConfig } from "../services/BusConfig.js"
+import { type PaneInfo, Tmux, TmuxCommandFailed, type TmuxShape, TmuxUnavailable } from "../services/Tmux.js"
+
+const paneFormat = [
+  "#{pane_id}",
+  "#{session_name}:#{window_index}.#{pane_index}",
+  "#{pane_in_mode}",
+  "#{pane_dead}",
+  "#{pane_current_command}",
+  "#{pane_title}"
+].join("\t")
+
+const parsePane = (line: string): PaneInfo | undefined => {
+  const [paneId, target, inMode, dead, command, ...title] = line.split("\t")
+  if (paneId === undefined || !paneId.startsWith("%") || target === undefined) return undefined
+  return { paneId, target, inMode: inMode === "1", dead: dead === "1", command: command ?? "", title: title.join("\t") }
+}
+
+const noServer = /no server running|error connecting to|No such file or directory/
+
+const collect = (stream: Stream.Stream<Uint8Array, unknown>) =>
+  stream.pipe(
+    Stream.decodeText(),
+    Stream.runCollect,
+    Effect.map((chunks) => Chunk.join(chunks, "")),
+    Effect.orElseSucceed(() => "")
+  )
+
+/** Builds tmux on `@effect/platform` Command: each call is one tmux process whose exit code is checked. */
+export const make = Effect.gen(function*() {
+  const executor = yield* CommandExecutor.CommandExecutor
+  const { tmuxBin } = yield* BusConfig
+
+  const run = (args: ReadonlyArray<string>): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const process = yield* executor.start(Command.make(tmuxBin, ...args)).pipe(
+          Effect.mapError((error) =>
+            new TmuxUnavailable({
+              reason: `cannot run '${tmuxBin}' (${error.message}); install tmux or set HELIOY_TMUX_BIN`
+            })
+          )
+        )
+        const [stdout, stderr, exitCode] = yield* Effect.all(
+          [collect(process.stdout), collect(process.stderr), Effect.orElseSucceed(process.exitCode, () => -1)],
+          { concurrency: 3 }
+        )
+        if (exitCode !== 0) {
+          return yield* new TmuxCommandFailed({ args, exitCode, stderr: stderr.trim() })
+        }
+        return stdout
+      })
+    ).pipe(Effect.withSpan("Tmux.run", { attributes: { command: args[0] } }))
+
+  const send = (args: ReadonlyArray<string>) => Effect.asVoid(run(["send-keys", ...args]))
+
+  return {
+    listPanes: run(["list-panes", "-a", "-F", paneFormat]).pipe(
+      Effect.map((out) => out.split("\n").flatMap((line) => parsePane(line) ?? [])),
+      Effect.catchTag("TmuxCommandFailed", (error) =>
+        noServer.test(error.stderr)
+          ? Effect.succeed([])
+          : Effect.fail(new TmuxUnavailable({ reason: `tmux list-panes failed: ${error.stderr}` })))
+    ),
+    pane: (target) =>
+      run(["display-message", "-p", "-t", target, paneFormat]).pipe(
+        Effect.flatMap((out) => {
+          const pane = parsePane(out.trimEnd())
+          return pane
+            ? Effect.succeed(pane)
+            : Effect.fail(new TmuxCommandFailed({ args: ["display-message", target], exitCode: 0, stderr: "no such pane" }))
+        })
+      ),
+    cancelMode: (paneId) => send(["-t", paneId, "-X", "cancel"]),
+    typeLiteral: (paneId, text) => send(["-t", paneId, "-l", "--", text]),
+    pressEnter: (paneId) => send(["-t", paneId, "Enter"]),
+    capture: (paneId) => run(["capture-pane", "-p", "-J", "-t", paneId])
+  } satisfies TmuxShape
+})
+
+/** tmux through child processes. */
+export const layer = Layer.effect(Tmux, make)

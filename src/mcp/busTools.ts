@@ -1,0 +1,96 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js"
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
+import { Effect } from "effect"
+import { z } from "zod"
+import * as bus from "../programs/bus.js"
+import type { BusServices } from "../layers/AppLive.js"
+
+/** Runs a bus program and turns its Exit into a tool result; never rejects. */
+export type ToolRunner = <A, E>(program: Effect.Effect<A, E, BusServices>) => Promise<CallToolResult>
+
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }
+const writes = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false }
+const idempotentWrite = { ...writes, idempotentHint: true }
+
+const agentIdArg = (what: string) => z.string().optional().describe(`${what}; defaults to the caller's own id`)
+
+/** Registers the seven bus tools on an MCP server. */
+export const registerBusTools = (server: McpServer, run: ToolRunner): void => {
+  server.registerTool("whoami", {
+    title: "Who am I",
+    description: "Your own registration on the bus: agent_id, agent_type, runtime, tmux_target, cwd, session_id, registered_at, token_usage.",
+    annotations: readOnly
+  }, () => run(bus.whoami()))
+
+  server.registerTool("register_agent", {
+    title: "Register an agent",
+    description:
+      "Register on the bus so others can find and message you. The id defaults to '<repo>:<agent_type>[:<tmux_target>]'. Returns agent_id and registered_at.",
+    inputSchema: {
+      pwd: z.string().describe("your working directory"),
+      tmux_target: z.string().optional().describe("your tmux address session:window.pane, if any"),
+      agent_id: z.string().optional().describe("an explicit id; letters, digits and - _ . : % @"),
+      session_id: z.string().optional().describe("your runtime's session id"),
+      agent_type: z.string().optional().describe("your role, e.g. backend-engineer (default general)"),
+      runtime: z.string().optional().describe("claude, codex, ... (default $HELIOY_RUNTIME or claude)"),
+      pane_id: z.string().optional().describe("your stable tmux pane id %N"),
+      profile: z.object({}).passthrough().nullable().optional().describe("owns, consumes, capabilities, domain, skills")
+    },
+    annotations: idempotentWrite
+  }, (args) => run(bus.registerAgent(args)))
+
+  server.registerTool("unregister_agent", {
+    title: "Unregister an agent",
+    description: "Remove an agent from the registry (its inbox is kept). Returns unregistered.",
+    inputSchema: { agent_id: agentIdArg("the agent to remove") },
+    annotations: { ...idempotentWrite, destructiveHint: true }
+  }, (args) => run(bus.unregisterAgent(args.agent_id)))
+
+  server.registerTool("list_agents", {
+    title: "List agents",
+    description:
+      "The agents on the bus that are still alive (agents whose tmux pane or process is gone are dropped). Filter by tmux session or session:window, or by the basename of their cwd.",
+    inputSchema: {
+      tmux_filter: z.string().optional().describe("'session' or 'session:window'"),
+      cwd_basename: z.string().optional().describe("keep agents whose cwd ends in this directory name")
+    },
+    annotations: readOnly
+  }, (args) => run(bus.listAgents(args)))
+
+  server.registerTool("heartbeat", {
+    title: "Heartbeat",
+    description: "Record that an agent is alive (sets last_seen). Returns agent_id and last_seen.",
+    inputSchema: { agent_id: agentIdArg("the agent") },
+    annotations: idempotentWrite
+  }, (args) => run(bus.heartbeat(args.agent_id)))
+
+  server.registerTool("send_message", {
+    title: "Send a message",
+    description:
+      "Send a message. 'to' is an agent id, 'role:<agent_type>' (every agent of that type but you), '*' (everyone but you), or several of these separated by ';'. The message lands atomically in each inbox; idle recipients are woken. Returns message_id, delivered, nudged, recipients (and failed, for parts that could not be delivered).",
+    inputSchema: {
+      to: z.string().describe("agent id, role:<type>, *, or a ';'-separated list"),
+      content: z.string().describe("the message"),
+      from_agent: z.string().optional().describe("sender id; defaults to your own"),
+      reply_to: z.string().optional().describe("where replies should go; defaults to the sender"),
+      topic: z.string().optional().describe("a topic readers can filter on"),
+      nudge: z.boolean().optional().describe("wake idle recipients (default true)")
+    },
+    annotations: writes
+  }, (args) => run(bus.sendMessage(args)))
+
+  server.registerTool("get_messages", {
+    title: "Get messages",
+    description:
+      "Read and claim your unread messages, oldest first (each message is returned to exactly one reader). With 'topic', only messages of that topic are read; the others stay unread.",
+    inputSchema: {
+      agent_id: agentIdArg("whose inbox to read"),
+      topic: z.string().optional().describe("only read messages with this topic")
+    },
+    annotations: writes
+  }, (args) =>
+    run(Effect.map(bus.getMessages(args), (claimed) => ({
+      result: claimed.messages,
+      ...(claimed.quarantined.length > 0 ? { quarantined: claimed.quarantined } : {})
+    }))))
+}

@@ -1,0 +1,24 @@
+import { Context, type Duration } from "effect"
+
+/** Settings of the bus, read once per process. */
+export interface BusConfigShape {
+  /** The shared bus directory (`HELIOY_BUS_DIR`, default `~/.helioy/bus`). */
+  readonly busDir: string
+  /** The largest message content accepted, in UTF-8 bytes (`HELIOY_BUS_MAX_MESSAGE_BYTES`, default 256 KiB). */
+  readonly maxMessageBytes: number
+  /** The most unread messages one inbox may hold before sends to it are refused (`HELIOY_BUS_MAX_UNREAD`). */
+  readonly maxUnread: number
+  /** The least time between two nudges of one recipient (`HELIOY_BUS_NUDGE_THROTTLE_SECONDS`, default 30 s). */
+  readonly nudgeThrottle: Duration.Duration
+  /** The pause between typing the nudge text and pressing Enter (default 150 ms). */
+  readonly nudgeEnterDelay: Duration.Duration
+  /** How long read messages stay in `archive/` (`HELIOY_BUS_ARCHIVE_TTL_DAYS`, default 7 days). */
+  readonly archiveTtl: Duration.Duration
+  /** How long a registry write waits for another process's lock (`HELIOY_BUS_BUSY_TIMEOUT_MS`, default 5 s). */
+  readonly busyTimeout: Duration.Duration
+  /** The tmux binary (`HELIOY_TMUX_BIN`, default `tmux` on PATH). */
+  readonly tmuxBin: string
+}
+
+/** The bus settings. */
+export class BusConfig extends Context.Tag("helioy/BusConfig")<BusConfig, BusConfigShape>() {}

@@ -1,0 +1,40 @@
+import { Context, type Effect, type Option } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
+import type { InboxFull, MailboxUnavailable } from "../domain/errors.js"
+import type { Message } from "../domain/Message.js"
+
+/** An unread message seen without claiming it. */
+export interface PendingMessage {
+  readonly file: string
+  readonly from: string
+  readonly topic: string | null
+}
+
+/** A file moved aside because it was not a valid message. */
+export interface QuarantinedFile {
+  readonly file: string
+  readonly reason: string
+}
+
+/** What one read of an inbox claimed. */
+export interface Claimed {
+  readonly messages: ReadonlyArray<Message>
+  readonly quarantined: ReadonlyArray<QuarantinedFile>
+}
+
+/** Per-agent inboxes with exactly-one claim. */
+export interface MailboxShape {
+  /** A send timestamp later than any this process issued before, so one sender's messages sort in send order. */
+  readonly nextSentAt: Effect.Effect<string>
+  /** Creates an agent's inbox if missing. */
+  readonly ensureInbox: (agentId: AgentId) => Effect.Effect<void, MailboxUnavailable>
+  /** Writes the complete message into the inbox of `message.to`, atomically; fails when the inbox is full or the write fails (nothing partial is left). */
+  readonly deliver: (agentId: AgentId, message: Message) => Effect.Effect<void, InboxFull | MailboxUnavailable>
+  /** The unread messages of an agent, oldest first, without claiming them. */
+  readonly pending: (agentId: AgentId) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
+  /** Claims the unread messages (optionally only one topic), oldest first; each is returned to exactly one claimer; invalid files are quarantined. */
+  readonly claim: (agentId: AgentId, topic: Option.Option<string>) => Effect.Effect<Claimed, MailboxUnavailable>
+}
+
+/** The mailboxes. */
+export class Mailbox extends Context.Tag("helioy/Mailbox")<Mailbox, MailboxShape>() {}

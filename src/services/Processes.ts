@@ -1,0 +1,14 @@
+import { Context, type Effect, type Option } from "effect"
+
+/** The operating system's process table, as far as the bus needs it. */
+export interface ProcessesShape {
+  /** This process's pid. */
+  readonly self: number
+  /** The parent pid of a process, if it exists. */
+  readonly parentOf: (pid: number) => Effect.Effect<Option.Option<number>>
+  /** Whether a process exists. */
+  readonly isAlive: (pid: number) => Effect.Effect<boolean>
+}
+
+/** Processes. */
+export class Processes extends Context.Tag("helioy/Processes")<Processes, ProcessesShape>() {}

@@ -1,0 +1,48 @@
+import { Context, type Effect, type Option } from "effect"
+import type { AgentRegistration, AgentRow } from "../domain/AgentRecord.js"
+import type { RegistryUnavailable } from "../domain/errors.js"
+
+/** Everything the registry knows of which panes exist, for registration rules that depend on liveness. */
+export type LivePanes = Option.Option<ReadonlySet<string>>
+
+/** The times of one nudge claim, as reference timestamps. */
+export interface NudgeSlot {
+  readonly now: string
+  readonly since: string
+  readonly forgetBefore: string
+}
+
+/** The shared registry of agents and the nudge log. */
+export interface RegistryShape {
+  /** Registers an agent under the reference's continuity, takeover and eviction rules in one write transaction; returns the stored row. */
+  readonly register: (
+    registration: AgentRegistration,
+    livePanes: LivePanes,
+    now: string
+  ) => Effect.Effect<AgentRow, RegistryUnavailable>
+  /** The row of one agent, if registered. */
+  readonly get: (agentId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
+  /** Every row, oldest registration first. */
+  readonly list: Effect.Effect<ReadonlyArray<AgentRow>, RegistryUnavailable>
+  /** Deletes one agent's row; succeeds with whether a row existed. */
+  readonly unregister: (agentId: string) => Effect.Effect<boolean, RegistryUnavailable>
+  /** Deletes several rows at once (dead agents). */
+  readonly remove: (agentIds: ReadonlyArray<string>) => Effect.Effect<void, RegistryUnavailable>
+  /** Sets `last_seen`; succeeds with whether the agent is registered. */
+  readonly heartbeat: (agentId: string, now: string) => Effect.Effect<boolean, RegistryUnavailable>
+  /** Rewrites the tmux address of agents whose pane moved. */
+  readonly readdress: (
+    moves: ReadonlyArray<{ readonly agentId: string; readonly tmuxTarget: string }>
+  ) => Effect.Effect<void, RegistryUnavailable>
+  /** The most recently seen agent in a pane. */
+  readonly findByPane: (paneId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
+  /** The most recently seen agent with a runtime session id. */
+  readonly findBySession: (sessionId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
+  /** Atomically takes the nudge slot of an agent unless it was nudged after `slot.since`, dropping log rows older than `slot.forgetBefore`; succeeds with whether it was taken. */
+  readonly claimNudge: (agentId: string, slot: NudgeSlot) => Effect.Effect<boolean, RegistryUnavailable>
+  /** Gives back a nudge slot taken at `at` (the nudge could not be typed). */
+  readonly releaseNudge: (agentId: string, at: string) => Effect.Effect<void, RegistryUnavailable>
+}
+
+/** The agent registry. */
+export class Registry extends Context.Tag("helioy/Registry")<Registry, RegistryShape>() {}
