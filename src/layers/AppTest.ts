@@ -1,0 +1,31 @@
+import { Layer } from "effect"
+import type { BusConfigShape } from "../services/BusConfig.js"
+import * as BusConfigLive from "./BusConfigLive.js"
+import * as BusDirTest from "./BusDirTest.js"
+import * as IdentityTest from "./IdentityTest.js"
+import * as MailboxTest from "./MailboxTest.js"
+import * as NudgeLive from "./NudgeLive.js"
+import * as ProcessesTest from "./ProcessesTest.js"
+import * as RegistryTest from "./RegistryTest.js"
+import * as TmuxTest from "./TmuxTest.js"
+
+/** Options of the in-memory bus. */
+export interface BusTestOptions {
+  /** The id the caller resolves to until it registers (default `test:general`). */
+  readonly selfId?: string
+  readonly config?: Partial<BusConfigShape>
+}
+
+/** The whole bus in memory (registry, mailbox, recording tmux, fake processes), with the real nudge rules on top. */
+export const layerTest = (options: BusTestOptions = {}) => {
+  const stores = Layer.mergeAll(
+    RegistryTest.layerTest,
+    MailboxTest.layerTest,
+    TmuxTest.layerTest,
+    ProcessesTest.layerTest,
+    IdentityTest.layerTest(options.selfId ?? "test:general"),
+    BusDirTest.layerTest("/nonexistent/helioy-bus"),
+    BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus", ...options.config })
+  )
+  return NudgeLive.layer.pipe(Layer.provideMerge(stores))
+}

@@ -1,0 +1,69 @@
+import { Clock, Effect, Layer, Option, Ref } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
+import { InboxFull } from "../domain/errors.js"
+import { type Message, messageFileName } from "../domain/Message.js"
+import { formatMicros } from "../domain/Timestamp.js"
+import { Mailbox, type MailboxShape } from "../services/Mailbox.js"
+
+interface Inbox {
+  readonly unread: ReadonlyMap<string, Message>
+  readonly archived: ReadonlyArray<Message>
+}
+
+const emptyInbox: Inbox = { unread: new Map(), archived: [] }
+
+/** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, topic filter, unread cap. */
+export const make = (options: { readonly maxUnread?: number } = {}) =>
+  Effect.gen(function*() {
+    const inboxes = yield* Ref.make<ReadonlyMap<string, Inbox>>(new Map())
+    const lastStamp = yield* Ref.make(0)
+    const maxUnread = options.maxUnread ?? 10_000
+    const inboxOf = (boxes: ReadonlyMap<string, Inbox>, agentId: string) => boxes.get(agentId) ?? emptyInbox
+    const sortedNames = (inbox: Inbox) => [...inbox.unread.keys()].sort()
+
+    return {
+      nextSentAt: Effect.gen(function*() {
+        const nowMicros = (yield* Clock.currentTimeMillis) * 1000
+        return formatMicros(yield* Ref.modify(lastStamp, (last) => {
+          const next = Math.max(nowMicros, last + 1)
+          return [next, next]
+        }))
+      }),
+      ensureInbox: (agentId: AgentId) =>
+        Ref.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),
+      deliver: (agentId: AgentId, message: Message) =>
+        Effect.flatten(Ref.modify(inboxes, (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
+          const inbox = inboxOf(boxes, agentId)
+          if (inbox.unread.size >= maxUnread) {
+            return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
+          }
+          const unread = new Map(inbox.unread).set(messageFileName(message), message)
+          return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
+        })),
+      pending: (agentId: AgentId) =>
+        Effect.map(Ref.get(inboxes), (boxes) => {
+          const inbox = inboxOf(boxes, agentId)
+          return sortedNames(inbox).map((file) => {
+            const message = inbox.unread.get(file)!
+            return { file, from: message.from, topic: message.topic }
+          })
+        }),
+      claim: (agentId: AgentId, topic: Option.Option<string>) =>
+        Ref.modify(inboxes, (boxes) => {
+          const inbox = inboxOf(boxes, agentId)
+          const claimed = sortedNames(inbox)
+            .map((file) => [file, inbox.unread.get(file)!] as const)
+            .filter(([, message]) => Option.isNone(topic) || message.topic === topic.value)
+          const unread = new Map(inbox.unread)
+          claimed.forEach(([file]) => unread.delete(file))
+          const archived = [...inbox.archived, ...claimed.map(([, message]) => message)]
+          return [
+            { messages: claimed.map(([, message]) => message), quarantined: [] },
+            new Map(boxes).set(agentId, { unread, archived })
+          ]
+        })
+    } satisfies MailboxShape
+  })
+
+/** An in-memory mailbox. */
+export const layerTest = Layer.effect(Mailbox, make())
