@@ -1,4 +1,4 @@
-import { Cause, Context, Effect, Either, Exit, Layer, Runtime } from "effect"
+import { Cause, type Context, Effect, ExecutionStrategy, Exit, Layer, Runtime, Scope } from "effect"
 import { type BusServices, BusLive } from "../layers/AppLive.js"
 import { registerBusTools, type ToolRunner } from "./busTools.js"
 import { serveStdio } from "./stdioServer.js"
@@ -10,23 +10,41 @@ const instructions =
   "'role:<type>' or '*', and get_messages to read your mail when you are told you have some."
 
 /**
- * Runs the bus MCP server on stdio with the live services, built once. If they cannot be built (unsafe bus dir,
- * unreadable registry) the server still starts and every tool answers with that error and what to do.
+ * Builds the live services once, in a child of `scope`; a failed attempt releases what it opened and is retried
+ * by the next call, so a bus dir fixed or a lock released later is picked up without restarting the server.
+ */
+const servicesOnDemand = (scope: Scope.Scope) =>
+  Effect.gen(function*() {
+    const lock = yield* Effect.makeSemaphore(1)
+    let services: Context.Context<BusServices> | undefined
+    const attempt = Effect.gen(function*() {
+      const child = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+      return yield* Layer.buildWithScope(BusLive, child).pipe(
+        Effect.tap((context) => Effect.sync(() => (services = context))),
+        Effect.tapError((error) =>
+          Effect.zipRight(Scope.close(child, Exit.void), Effect.logError(`helioy-bus services unavailable: ${error.message}`))
+        )
+      )
+    })
+    return lock.withPermits(1)(Effect.suspend(() => services ? Effect.succeed(services) : attempt))
+  })
+
+/**
+ * Runs the bus MCP server on stdio with the live services. When they cannot be built (unsafe bus dir, registry
+ * locked or unreadable) the server still answers, and every tool reports that error and what to do.
  */
 export const serveBus = (version: string) =>
   Effect.scoped(Effect.gen(function*() {
     const runtime = yield* Effect.runtime<never>()
-    const built = yield* Effect.either(Layer.build(BusLive))
-    if (Either.isLeft(built)) {
-      yield* Effect.logError(`helioy-bus cannot start its services: ${built.left.message}`)
-    }
+    const services = yield* servicesOnDemand(yield* Effect.scope)
+    yield* Effect.forkScoped(Effect.ignore(services))
     const run: ToolRunner = (program) =>
-      Either.match(built, {
-        onLeft: (error) => Promise.resolve(failure(error.message)),
-        onRight: (context: Context.Context<BusServices>) =>
-          Runtime.runPromiseExit(runtime)(Effect.provide(program, context)).then((exit) =>
-            fromExit(exit, (cause) => Runtime.runSync(runtime)(Effect.logError("tool failed", Cause.pretty(cause))))
-          ).catch((error: unknown) => fromExit(Exit.die(error), () => undefined))
-      })
+      Runtime.runPromiseExit(runtime)(Effect.either(services)).then((built) => {
+        if (Exit.isFailure(built)) return failure("helioy-bus could not start its services; see the server's stderr log.")
+        if (built.value._tag === "Left") return failure(built.value.left.message)
+        return Runtime.runPromiseExit(runtime)(Effect.provide(program, built.value.right)).then((exit) =>
+          fromExit(exit, (cause) => Runtime.runSync(runtime)(Effect.logError("tool failed", Cause.pretty(cause))))
+        )
+      }).catch((error: unknown) => fromExit(Exit.die(error), () => undefined))
     yield* serveStdio({ name: "helioy-bus", version, instructions }, (server) => registerBusTools(server, run))
   }))
