@@ -1,5 +1,5 @@
 import { Clock, Config, Effect, Either, Option } from "effect"
-import { parseAddress } from "../domain/Address.js"
+import { type AddressPart, parseAddress } from "../domain/Address.js"
 import { type AgentId, validateAgentId } from "../domain/AgentId.js"
 import { type AgentRow, agentView } from "../domain/AgentRecord.js"
 import { InvalidInput, MessageTooLarge, NotRegistered, RecipientNotFound } from "../domain/errors.js"
@@ -204,10 +204,14 @@ export interface SendMessageInput {
   readonly nudge?: boolean | undefined
 }
 
-const resolveRecipients = (to: string, sender: string, rows: ReadonlyArray<AgentRow>) => {
+const resolveRecipients = (
+  to: string,
+  parts: ReadonlyArray<AddressPart>,
+  sender: string,
+  rows: ReadonlyArray<AgentRow>
+) => {
   const recipients = new Map<string, AgentRow>()
   const failed: Array<{ to: string; error: string }> = []
-  const parts = parseAddress(to)
   for (const part of parts) {
     switch (part._tag) {
       case "Broadcast":
@@ -238,8 +242,8 @@ const resolveRecipients = (to: string, sender: string, rows: ReadonlyArray<Agent
 }
 
 /**
- * Sends one message to every recipient of `to` (agent ids, `role:<type>`, `*`, `;`-separated), atomically per
- * inbox, then nudges idle recipients; fails when nothing could be delivered (unknown recipients, content empty or
+ * Sends one message to every recipient of `to` (agent ids, `role:<type>`, `*`, `;`-separated; roles and `*` reach
+ * live agents only), atomically per inbox, then nudges idle recipients; fails when nothing could be delivered (unknown recipients, content empty or
  * too large, inbox full, disk errors).
  */
 export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMessageInput) {
@@ -251,8 +255,10 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   const bytes = Buffer.byteLength(input.content, "utf8")
   if (bytes > config.maxMessageBytes) return yield* new MessageTooLarge({ bytes, limit: config.maxMessageBytes })
   const sender = yield* callerId("from_agent", input.from_agent)
-  const rows = yield* registry.list
-  const { failed, recipients } = resolveRecipients(input.to, sender, rows)
+  const parts = parseAddress(input.to)
+  const fansOut = parts.some((part) => part._tag === "Broadcast" || part._tag === "Role")
+  const rows = fansOut ? yield* reconcileAgents() : yield* registry.list
+  const { failed, recipients } = resolveRecipients(input.to, parts, sender, rows)
   if (recipients.length === 0) {
     return yield* new RecipientNotFound({ to: input.to, failures: failed, known: rows.map((row) => row.agent_id) })
   }
