@@ -8,6 +8,8 @@ await build({
   platform: "node",
   target: "node20",
   format: "esm",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   minify: true,
   external: ["better-sqlite3"],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

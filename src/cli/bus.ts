@@ -5,5 +5,5 @@ import { logLevel, StderrLogger } from "./logging.js"
 
 runBusCli(process.argv).pipe(
   Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel)),
-  NodeRuntime.runMain({ disableErrorReporting: false })
+  NodeRuntime.runMain({ disablePrettyLogger: true })
 )

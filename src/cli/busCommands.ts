@@ -1,13 +1,13 @@
 import { Command } from "@effect/cli"
+import { Effect } from "effect"
 import { serveBus } from "../mcp/busServer.js"
 import { version } from "../version.js"
-import { runDemo } from "./demo.js"
 
 const serve = Command.make("serve", {}, () => serveBus(version)).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
 )
 
-const demo = Command.make("demo", {}, () => runDemo).pipe(
+const demo = Command.make("demo", {}, () => Effect.flatMap(Effect.promise(() => import("./demo.js")), (module) => module.runDemo)).pipe(
   Command.withDescription("Start a few bus servers in a temporary bus dir, exchange messages, print a transcript.")
 )
 

@@ -39,7 +39,7 @@ const unsafeCharacters = /[/\\;\u0000-\u001f\u007f]/g
  */
 export const canonicalAgentId = (pwd: string, agentType = "general", tmuxTarget = ""): AgentId => {
   const trimmed = pwd.replace(/\/+$/, "")
-  const base = trimmed.slice(trimmed.lastIndexOf("/") + 1).replace(unsafeCharacters, "-").replace(/^\.+/, "").trim()
+  const base = trimmed.slice(trimmed.lastIndexOf("/") + 1).replace(unsafeCharacters, "-").replace(/^[\s.]+/, "").trim()
   const repo = base === "" ? "unknown" : base
   const type = agentType.trim() === "" ? "general" : agentType.trim().replace(unsafeCharacters, "-")
   const target = tmuxTarget.replace(unsafeCharacters, "-")

@@ -2,7 +2,7 @@
 export const formatMicros = (micros: number): string => {
   const millis = Math.floor(micros / 1000)
   const iso = new Date(millis).toISOString()
-  const fraction = String(micros % 1_000_000).padStart(6, "0")
+  const fraction = String(((micros % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, "0")
   return `${iso.slice(0, 19)}.${fraction}+00:00`
 }
 

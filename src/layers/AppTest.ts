@@ -20,7 +20,7 @@ export interface BusTestOptions {
 export const layerTest = (options: BusTestOptions = {}) => {
   const stores = Layer.mergeAll(
     RegistryTest.layerTest,
-    MailboxTest.layerTest,
+    MailboxTest.layerWith(options.config?.maxUnread),
     TmuxTest.layerTest,
     ProcessesTest.layerTest,
     IdentityTest.layerTest(options.selfId ?? "test:general"),

@@ -67,3 +67,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
 
 /** An in-memory mailbox. */
 export const layerTest = Layer.effect(Mailbox, make())
+
+/** An in-memory mailbox refusing deliveries past `maxUnread` unread messages (the default cap when undefined). */
+export const layerWith = (maxUnread: number | undefined) =>
+  Layer.effect(Mailbox, make(maxUnread === undefined ? {} : { maxUnread }))

@@ -1,5 +1,5 @@
 import { Reactivity } from "@effect/experimental"
-import { SqlClient } from "@effect/sql"
+import { SqlClient, type SqlError } from "@effect/sql"
 import * as Migrator from "@effect/sql/Migrator"
 import * as Statement from "@effect/sql/Statement"
 import { SqliteClient } from "@effect/sql-sqlite-node"
@@ -11,11 +11,21 @@ import { migrations } from "./migrations/index.js"
 
 const runMigrations = Migrator.make({})({ loader: Migrator.fromRecord(migrations) })
 
-const unavailable = (path: string) => (cause: unknown) =>
+const sqliteCode = (cause: unknown): string | undefined =>
+  (cause as { readonly cause?: { readonly code?: unknown } } | undefined)?.cause?.code as string | undefined
+
+const unavailable = (path: string, busyTimeout: Duration.Duration) => (cause: unknown) =>
   new RegistryUnavailable({
-    reason: `cannot open ${path}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-      "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it."
+    reason: sqliteCode(cause) === "SQLITE_BUSY" || sqliteCode(cause) === "SQLITE_LOCKED"
+      ? `${path} is locked by another process (waited ${Duration.format(busyTimeout)}); ` +
+        "retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS"
+      : `cannot open ${path}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it."
   })
+
+/** A ROLLBACK that finds no transaction (BEGIN itself failed, e.g. busy, or SQLite already rolled back) is a no-op. */
+const noTransactionActive = (error: SqlError.SqlError) =>
+  /no transaction is active/.test(String((error.cause as Error | undefined)?.message))
 
 /**
  * Opens `registry.db` (WAL, busy timeout and synchronous set) as a SqlClient whose transactions begin with
@@ -24,7 +34,7 @@ const unavailable = (path: string) => (cause: unknown) =>
 export const make = Effect.gen(function*() {
   const { registryDb } = yield* BusDir
   const { busyTimeout } = yield* BusConfig
-  const fail = unavailable(registryDb)
+  const fail = unavailable(registryDb, busyTimeout)
   const sqlite = yield* SqliteClient.make({ filename: registryDb }).pipe(
     Effect.catchAllDefect((defect) => Effect.fail(fail(defect)))
   )
@@ -32,13 +42,24 @@ export const make = Effect.gen(function*() {
   for (const pragma of [`busy_timeout = ${Duration.toMillis(busyTimeout)}`, "synchronous = NORMAL", "foreign_keys = ON"]) {
     yield* connection.executeUnprepared(`PRAGMA ${pragma}`, [], undefined).pipe(Effect.mapError(fail))
   }
+  // @effect/sql rolls back (orDie) whenever a transaction fails, even when its BEGIN failed: without this, a busy
+  // registry would surface as a defect ("cannot rollback") instead of RegistryUnavailable.
+  const transactionConnection: typeof connection = {
+    ...connection,
+    executeUnprepared: (statement, params, transformRows) =>
+      statement === "ROLLBACK"
+        ? connection.executeUnprepared(statement, params, transformRows).pipe(
+          Effect.catchIf(noTransactionActive, () => Effect.succeed([]))
+        )
+        : connection.executeUnprepared(statement, params, transformRows)
+  }
   const semaphore = yield* Effect.makeSemaphore(1)
   const client = yield* SqlClient.make({
     acquirer: semaphore.withPermits(1)(Effect.succeed(connection)),
     transactionAcquirer: Effect.uninterruptibleMask((restore) =>
       restore(semaphore.take(1)).pipe(
         Effect.zipRight(Effect.tap(Effect.scope, (scope) => Scope.addFinalizer(scope, semaphore.release(1)))),
-        Effect.as(connection)
+        Effect.as(transactionConnection)
       )
     ),
     compiler: Statement.makeCompilerSqlite(),

@@ -36,7 +36,9 @@ export const make = Effect.gen(function*() {
   const run = (args: ReadonlyArray<string>): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
     Effect.scoped(
       Effect.gen(function*() {
-        const process = yield* executor.start(Command.make(tmuxBin, ...args)).pipe(
+        // -u: without a UTF-8 locale (an MCP server's environment often has no LANG) tmux prints the tab
+        // separators of -F formats as '_', and no pane would parse.
+        const process = yield* executor.start(Command.make(tmuxBin, "-u", ...args)).pipe(
           Effect.mapError((error) =>
             new TmuxUnavailable({
               reason: `cannot run '${tmuxBin}' (${error.message}); install tmux or set HELIOY_TMUX_BIN`

@@ -41,7 +41,7 @@ export const serveBus = (version: string) =>
     const run: ToolRunner = (program) =>
       Runtime.runPromiseExit(runtime)(Effect.either(services)).then((built) => {
         if (Exit.isFailure(built)) return failure("helioy-bus could not start its services; see the server's stderr log.")
-        if (built.value._tag === "Left") return failure(built.value.left.message)
+        if (built.value._tag === "Left") return fromExit(Exit.fail(built.value.left), () => undefined)
         return Runtime.runPromiseExit(runtime)(Effect.provide(program, built.value.right)).then((exit) =>
           fromExit(exit, (cause) => Runtime.runSync(runtime)(Effect.logError("tool failed", Cause.pretty(cause))))
         )

@@ -7,7 +7,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** A successful tool result: the value as `structuredContent` (arrays wrapped as `{ result }`) and the same JSON as text. */
 export const success = (value: unknown): CallToolResult => {
   const structured = isRecord(value) ? value : { result: value }
-  return { content: [{ type: "text", text: JSON.stringify(structured, null, 2) }], structuredContent: structured }
+  return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured }
 }
 
 /** A failed tool result whose text says what went wrong and what to do. */

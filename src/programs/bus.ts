@@ -43,7 +43,7 @@ export interface RegisterAgentInput {
   readonly profile?: Record<string, unknown> | null | undefined
 }
 
-/** Registers an agent (the caller by default) and creates its inbox; fails with InvalidInput or RegistryUnavailable. */
+/** Registers an agent (`agent_id`, else HELIOY_AGENT_ID, else a canonical id) and creates its inbox; fails with InvalidInput or RegistryUnavailable. */
 export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: RegisterAgentInput) {
   const registry = yield* Registry
   const mailbox = yield* Mailbox
@@ -53,7 +53,9 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
   if (input.pwd.trim() === "") {
     return yield* new InvalidInput({ field: "pwd", reason: "required: the agent's working directory" })
   }
-  const explicitId = input.agent_id?.trim() ?? ""
+  const givenId = input.agent_id?.trim() ?? ""
+  const caller = yield* identity.resolve
+  const explicitId = givenId !== "" ? givenId : caller.source === "env" ? caller.agentId : ""
   if (explicitId !== "") yield* agentIdArgument("agent_id", explicitId)
   const paneId = input.pane_id?.trim() ?? ""
   const livePanes = paneId === ""
@@ -243,8 +245,8 @@ const resolveRecipients = (
 
 /**
  * Sends one message to every recipient of `to` (agent ids, `role:<type>`, `*`, `;`-separated; roles and `*` reach
- * live agents only), atomically per inbox, then nudges idle recipients; fails when nothing could be delivered (unknown recipients, content empty or
- * too large, inbox full, disk errors).
+ * live agents only), atomically per inbox, then nudges idle recipients; fails when nothing could be delivered
+ * (unknown recipients, content empty or too large, inbox full, disk errors).
  */
 export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMessageInput) {
   const registry = yield* Registry
@@ -257,10 +259,16 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   const sender = yield* callerId("from_agent", input.from_agent)
   const parts = parseAddress(input.to)
   const fansOut = parts.some((part) => part._tag === "Broadcast" || part._tag === "Role")
-  const rows = fansOut ? yield* reconcileAgents() : yield* registry.list
+  const rows = fansOut
+    ? yield* reconcileAgents()
+    : yield* Effect.forEach(
+      parts.flatMap((part) => part._tag === "Agent" ? [part.agentId] : []),
+      (agentId) => Effect.map(registry.get(agentId), Option.toArray)
+    ).pipe(Effect.map((found) => found.flat()))
   const { failed, recipients } = resolveRecipients(input.to, parts, sender, rows)
   if (recipients.length === 0) {
-    return yield* new RecipientNotFound({ to: input.to, failures: failed, known: rows.map((row) => row.agent_id) })
+    const known = fansOut ? rows : yield* registry.list
+    return yield* new RecipientNotFound({ to: input.to, failures: failed, known: known.map((row) => row.agent_id) })
   }
   const id = crypto.randomUUID()
   const sentAt = yield* mailbox.nextSentAt

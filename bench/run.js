@@ -1,0 +1,294 @@
+/**
+ * `npm run bench`: measures the built `helioy-bus serve` through the MCP SDK Client over stdio, in fresh temp bus
+ * dirs and a private tmux server, and prints one JSON object of figures to stdout (progress goes to stderr).
+ * Everything it starts is stopped and removed at the end, also on failure or Ctrl-C.
+ */
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import { join } from "node:path"
+import { performance } from "node:perf_hooks"
+import { clearTimeout, setTimeout } from "node:timers"
+import { setTimeout as sleep } from "node:timers/promises"
+import {
+  cleanUp, hasTmux, makeTempDir, memoryOf, percentile, progress, round, startServer, startTmux, timed
+} from "./harness.js"
+
+const coldStartRuns = 15
+const sendRuns = 1000
+const fanOutAgents = 100
+const fanOutRuns = 5
+const tmuxAgents = 50
+const listRuns = 50
+const inboxSize = 1000
+const getRuns = 5
+const senders = 8
+const perSender = 500
+const watchdogMs = 240_000
+
+const root = makeTempDir("helioy-bench-")
+const home = join(root, "home")
+fs.mkdirSync(home)
+const busDir = (name) => join(root, `bus-${name}`)
+
+const median = (samples) => percentile(samples, 50)
+
+/** Sends `count` messages from `server` to `to` with up to `width` requests in flight. */
+const load = async (server, to, count, width = 32) => {
+  let next = 0
+  const lane = async () => {
+    while (next < count) {
+      const n = next++
+      await server.call("send_message", { to, content: `filler ${n}`, nudge: false })
+    }
+  }
+  await Promise.all(Array.from({ length: width }, lane))
+}
+
+/** (a) Spawn to first tools/list answer. */
+const coldStart = async () => {
+  const dir = busDir("cold")
+  const once = async () => {
+    const { ms, value: server } = await timed(async () => {
+      const server = await startServer({ home, busDir: dir, agentId: "cold" })
+      const tools = await server.client.listTools()
+      if (tools.tools.length === 0) throw new Error("tools/list returned no tools")
+      return server
+    })
+    await server.close()
+    return ms
+  }
+  await once() // warm the file cache; not counted
+  const samples = []
+  for (let run = 0; run < coldStartRuns; run++) samples.push(await once())
+  return { coldStartMedianMs: round(median(samples)), coldStartP90Ms: round(percentile(samples, 90)), coldStartRuns }
+}
+
+/** (b) send_message round trips to one registered recipient. */
+const sendRoundTrip = async () => {
+  const dir = busDir("send")
+  const server = await startServer({ home, busDir: dir, agentId: "alice" })
+  await server.call("register_agent", { pwd: root, agent_id: "alice" })
+  await server.call("register_agent", { pwd: root, agent_id: "bob" })
+  for (let n = 0; n < 20; n++) await server.call("send_message", { to: "bob", content: `warm-up ${n}` })
+  await server.call("get_messages", { agent_id: "bob" })
+  const samples = []
+  for (let n = 0; n < sendRuns; n++) {
+    const { ms } = await timed(() => server.call("send_message", { to: "bob", content: `message ${n}` }))
+    samples.push(ms)
+  }
+  const rss = memoryOf(server.pid)
+  await server.close()
+  return {
+    sendP50Ms: round(percentile(samples, 50)),
+    sendP99Ms: round(percentile(samples, 99)),
+    sendMaxMs: round(Math.max(...samples)),
+    sendRuns,
+    sendServerRssAfterMb: rss.rssMb
+  }
+}
+
+/** (c) One send to a role of 100 agents. */
+const fanOut = async () => {
+  const dir = busDir("fanout")
+  const server = await startServer({ home, busDir: dir, agentId: "dispatcher" })
+  await server.call("register_agent", { pwd: root, agent_id: "dispatcher", agent_type: "lead" })
+  for (let n = 0; n < fanOutAgents; n++) {
+    await server.call("register_agent", { pwd: root, agent_id: `worker-${String(n).padStart(3, "0")}`, agent_type: "worker" })
+  }
+  await server.call("send_message", { to: "role:worker", content: "warm-up" })
+  const samples = []
+  for (let run = 0; run < fanOutRuns; run++) {
+    const { ms, value } = await timed(() => server.call("send_message", { to: "role:worker", content: `to all ${run}` }))
+    if (value.recipients.length !== fanOutAgents) throw new Error(`role send reached ${value.recipients.length} agents`)
+    samples.push(ms)
+  }
+  await server.close()
+  return { fanOut100MedianMs: round(median(samples)), fanOut100MaxMs: round(Math.max(...samples)), fanOutRuns }
+}
+
+/** (d) list_agents with 50 agents in live panes of a private tmux server. */
+const listAgentsWithPanes = async () => {
+  if (!hasTmux()) return { listAgents50P50Ms: null, listAgentsSkipped: "tmux not on PATH" }
+  const tmux = startTmux(root, "bench", ["sleep", "600"])
+  for (let n = 1; n < tmuxAgents; n++) tmux.run("new-window", "-d", "-t", "bench", "sleep", "600")
+  const panes = tmux.run("list-panes", "-a", "-F", "#{pane_id} #{session_name}:#{window_index}.#{pane_index}")
+    .trim().split("\n").map((line) => line.split(" "))
+  if (panes.length !== tmuxAgents) throw new Error(`expected ${tmuxAgents} panes, tmux lists ${panes.length}`)
+  const server = await startServer({ home, busDir: busDir("tmux"), agentId: "observer", env: tmux.env })
+  for (const [n, [paneId, target]] of panes.entries()) {
+    await server.call("register_agent", { pwd: root, agent_id: `pane-agent-${n}`, pane_id: paneId, tmux_target: target, runtime: "claude" })
+  }
+  for (let n = 0; n < 3; n++) await server.call("list_agents")
+  const samples = []
+  for (let run = 0; run < listRuns; run++) {
+    const { ms, value } = await timed(() => server.call("list_agents"))
+    if (value.result.length !== tmuxAgents) throw new Error(`list_agents returned ${value.result.length} agents`)
+    samples.push(ms)
+  }
+  await server.close()
+  return { listAgents50P50Ms: round(percentile(samples, 50)), listAgents50P90Ms: round(percentile(samples, 90)), listRuns }
+}
+
+/** (e) One get_messages of 1,000 waiting messages. */
+const getThousand = async () => {
+  const server = await startServer({ home, busDir: busDir("get"), agentId: "mailer" })
+  await server.call("register_agent", { pwd: root, agent_id: "mailer" })
+  await server.call("register_agent", { pwd: root, agent_id: "reader" })
+  const samples = []
+  for (let run = 0; run < getRuns; run++) {
+    await load(server, "reader", inboxSize)
+    const { ms, value } = await timed(() => server.call("get_messages", { agent_id: "reader" }))
+    if (value.result.length !== inboxSize) throw new Error(`get_messages returned ${value.result.length} messages`)
+    samples.push(ms)
+  }
+  await server.close()
+  return { get1000MedianMs: round(median(samples)), get1000MaxMs: round(Math.max(...samples)), getRuns }
+}
+
+/** (f) 8 sender processes x 500 messages to one recipient: throughput, then loss, duplicates and order. */
+const concurrentSenders = async () => {
+  const dir = busDir("fanin")
+  const reader = await startServer({ home, busDir: dir, agentId: "sink" })
+  await reader.call("register_agent", { pwd: root, agent_id: "sink" })
+  const servers = []
+  for (let s = 0; s < senders; s++) {
+    const server = await startServer({ home, busDir: dir, agentId: `sender-${s}` })
+    await server.call("register_agent", { pwd: root, agent_id: `sender-${s}` })
+    servers.push(server)
+  }
+  const latencies = []
+  const { ms } = await timed(() =>
+    Promise.all(servers.map(async (server, s) => {
+      for (let seq = 0; seq < perSender; seq++) {
+        const sent = await timed(() => server.call("send_message", { to: "sink", content: JSON.stringify({ s, seq }), nudge: false }))
+        latencies.push(sent.ms)
+      }
+    }))
+  )
+  const received = []
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const batch = (await reader.call("get_messages", { agent_id: "sink" })).result
+    if (batch.length === 0) break
+    received.push(...batch)
+  }
+  const seen = new Map()
+  const ids = new Set()
+  const lastSeq = new Map()
+  let duplicatedIds = 0
+  let reordered = 0
+  for (const message of received) {
+    if (ids.has(message.id)) duplicatedIds++
+    ids.add(message.id)
+    const { s, seq } = JSON.parse(message.content)
+    const key = `${s}/${seq}`
+    seen.set(key, (seen.get(key) ?? 0) + 1)
+    if (seq < (lastSeq.get(s) ?? -1)) reordered++
+    lastSeq.set(s, Math.max(seq, lastSeq.get(s) ?? -1))
+  }
+  const total = senders * perSender
+  let lost = 0
+  for (let s = 0; s < senders; s++) for (let seq = 0; seq < perSender; seq++) if (!seen.has(`${s}/${seq}`)) lost++
+  const duplicated = [...seen.values()].reduce((sum, count) => sum + count - 1, 0)
+  for (const server of servers) await server.close()
+  await reader.close()
+  return {
+    concurrentSenders: senders,
+    concurrentMessages: total,
+    concurrentThroughputMsgsPerS: round(total / (ms / 1000)),
+    concurrentSendP50Ms: round(percentile(latencies, 50)),
+    concurrentSendP99Ms: round(percentile(latencies, 99)),
+    concurrentReceived: received.length,
+    concurrentLost: lost,
+    concurrentDuplicated: Math.max(duplicated, duplicatedIds),
+    concurrentReorderedPerSender: reordered
+  }
+}
+
+/** (g) Resident memory of an idle server after startup and a few calls. */
+const idleMemory = async () => {
+  const server = await startServer({ home, busDir: busDir("idle"), agentId: "idler" })
+  await server.call("register_agent", { pwd: root, agent_id: "idler" })
+  await server.call("register_agent", { pwd: root, agent_id: "peer" })
+  await server.call("whoami")
+  await server.call("list_agents")
+  await server.call("send_message", { to: "peer", content: "hello" })
+  await server.call("get_messages", { agent_id: "peer" })
+  await server.call("heartbeat")
+  await sleep(1000)
+  const memory = memoryOf(server.pid)
+  await server.close()
+  return { idleRssMb: memory.rssMb, idlePeakRssMb: memory.peakRssMb }
+}
+
+const tmuxVersion = () => {
+  try {
+    return execFileSync("tmux", ["-V"], { encoding: "utf8" }).trim()
+  } catch {
+    return null
+  }
+}
+
+const main = async () => {
+  const started = performance.now()
+  const figures = {}
+  const steps = [
+    ["cold start", coldStart],
+    ["send round trip", sendRoundTrip],
+    ["fan-out to a role of 100", fanOut],
+    ["list_agents with 50 tmux agents", listAgentsWithPanes],
+    ["get_messages of 1000", getThousand],
+    ["8 concurrent senders", concurrentSenders],
+    ["idle memory", idleMemory]
+  ]
+  for (const [name, step] of steps) {
+    progress(`${name}...`)
+    const { ms, value } = await timed(step)
+    Object.assign(figures, value)
+    progress(`${name}: done in ${(ms / 1000).toFixed(1)} s`)
+  }
+  const goal = (value, limit) => ({ value, goal: `< ${limit}`, met: value !== null && value !== undefined && value < limit })
+  const goals = {
+    coldStartMedianMs: goal(figures.coldStartMedianMs, 300),
+    sendP50Ms: goal(figures.sendP50Ms, 2),
+    listAgents50P50Ms: goal(figures.listAgents50P50Ms, 20),
+    get1000MedianMs: goal(figures.get1000MedianMs, 40),
+    idleRssMb: goal(figures.idleRssMb, 80),
+    concurrentLostPlusDuplicated: goal(figures.concurrentLost + figures.concurrentDuplicated, 1)
+  }
+  return {
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      tmux: tmuxVersion(),
+      loadAverage1m: round(os.loadavg()[0])
+    },
+    figures,
+    goals,
+    allGoalsMet: Object.values(goals).every((entry) => entry.met),
+    benchSeconds: round((performance.now() - started) / 1000)
+  }
+}
+
+const abort = (reason, code) => {
+  progress(reason)
+  void cleanUp().finally(() => process.exit(code))
+}
+
+process.once("SIGINT", () => abort("interrupted; cleaning up", 130))
+process.once("SIGTERM", () => abort("terminated; cleaning up", 143))
+const watchdog = setTimeout(() => abort(`took longer than ${watchdogMs / 1000} s; cleaning up`, 1), watchdogMs)
+
+try {
+  const result = await main()
+  process.stdout.write(JSON.stringify(result, null, 2) + "\n")
+  process.exitCode = 0
+} catch (error) {
+  progress(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+  process.exitCode = 1
+} finally {
+  clearTimeout(watchdog)
+  await cleanUp()
+}

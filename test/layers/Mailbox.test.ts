@@ -1,0 +1,151 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit, FastCheck, type Layer, Option, TestClock } from "effect"
+import type { AgentId } from "../../src/domain/AgentId.js"
+import { Mailbox } from "../../src/services/Mailbox.js"
+import { message } from "../support/unitFixtures.js"
+import { mailboxLive, mailboxTest, type UnitConfig } from "../support/unitLayers.js"
+
+const bob = "proj:bob" as AgentId
+const alice = "proj:alice"
+
+/** Delivers a message from `from` to bob with the mailbox's next send time. */
+const send = (fields: { readonly from?: string; readonly content?: string; readonly topic?: string | null } = {}) =>
+  Effect.gen(function*() {
+    const mailbox = yield* Mailbox
+    const sent = message({ from: fields.from ?? alice, to: bob, sentAt: yield* mailbox.nextSentAt, ...fields })
+    yield* mailbox.deliver(bob, sent)
+    return sent
+  })
+
+const claimAll = Effect.flatMap(Mailbox, (mailbox) => mailbox.claim(bob, Option.none()))
+
+/** The Mailbox contract, run against every implementation. */
+const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer.Layer<Mailbox, unknown>) =>
+  describe(`Mailbox contract: ${name}`, () => {
+    it.effect("a delivered message is claimed exactly once", () =>
+      Effect.gen(function*() {
+        const sent = yield* send({ content: "ship it" })
+        expect(yield* claimAll).toEqual({ messages: [sent], quarantined: [] })
+        expect(yield* claimAll).toEqual({ messages: [], quarantined: [] })
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("claiming an inbox that never received anything gives nothing", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({ messages: [], quarantined: [] })
+        expect(yield* mailbox.pending("proj:nobody" as AgentId)).toEqual([])
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("messages are claimed oldest first, across senders", () =>
+      Effect.gen(function*() {
+        const first = yield* send({ from: "proj:carol", content: "1" })
+        yield* TestClock.adjust("1 second")
+        const second = yield* send({ from: alice, content: "2" })
+        yield* TestClock.adjust("1 second")
+        const third = yield* send({ from: "proj:carol", content: "3" })
+        expect((yield* claimAll).messages).toEqual([first, second, third])
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("a topic claim takes only that topic and leaves the others unread", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        const build = yield* send({ topic: "build" })
+        const review = yield* send({ topic: "review" })
+        const plain = yield* send({ topic: null })
+        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({ messages: [build], quarantined: [] })
+        expect((yield* mailbox.pending(bob)).map((p) => p.topic)).toEqual(["review", null])
+        expect((yield* claimAll).messages).toEqual([review, plain])
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("pending shows unread messages oldest first without claiming them", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        const one = yield* send({ from: alice, topic: "t" })
+        const two = yield* send({ from: "proj:carol" })
+        const pending = yield* mailbox.pending(bob)
+        expect(pending.map((p) => [p.from, p.topic])).toEqual([[alice, "t"], ["proj:carol", null]])
+        expect(yield* mailbox.pending(bob)).toEqual(pending)
+        expect((yield* claimAll).messages).toEqual([one, two])
+        expect(yield* mailbox.pending(bob)).toEqual([])
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("an inbox at the unread limit refuses a delivery with InboxFull until it is read", () =>
+      Effect.gen(function*() {
+        yield* send()
+        yield* send()
+        const refused = yield* Effect.exit(send())
+        expect(refused).toEqual(Exit.fail(expect.objectContaining({ _tag: "InboxFull", agentId: bob, unread: 2, limit: 2 })))
+        expect((yield* claimAll).messages).toHaveLength(2)
+        yield* send()
+        expect((yield* claimAll).messages).toHaveLength(1)
+      }).pipe(Effect.provide(makeLayer({ maxUnread: 2 }))))
+
+    it.effect("another inbox is not affected by a full one", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        yield* send()
+        const other = "proj:carol" as AgentId
+        yield* mailbox.deliver(other, message({ from: alice, to: other, sentAt: yield* mailbox.nextSentAt }))
+        expect(yield* mailbox.pending(other)).toHaveLength(1)
+      }).pipe(Effect.provide(makeLayer({ maxUnread: 1 }))))
+
+    it.effect("nextSentAt is strictly increasing while the clock stands still", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        const stamps: Array<string> = []
+        for (let i = 0; i < 50; i++) stamps.push(yield* mailbox.nextSentAt)
+        for (let i = 1; i < stamps.length; i++) expect(stamps[i - 1]! < stamps[i]!).toBe(true)
+        yield* TestClock.adjust("1 second")
+        const later = yield* mailbox.nextSentAt
+        expect(later).toBe("1970-01-01T00:00:01.000000+00:00")
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("ensureInbox is idempotent and creates no message", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        yield* mailbox.ensureInbox(bob)
+        yield* mailbox.ensureInbox(bob)
+        expect(yield* mailbox.pending(bob)).toEqual([])
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect.prop(
+      "any sequence of sends from one sender is claimed in send order",
+      [FastCheck.array(FastCheck.record({ content: FastCheck.string({ minLength: 1 }), pauseMillis: FastCheck.constantFrom(0, 0, 1, 7) }), {
+        minLength: 1,
+        maxLength: 20
+      })],
+      ([sends]) =>
+        Effect.gen(function*() {
+          const sent = []
+          for (const { content, pauseMillis } of sends) {
+            sent.push(yield* send({ content }))
+            if (pauseMillis > 0) yield* TestClock.adjust(pauseMillis)
+          }
+          expect((yield* claimAll).messages.map((m) => m.id)).toEqual(sent.map((m) => m.id))
+        }).pipe(Effect.provide(makeLayer())),
+      { fastCheck: { numRuns: name === "live" ? 25 : 100 } }
+    )
+
+    it.effect.prop(
+      "two concurrent claimers together get every message exactly once",
+      [FastCheck.integer({ min: 1, max: 30 }), FastCheck.integer({ min: 0, max: 10 })],
+      ([before, during]) =>
+        Effect.gen(function*() {
+          const delivered = new Set<string>()
+          for (let i = 0; i < before; i++) delivered.add((yield* send()).id)
+          const [, first, second] = yield* Effect.all([
+            Effect.forEach(Array.from({ length: during }), () => Effect.map(send(), (m) => delivered.add(m.id))),
+            claimAll,
+            claimAll
+          ], { concurrency: 3 })
+          const rest = yield* claimAll
+          const claimed = [...first.messages, ...second.messages, ...rest.messages].map((m) => m.id)
+          expect(claimed).toHaveLength(delivered.size)
+          expect(new Set(claimed)).toEqual(delivered)
+        }).pipe(Effect.provide(makeLayer())),
+      { fastCheck: { numRuns: name === "live" ? 25 : 100 } }
+    )
+  })
+
+mailboxContract("live", mailboxLive)
+mailboxContract("test", mailboxTest)

@@ -1,0 +1,169 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Ref, TestClock } from "effect"
+import type { AgentRow } from "../../src/domain/AgentRecord.js"
+import { nudgeText } from "../../src/domain/NudgeText.js"
+import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
+import * as NudgeLive from "../../src/layers/NudgeLive.js"
+import * as RegistryTest from "../../src/layers/RegistryTest.js"
+import * as TmuxTest from "../../src/layers/TmuxTest.js"
+import { Nudge } from "../../src/services/Nudge.js"
+import type { PaneInfo } from "../../src/services/Tmux.js"
+import { agentRow, pane } from "../support/unitFixtures.js"
+
+const nudgeLayer = NudgeLive.layer.pipe(
+  Layer.provideMerge(Layer.mergeAll(
+    RegistryTest.layerTest,
+    TmuxTest.layerTest,
+    BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus" })
+  ))
+)
+
+const bob = agentRow("proj:bob", { pane_id: "%5", tmux_target: "s:0.1", runtime: "claude" })
+
+const withPanes = (...panes: ReadonlyArray<PaneInfo>) =>
+  Effect.flatMap(TmuxTest.TmuxTestControl, (control) => Ref.set(control.panes, panes))
+
+const calls = Effect.flatMap(TmuxTest.TmuxTestControl, (control) => Ref.get(control.calls))
+
+const sends = Effect.map(calls, (all) => all.filter((call) => call.op !== "pane" && call.op !== "listPanes"))
+
+/** Wakes a recipient as the bus does, letting the test clock run over the pause before Enter. */
+const wakeThroughPause = (recipient: AgentRow) =>
+  Effect.gen(function*() {
+    const nudge = yield* Nudge
+    const fiber = yield* Effect.fork(nudge.wake(recipient))
+    yield* TestClock.adjust("150 millis")
+    return yield* Fiber.join(fiber)
+  })
+
+describe("NudgeLive", () => {
+  it.effect("types the fixed text literally, waits 150 ms, then presses Enter in the pane", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      yield* withPanes(pane("%5", "s:0.1"))
+      const fiber = yield* Effect.fork(nudge.wake(bob))
+      yield* TestClock.adjust("149 millis")
+      expect(yield* sends).toEqual([{ op: "typeLiteral", target: "%5", text: nudgeText }])
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Fiber.join(fiber)).toEqual({ nudged: true })
+      expect(yield* sends).toEqual([
+        { op: "typeLiteral", target: "%5", text: nudgeText },
+        { op: "pressEnter", target: "%5" }
+      ])
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("leaves copy mode before typing", () =>
+    Effect.gen(function*() {
+      yield* withPanes(pane("%5", "s:0.1", { inMode: true }))
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+      expect((yield* sends).map((call) => call.op)).toEqual(["cancelMode", "typeLiteral", "pressEnter"])
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("types into the stable pane id of a row addressed only by target", () =>
+    Effect.gen(function*() {
+      yield* withPanes(pane("%7", "s:0.3"))
+      const legacy = agentRow("proj:legacy", { pane_id: "", tmux_target: "s:0.3" })
+      expect(yield* wakeThroughPause(legacy)).toEqual({ nudged: true })
+      expect((yield* sends).map((call) => call.target)).toEqual(["%7", "%7"])
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a second nudge within 30 s is suppressed; one after 30 s goes through", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      yield* withPanes(pane("%5", "s:0.1"))
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+      yield* TestClock.adjust("29 seconds")
+      expect(yield* nudge.wake(bob)).toEqual({ nudged: false, reason: "throttled" })
+      expect((yield* sends).filter((call) => call.op === "typeLiteral")).toHaveLength(1)
+      yield* TestClock.adjust("850 millis")
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+      expect((yield* sends).filter((call) => call.op === "typeLiteral")).toHaveLength(2)
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("the throttle is per recipient", () =>
+    Effect.gen(function*() {
+      yield* withPanes(pane("%5", "s:0.1"), pane("%6", "s:0.2"))
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+      const carol = agentRow("proj:carol", { pane_id: "%6", tmux_target: "s:0.2" })
+      expect(yield* wakeThroughPause(carol)).toEqual({ nudged: true })
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect.each(["unknown", "mystery", ""])("a %j runtime is never nudged and tmux is not touched", (runtime) =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      yield* withPanes(pane("%5", "s:0.1"))
+      expect(yield* nudge.wake({ ...bob, runtime })).toEqual({ nudged: false, reason: "unsupported_runtime" })
+      expect(yield* calls).toEqual([])
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect.each(["claude", "claude-opus", "codex", "grok", "grok-fast"])("a %s agent is nudged", (runtime) =>
+    Effect.gen(function*() {
+      yield* withPanes(pane("%5", "s:0.1"))
+      expect(yield* wakeThroughPause({ ...bob, runtime })).toEqual({ nudged: true })
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a recipient with neither pane nor target is not nudged", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      expect(yield* nudge.wake({ ...bob, pane_id: "", tmux_target: "" })).toEqual({ nudged: false, reason: "no_pane" })
+      expect(yield* calls).toEqual([])
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a dead pane is not alive and its throttle slot is released", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      yield* withPanes(pane("%5", "s:0.1", { dead: true }))
+      expect(yield* nudge.wake(bob)).toEqual({ nudged: false, reason: "pane_not_alive" })
+      expect(yield* sends).toEqual([])
+      yield* withPanes(pane("%5", "s:0.1"))
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a missing pane is not alive and its throttle slot is released", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      expect(yield* nudge.wake(bob)).toEqual({ nudged: false, reason: "pane_not_alive" })
+      yield* withPanes(pane("%5", "s:0.1"))
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a pane running a shell is not typed into, and its throttle slot is released", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      yield* withPanes(pane("%5", "s:0.1", { command: "bash" }))
+      expect(yield* nudge.wake(bob)).toEqual({ nudged: false, reason: "shell_in_pane" })
+      expect(yield* sends).toEqual([])
+      yield* withPanes(pane("%5", "s:0.1", { command: "node" }))
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a failing tmux send reports tmux_failed and releases the throttle slot", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      const control = yield* TmuxTest.TmuxTestControl
+      yield* withPanes(pane("%5", "s:0.1"))
+      yield* Ref.set(control.failSends, true)
+      expect(yield* nudge.wake(bob)).toEqual({ nudged: false, reason: "tmux_failed" })
+      yield* Ref.set(control.failSends, false)
+      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: true })
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("tmux missing reports pane_not_alive and touches nothing", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      const control = yield* TmuxTest.TmuxTestControl
+      yield* Ref.set(control.missing, true)
+      expect(yield* nudge.wake(bob)).toEqual({ nudged: false, reason: "pane_not_alive" })
+      expect(yield* calls).toEqual([])
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("only the fixed nudge text is ever typed", () =>
+    Effect.gen(function*() {
+      yield* withPanes(pane("%5", "s:0.1"), pane("%6", "s:0.2"))
+      yield* wakeThroughPause(bob)
+      yield* wakeThroughPause(agentRow("proj:carol", { pane_id: "%6", runtime: "codex" }))
+      const typed = (yield* sends).filter((call) => call.op === "typeLiteral").map((call) => call.text)
+      expect(typed).toEqual([nudgeText, nudgeText])
+      expect(nudgeText).not.toMatch(/[\n\r]/)
+    }).pipe(Effect.provide(nudgeLayer)))
+})

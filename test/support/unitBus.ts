@@ -1,0 +1,44 @@
+import { Clock, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import type { AgentId } from "../../src/domain/AgentId.js"
+import type { AgentRegistration } from "../../src/domain/AgentRecord.js"
+import { formatMillis } from "../../src/domain/Timestamp.js"
+import { TmuxTestControl } from "../../src/layers/TmuxTest.js"
+import { Mailbox } from "../../src/services/Mailbox.js"
+import { Registry } from "../../src/services/Registry.js"
+import type { PaneInfo } from "../../src/services/Tmux.js"
+import { explicitRegistration } from "./unitFixtures.js"
+
+/** Puts an agent straight into the registry (no identity is remembered, unlike registerAgent); returns its row. */
+export const seedAgent = (agentId: string, overrides: Partial<AgentRegistration> = {}) =>
+  Effect.gen(function*() {
+    const registry = yield* Registry
+    const now = formatMillis(yield* Clock.currentTimeMillis)
+    // Distinct registration times keep list order deterministic.
+    yield* TestClock.adjust("1 millis")
+    return yield* registry.register(explicitRegistration(agentId, overrides), Option.none(), now)
+  })
+
+/** Sets the panes the recording tmux reports. */
+export const setPanes = (...panes: ReadonlyArray<PaneInfo>) =>
+  Effect.flatMap(TmuxTestControl, (control) => Ref.set(control.panes, panes))
+
+/** The tmux calls recorded so far. */
+export const tmuxCalls = Effect.flatMap(TmuxTestControl, (control) => Ref.get(control.calls))
+
+/** The unread messages of an agent, without claiming them. */
+export const unread = (agentId: string) => Effect.flatMap(Mailbox, (mailbox) => mailbox.pending(agentId as AgentId))
+
+/** Claims every unread message of an agent. */
+export const claimAll = (agentId: string) =>
+  Effect.map(
+    Effect.flatMap(Mailbox, (mailbox) => mailbox.claim(agentId as AgentId, Option.none())),
+    (claimed) => claimed.messages
+  )
+
+/** Runs an effect that may pause before a nudge's Enter, moving the test clock past the pause. */
+export const overNudgePause = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    yield* TestClock.adjust("150 millis")
+    return yield* Fiber.join(fiber)
+  })
