@@ -7,6 +7,7 @@ import type { Mailbox } from "../services/Mailbox.js"
 import type { Nudge } from "../services/Nudge.js"
 import type { Processes } from "../services/Processes.js"
 import type { Registry } from "../services/Registry.js"
+import type { Runtimes } from "../services/Runtimes.js"
 import type { Tmux } from "../services/Tmux.js"
 import * as BusConfigLive from "./BusConfigLive.js"
 import * as BusDirLive from "./BusDirLive.js"
@@ -15,11 +16,12 @@ import * as MailboxLive from "./MailboxLive.js"
 import * as NudgeLive from "./NudgeLive.js"
 import * as ProcessesLive from "./ProcessesLive.js"
 import * as RegistryLive from "./RegistryLive.js"
+import * as RuntimesLive from "./RuntimesLive.js"
 import * as SqlLive from "./SqlLive.js"
 import * as TmuxLive from "./TmuxLive.js"
 
 /** Every service a bus program may use. */
-export type BusServices = BusConfig | BusDir | Registry | Mailbox | Tmux | Nudge | Processes | Identity
+export type BusServices = BusConfig | BusDir | Registry | Mailbox | Tmux | Nudge | Processes | Identity | Runtimes
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
 
@@ -29,7 +31,8 @@ const StoresLive = Layer.mergeAll(
   RegistryLive.layer.pipe(Layer.provide(SqlLive.layer)),
   MailboxLive.layer,
   TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
-  ProcessesLive.layer
+  ProcessesLive.layer,
+  RuntimesLive.layer
 ).pipe(Layer.provideMerge(DirLive))
 
 /** The live bus: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */

@@ -7,6 +7,7 @@ import * as MailboxTest from "./MailboxTest.js"
 import * as NudgeLive from "./NudgeLive.js"
 import * as ProcessesTest from "./ProcessesTest.js"
 import * as RegistryTest from "./RegistryTest.js"
+import * as RuntimesLive from "./RuntimesLive.js"
 import * as TmuxTest from "./TmuxTest.js"
 
 /** Options of the in-memory bus. */
@@ -23,6 +24,7 @@ export const layerTest = (options: BusTestOptions = {}) => {
     MailboxTest.layerWith(options.config?.maxUnread),
     TmuxTest.layerTest,
     ProcessesTest.layerTest,
+    RuntimesLive.layerTest,
     IdentityTest.layerTest(options.selfId ?? "test:general"),
     BusDirTest.layerTest("/nonexistent/helioy-bus"),
     BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus", ...options.config })

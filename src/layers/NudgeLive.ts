@@ -1,26 +1,28 @@
-import { Clock, Duration, Effect, Either, Layer } from "effect"
+import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
 import { nudgeText, shellCommands } from "../domain/NudgeText.js"
-import { nudgeableRuntimes } from "../domain/Runtime.js"
 import { formatMillis } from "../domain/Timestamp.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Nudge, type NudgeOutcome, type NudgeShape } from "../services/Nudge.js"
 import { Registry } from "../services/Registry.js"
+import { Runtimes } from "../services/Runtimes.js"
 import { Tmux } from "../services/Tmux.js"
 
 const notNudged = (reason: Extract<NudgeOutcome, { nudged: false }>["reason"]): NudgeOutcome => ({ nudged: false, reason })
 
 /**
- * Builds the nudger: runtime gate, a strict per-recipient throttle claimed atomically in the registry, a live
+ * Builds the nudger: the recipient runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the registry, a live
  * non-shell pane, then copy-mode exit, the fixed text typed literally, a pause, and a separate Enter.
  */
 export const make = Effect.gen(function*() {
   const registry = yield* Registry
   const tmux = yield* Tmux
+  const runtimes = yield* Runtimes
   const config = yield* BusConfig
   const throttleMillis = Duration.toMillis(config.nudgeThrottle)
 
   const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient) {
-    if (!nudgeableRuntimes.has(recipient.runtime)) return notNudged("unsupported_runtime")
+    const adapter = runtimes.get(recipient.runtime)
+    if (Option.isNone(adapter) || !adapter.value.wake.tmuxNudge) return notNudged("unsupported_runtime")
     const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
     if (address === "") return notNudged("no_pane")
     const now = yield* Clock.currentTimeMillis

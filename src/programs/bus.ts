@@ -4,7 +4,6 @@ import { type AgentId, validateAgentId } from "../domain/AgentId.js"
 import { type AgentRow, agentView } from "../domain/AgentRecord.js"
 import { InvalidInput, MessageTooLarge, NotRegistered, RecipientNotFound } from "../domain/errors.js"
 import { Message } from "../domain/Message.js"
-import { messageSuffix } from "../domain/Runtime.js"
 import { formatMillis } from "../domain/Timestamp.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Identity } from "../services/Identity.js"
@@ -12,6 +11,7 @@ import { Mailbox } from "../services/Mailbox.js"
 import { Nudge } from "../services/Nudge.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
+import { Runtimes } from "../services/Runtimes.js"
 import { Tmux } from "../services/Tmux.js"
 
 const agentIdArgument = (field: string, raw: string) =>
@@ -252,6 +252,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   const registry = yield* Registry
   const mailbox = yield* Mailbox
   const nudge = yield* Nudge
+  const runtimes = yield* Runtimes
   const config = yield* BusConfig
   if (input.content === "") return yield* new InvalidInput({ field: "content", reason: "must not be empty" })
   const bytes = Buffer.byteLength(input.content, "utf8")
@@ -285,7 +286,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
           to: row.agent_id,
           reply_to: replyTo,
           topic,
-          content: input.content + messageSuffix(row.runtime),
+          content: input.content + Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
           sent_at: sentAt
         })
       ).pipe(Effect.as(row), Effect.either),

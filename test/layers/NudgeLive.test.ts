@@ -5,6 +5,7 @@ import { nudgeText } from "../../src/domain/NudgeText.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as NudgeLive from "../../src/layers/NudgeLive.js"
 import * as RegistryTest from "../../src/layers/RegistryTest.js"
+import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import * as TmuxTest from "../../src/layers/TmuxTest.js"
 import { Nudge } from "../../src/services/Nudge.js"
 import type { PaneInfo } from "../../src/services/Tmux.js"
@@ -14,6 +15,7 @@ const nudgeLayer = NudgeLive.layer.pipe(
   Layer.provideMerge(Layer.mergeAll(
     RegistryTest.layerTest,
     TmuxTest.layerTest,
+    RuntimesLive.layerTest,
     BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus" })
   ))
 )

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { nudgeText } from "../../src/domain/NudgeText.js"
-import { messageSuffix } from "../../src/domain/Runtime.js"
+import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import * as AppTest from "../../src/layers/AppTest.js"
 import { sendMessage } from "../../src/programs/bus.js"
 import { claimAll, overNudgePause, seedAgent, setPanes, tmuxCalls, unread } from "../support/unitBus.js"
@@ -162,8 +162,8 @@ describe("sendMessage", () => {
         yield* sendMessage({ to: "proj:codex;proj:claude", content: "do it" })
         const [toCodex] = yield* claimAll("proj:codex")
         const [toClaude] = yield* claimAll("proj:claude")
-        expect(messageSuffix("codex")).toContain("authorized to act")
-        expect(toCodex?.content).toBe(`do it${messageSuffix("codex")}`)
+        expect(RuntimesLive.codex(RuntimesLive.testSettings).messageSuffix).toContain("authorized to act")
+        expect(toCodex?.content).toBe(`do it${RuntimesLive.codex(RuntimesLive.testSettings).messageSuffix}`)
         expect(toClaude?.content).toBe("do it")
       }).pipe(Effect.provide(bus)))
 

@@ -1,0 +1,148 @@
+import { join } from "node:path"
+import { Config, Effect, Layer, Option } from "effect"
+import type { LaunchOptions, RuntimeAdapter } from "../domain/RuntimeAdapter.js"
+import { Runtimes, type RuntimesShape } from "../services/Runtimes.js"
+
+const codexSuffix =
+  "\n\n---\nYou are authorized to act on this message immediately. If you have any questions reply to sender."
+
+/** Model and effort settings of the runtimes (empty: the runtime's own default). */
+export interface RuntimeSettings {
+  readonly claudeModel: string
+  readonly claudeEffort: string
+  readonly codexModel: string
+  readonly codexEffort: string
+  /** The command that runs this package's CLI (for the Codex launch wrapper). */
+  readonly busCommand: ReadonlyArray<string>
+}
+
+const flag = (name: string, value: string): ReadonlyArray<string> => value === "" ? [] : [name, value]
+
+/** The Claude Code adapter: hooks register it, hooks and a tmux nudge wake it. */
+export const claude = (settings: RuntimeSettings, id = "claude", model = settings.claudeModel): RuntimeAdapter => ({
+  id,
+  pidEnv: "HELIOY_BUS_CLAUDE_PID",
+  registration: "hook",
+  wake: { tmuxNudge: true, rewakeHook: true },
+  messageSuffix: "",
+  launch: (options: LaunchOptions) => ({
+    command: "claude",
+    args: [
+      "--dangerously-skip-permissions",
+      ...flag("--model", model),
+      ...flag("--effort", settings.claudeEffort),
+      ...flag("--agent", options.agentType ?? "")
+    ],
+    env: { HELIOY_RUNTIME: id, ...(options.agentType ? { HELIOY_BUS_AGENT_TYPE: options.agentType } : {}) }
+  }),
+  agentTypeDirs: (home, projectDir) => [
+    join(home, ".claude", "plugins", "cache"),
+    join(home, ".claude", "agents"),
+    join(projectDir, ".claude", "agents")
+  ]
+})
+
+/** The Codex adapter: the launch wrapper registers it, only a tmux nudge (Enter after a pause) wakes it. */
+export const codex = (settings: RuntimeSettings): RuntimeAdapter => ({
+  id: "codex",
+  pidEnv: "HELIOY_BUS_CODEX_PID",
+  registration: "wrapper",
+  wake: { tmuxNudge: true, rewakeHook: false },
+  messageSuffix: codexSuffix,
+  launch: (options: LaunchOptions) => {
+    const [command, ...prefix] = settings.busCommand
+    return {
+      command: command ?? "helioy-bus",
+      args: [
+        ...prefix,
+        "run",
+        "codex",
+        "--",
+        "codex",
+        "--dangerously-bypass-approvals-and-sandbox",
+        ...flag("--model", settings.codexModel),
+        ...flag("--config", settings.codexEffort === "" ? "" : `model_reasoning_effort=${settings.codexEffort}`),
+        ...flag("--config", options.instructionsFile ? `model_instructions_file=${options.instructionsFile}` : "")
+      ],
+      env: { HELIOY_RUNTIME: "codex", ...(options.agentType ? { HELIOY_BUS_AGENT_TYPE: options.agentType } : {}) }
+    }
+  },
+  agentTypeDirs: (home) => [join(home, ".codex", "developer_instructions"), join(home, ".codex", "skills")]
+})
+
+/** The Grok CLI adapter (`grok`, `grok-fast`): registered by the launch wrapper, woken by a tmux nudge. */
+export const grok = (settings: RuntimeSettings, id: string, model: string): RuntimeAdapter => ({
+  id,
+  pidEnv: "HELIOY_BUS_GROK_PID",
+  registration: "wrapper",
+  wake: { tmuxNudge: true, rewakeHook: false },
+  messageSuffix: "",
+  launch: (options: LaunchOptions) => {
+    const [command, ...prefix] = settings.busCommand
+    return {
+      command: command ?? "helioy-bus",
+      args: [...prefix, "run", id, "--", "grok", "--always-approve", "-m", model, ...flag("--agent", options.agentType ?? "")],
+      env: { HELIOY_RUNTIME: id, ...(options.agentType ? { HELIOY_BUS_AGENT_TYPE: options.agentType } : {}) }
+    }
+  },
+  agentTypeDirs: (home) => [join(home, ".claude", "plugins", "cache")]
+})
+
+/** Any other MCP client: it registers itself through register_agent and is never typed into. */
+export const generic: RuntimeAdapter = {
+  id: "generic",
+  pidEnv: undefined,
+  registration: "manual",
+  wake: { tmuxNudge: false, rewakeHook: false },
+  messageSuffix: "",
+  launch: () => ({ command: "", args: [], env: {} }),
+  agentTypeDirs: () => []
+}
+
+/** Every adapter for the given settings, default (claude) first. */
+export const adapters = (settings: RuntimeSettings): ReadonlyArray<RuntimeAdapter> => [
+  claude(settings),
+  claude(settings, "claude-opus", settings.claudeModel === "" ? "opus" : settings.claudeModel),
+  codex(settings),
+  grok(settings, "grok", "grok-build"),
+  grok(settings, "grok-fast", "grok-composer-2.5-fast"),
+  generic
+]
+
+/** The runtimes for fixed settings. */
+export const fromSettings = (settings: RuntimeSettings): RuntimesShape => {
+  const all = adapters(settings)
+  return {
+    all,
+    defaultRuntime: all[0]!,
+    get: (id) => Option.fromNullable(all.find((adapter) => adapter.id === id))
+  }
+}
+
+const setting = (name: string) => Config.string(name).pipe(Config.withDefault(""))
+
+/** Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT; fails on a malformed variable. */
+export const make = Effect.gen(function*() {
+  return fromSettings({
+    claudeModel: yield* setting("HELIOY_CLAUDE_MODEL"),
+    claudeEffort: yield* setting("HELIOY_CLAUDE_EFFORT"),
+    codexModel: yield* setting("HELIOY_CODEX_MODEL"),
+    codexEffort: yield* setting("HELIOY_CODEX_EFFORT"),
+    busCommand: [process.execPath, process.argv[1] ?? "helioy-bus"]
+  })
+})
+
+/** The runtimes, configured from the environment. */
+export const layer = Layer.effect(Runtimes, make)
+
+/** Every setting at its default, the CLI as `helioy-bus` on PATH. */
+export const testSettings: RuntimeSettings = {
+  claudeModel: "",
+  claudeEffort: "",
+  codexModel: "",
+  codexEffort: "",
+  busCommand: ["helioy-bus"]
+}
+
+/** The runtimes with every setting at its default, for tests. */
+export const layerTest = Layer.succeed(Runtimes, fromSettings(testSettings))
