@@ -5,6 +5,7 @@ import type { BusDir } from "../services/BusDir.js"
 import type { Identity } from "../services/Identity.js"
 import type { Mailbox } from "../services/Mailbox.js"
 import type { Nudge } from "../services/Nudge.js"
+import type { PidFiles } from "../services/PidFiles.js"
 import type { Processes } from "../services/Processes.js"
 import type { Registry } from "../services/Registry.js"
 import type { Runtimes } from "../services/Runtimes.js"
@@ -14,6 +15,7 @@ import * as BusDirLive from "./BusDirLive.js"
 import * as IdentityLive from "./IdentityLive.js"
 import * as MailboxLive from "./MailboxLive.js"
 import * as NudgeLive from "./NudgeLive.js"
+import * as PidFilesLive from "./PidFilesLive.js"
 import * as ProcessesLive from "./ProcessesLive.js"
 import * as RegistryLive from "./RegistryLive.js"
 import * as RuntimesLive from "./RuntimesLive.js"
@@ -21,7 +23,7 @@ import * as SqlLive from "./SqlLive.js"
 import * as TmuxLive from "./TmuxLive.js"
 
 /** Every service a bus program may use. */
-export type BusServices = BusConfig | BusDir | Registry | Mailbox | Tmux | Nudge | Processes | Identity | Runtimes
+export type BusServices = BusConfig | BusDir | Registry | Mailbox | Tmux | Nudge | Processes | Identity | Runtimes | PidFiles
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
 
@@ -32,7 +34,8 @@ const StoresLive = Layer.mergeAll(
   MailboxLive.layer,
   TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
   ProcessesLive.layer,
-  RuntimesLive.layer
+  RuntimesLive.layer,
+  PidFilesLive.layer
 ).pipe(Layer.provideMerge(DirLive))
 
 /** The live bus: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */

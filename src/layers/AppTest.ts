@@ -5,6 +5,7 @@ import * as BusDirTest from "./BusDirTest.js"
 import * as IdentityTest from "./IdentityTest.js"
 import * as MailboxTest from "./MailboxTest.js"
 import * as NudgeLive from "./NudgeLive.js"
+import * as PidFilesTest from "./PidFilesTest.js"
 import * as ProcessesTest from "./ProcessesTest.js"
 import * as RegistryTest from "./RegistryTest.js"
 import * as RuntimesLive from "./RuntimesLive.js"
@@ -25,6 +26,7 @@ export const layerTest = (options: BusTestOptions = {}) => {
     TmuxTest.layerTest,
     ProcessesTest.layerTest,
     RuntimesLive.layerTest,
+    PidFilesTest.layerTest,
     IdentityTest.layerTest(options.selfId ?? "test:general"),
     BusDirTest.layerTest("/nonexistent/helioy-bus"),
     BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus", ...options.config })

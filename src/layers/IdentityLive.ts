@@ -1,9 +1,7 @@
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { Config, Effect, Either, Layer, Option, Ref } from "effect"
 import { canonicalAgentId, identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
-import { BusDir } from "../services/BusDir.js"
 import { Identity, type IdentityShape, type ResolvedIdentity } from "../services/Identity.js"
+import { PidFiles } from "../services/PidFiles.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
 import { Tmux } from "../services/Tmux.js"
@@ -17,7 +15,7 @@ const decoration = /^[^A-Za-z0-9_-]+\s+/
 
 /** Builds the identity resolver from the environment, the pid files, the registry and tmux; resolution never fails. */
 export const make = Effect.gen(function*() {
-  const busDir = yield* BusDir
+  const pidFiles = yield* PidFiles
   const registry = yield* Registry
   const tmux = yield* Tmux
   const processes = yield* Processes
@@ -35,8 +33,8 @@ export const make = Effect.gen(function*() {
   const fromPidFiles = Effect.gen(function*() {
     let pid: Option.Option<number> = Option.some(processes.self)
     for (let hop = 0; hop < maxAncestors && Option.isSome(pid) && pid.value > 1; hop++) {
-      const content = readPidFile(join(busDir.pidsDir, String(pid.value)))
-      if (content !== undefined && valid(content)) return found(content, "pid-file")
+      const content = yield* pidFiles.read(pid.value)
+      if (Option.isSome(content) && valid(content.value)) return found(content.value, "pid-file")
       pid = yield* processes.parentOf(pid.value)
     }
     return Option.none<ResolvedIdentity>()
@@ -89,14 +87,6 @@ export const make = Effect.gen(function*() {
     forget: (agentId) => Ref.update(registeredHere, Option.filter((id) => id !== agentId))
   } satisfies IdentityShape
 })
-
-const readPidFile = (path: string): string | undefined => {
-  try {
-    return fs.readFileSync(path, "utf8").trim()
-  } catch {
-    return undefined
-  }
-}
 
 /** The identity resolver. */
 export const layer = Layer.effect(Identity, make)

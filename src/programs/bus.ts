@@ -41,6 +41,10 @@ export interface RegisterAgentInput {
   readonly runtime?: string | undefined
   readonly pane_id?: string | undefined
   readonly profile?: Record<string, unknown> | null | undefined
+  /** The runtime process the agent is (default: this server's parent); not a tool argument. */
+  readonly pid?: number | undefined
+  /** Whether `agent_id` is only a fallback guess that the pane's existing identity may override; not a tool argument. */
+  readonly idIsFallback?: boolean | undefined
 }
 
 /** Registers an agent (`agent_id`, else HELIOY_AGENT_ID, else a canonical id) and creates its inbox; fails with InvalidInput or RegistryUnavailable. */
@@ -67,11 +71,11 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
   const row = yield* registry.register(
     {
       agentId: explicitId,
-      idIsExplicit: explicitId !== "",
+      idIsExplicit: explicitId !== "" && input.idIsFallback !== true,
       cwd: input.pwd,
       tmuxTarget: input.tmux_target?.trim() ?? "",
       paneId,
-      pid: Option.getOrNull(yield* processes.parentOf(processes.self)),
+      pid: input.pid ?? Option.getOrNull(yield* processes.parentOf(processes.self)),
       sessionId: input.session_id || (yield* envOr("HELIOY_SESSION_ID", "")),
       agentType: input.agent_type?.trim() || "general",
       runtime: input.runtime?.trim() || (yield* envOr("HELIOY_RUNTIME", "claude")),
