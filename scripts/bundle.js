@@ -1,7 +1,7 @@
 import { build } from "esbuild"
 
 await build({
-  entryPoints: { "helioy-bus": "dist/cli/bus.js" },
+  entryPoints: { "helioy-bus": "dist/cli/bus.js", "hook-fast-path": "dist/cli/hookFastPath.js" },
   outdir: "dist/bin",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -2,6 +2,7 @@ import { Command } from "@effect/cli"
 import { Effect } from "effect"
 import { serveBus } from "../mcp/busServer.js"
 import { version } from "../version.js"
+import { hookCommand } from "./hookCommand.js"
 
 const serve = Command.make("serve", {}, () => serveBus(version)).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
@@ -14,7 +15,7 @@ const demo = Command.make("demo", {}, () => Effect.flatMap(Effect.promise(() => 
 /** The `helioy-bus` command line. */
 export const busCommand = Command.make("helioy-bus").pipe(
   Command.withDescription("A message bus for coding agents."),
-  Command.withSubcommands([serve, demo])
+  Command.withSubcommands([serve, demo, hookCommand])
 )
 
 /** Runs `helioy-bus` with the given argv. */

@@ -51,6 +51,48 @@ const readBounded = (path: string, limit: number): Either.Either<string, string>
   }
 }
 
+const waiterFile = ".waiter"
+
+const processAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return errorCode(error) === "EPERM"
+  }
+}
+
+const waiterPid = (path: string): number | undefined => {
+  try {
+    const pid = Number(fs.readFileSync(path, "utf8").trim())
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const waiterAlive = (path: string) => {
+  const pid = waiterPid(path)
+  return pid !== undefined && processAlive(pid)
+}
+
+const takeWaiterLock = (path: string): boolean => {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(path, String(process.pid), { flag: "wx", mode: 0o600 })
+      return true
+    } catch (error) {
+      if (errorCode(error) !== "EEXIST" || waiterAlive(path)) return false
+      fs.rmSync(path, { force: true })
+    }
+  }
+  return false
+}
+
+const releaseWaiterLock = (path: string) => {
+  if (waiterPid(path) === process.pid) fs.rmSync(path, { force: true })
+}
+
 /** Builds the file mailbox: atomic link-into-place delivery, claim by rename into `archive/`, quarantine of bad files. */
 export const make = Effect.gen(function*() {
   const busDir = yield* BusDir
@@ -203,7 +245,42 @@ export const make = Effect.gen(function*() {
     ensureInbox: (agentId) => Effect.asVoid(ensureInbox(agentId)),
     deliver,
     pending,
-    claim
+    claim,
+    awaitNew: (agentId, known) =>
+      Effect.flatMap(ensureInbox(agentId), (dir) => {
+        const fresh = () => fs.readdirSync(dir).filter((name) => isMessageFile(name) && !known.has(name)).sort()
+        return Effect.async<ReadonlyArray<string>, MailboxUnavailable>((resume) => {
+          let watcher: fs.FSWatcher | undefined
+          const check = () => {
+            try {
+              const names = fresh()
+              if (names.length > 0) {
+                watcher?.close()
+                resume(Effect.succeed(names))
+              }
+            } catch (error) {
+              watcher?.close()
+              resume(Effect.fail(unavailable(agentId, dir)(error)))
+            }
+          }
+          try {
+            watcher = fs.watch(dir, { persistent: true }, check)
+          } catch (error) {
+            resume(Effect.fail(unavailable(agentId, dir)(error)))
+            return
+          }
+          check()
+          return Effect.sync(() => watcher?.close())
+        })
+      }).pipe(
+        Effect.flatMap((names) => Effect.map(pending(agentId), (all) => all.filter((message) => names.includes(message.file))))
+      ),
+    holdWaiter: (agentId) =>
+      Effect.acquireRelease(
+        Effect.flatMap(ensureInbox(agentId), (dir) => Effect.sync(() => takeWaiterLock(join(dir, waiterFile)))),
+        (held) => held ? Effect.sync(() => releaseWaiterLock(join(busDir.inboxDir(agentId), waiterFile))) : Effect.void
+      ).pipe(Effect.orElseSucceed(() => false)),
+    hasWaiter: (agentId) => Effect.sync(() => waiterAlive(join(busDir.inboxDir(agentId), waiterFile)))
   } satisfies MailboxShape
 })
 

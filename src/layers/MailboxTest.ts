@@ -1,4 +1,4 @@
-import { Clock, Effect, Layer, Option, Ref } from "effect"
+import { Clock, Effect, Layer, Option, Ref, Stream, SubscriptionRef } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import { InboxFull } from "../domain/errors.js"
 import { type Message, messageFileName } from "../domain/Message.js"
@@ -15,7 +15,8 @@ const emptyInbox: Inbox = { unread: new Map(), archived: [] }
 /** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, topic filter, unread cap. */
 export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
-    const inboxes = yield* Ref.make<ReadonlyMap<string, Inbox>>(new Map())
+    const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())
+    const waiters = yield* Ref.make<ReadonlySet<string>>(new Set())
     const lastStamp = yield* Ref.make(0)
     const maxUnread = options.maxUnread ?? 10_000
     const inboxOf = (boxes: ReadonlyMap<string, Inbox>, agentId: string) => boxes.get(agentId) ?? emptyInbox
@@ -30,9 +31,9 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
         }))
       }),
       ensureInbox: (agentId: AgentId) =>
-        Ref.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),
+        SubscriptionRef.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),
       deliver: (agentId: AgentId, message: Message) =>
-        Effect.flatten(Ref.modify(inboxes, (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
+        Effect.flatten(SubscriptionRef.modify(inboxes, (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
           const inbox = inboxOf(boxes, agentId)
           if (inbox.unread.size >= maxUnread) {
             return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
@@ -41,7 +42,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
           return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
         })),
       pending: (agentId: AgentId) =>
-        Effect.map(Ref.get(inboxes), (boxes) => {
+        Effect.map(SubscriptionRef.get(inboxes), (boxes) => {
           const inbox = inboxOf(boxes, agentId)
           return sortedNames(inbox).map((file) => {
             const message = inbox.unread.get(file)!
@@ -49,7 +50,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
           })
         }),
       claim: (agentId: AgentId, topic: Option.Option<string>) =>
-        Ref.modify(inboxes, (boxes) => {
+        SubscriptionRef.modify(inboxes, (boxes) => {
           const inbox = inboxOf(boxes, agentId)
           const claimed = sortedNames(inbox)
             .map((file) => [file, inbox.unread.get(file)!] as const)
@@ -61,7 +62,33 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
             { messages: claimed.map(([, message]) => message), quarantined: [] },
             new Map(boxes).set(agentId, { unread, archived })
           ]
-        })
+        }),
+      awaitNew: (agentId: AgentId, known: ReadonlySet<string>) =>
+        inboxes.changes.pipe(
+          Stream.map((boxes) => {
+            const inbox = inboxOf(boxes, agentId)
+            return sortedNames(inbox).filter((file) => !known.has(file)).map((file) => {
+              const message = inbox.unread.get(file)!
+              return { file, from: message.from, topic: message.topic }
+            })
+          }),
+          Stream.filter((fresh) => fresh.length > 0),
+          Stream.runHead,
+          Effect.map(Option.getOrElse(() => []))
+        ),
+      holdWaiter: (agentId: AgentId) =>
+        Effect.acquireRelease(
+          Ref.modify(waiters, (held) => held.has(agentId) ? [false, held] : [true, new Set(held).add(agentId)]),
+          (taken) =>
+            taken
+              ? Ref.update(waiters, (held) => {
+                const next = new Set(held)
+                next.delete(agentId)
+                return next
+              })
+              : Effect.void
+        ),
+      hasWaiter: (agentId: AgentId) => Effect.map(Ref.get(waiters), (held) => held.has(agentId))
     } satisfies MailboxShape
   })
 

@@ -1,7 +1,9 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
 import { nudgeText, shellCommands } from "../domain/NudgeText.js"
 import { formatMillis } from "../domain/Timestamp.js"
+import type { AgentId } from "../domain/AgentId.js"
 import { BusConfig } from "../services/BusConfig.js"
+import { Mailbox } from "../services/Mailbox.js"
 import { Nudge, type NudgeOutcome, type NudgeShape } from "../services/Nudge.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -10,19 +12,25 @@ import { Tmux } from "../services/Tmux.js"
 const notNudged = (reason: Extract<NudgeOutcome, { nudged: false }>["reason"]): NudgeOutcome => ({ nudged: false, reason })
 
 /**
- * Builds the nudger: the recipient runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the registry, a live
+ * Builds the nudger: a recipient whose mail waiter (an async rewake hook) is alive is left to it; otherwise its
+ * runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the registry, a live
  * non-shell pane, then copy-mode exit, the fixed text typed literally, a pause, and a separate Enter.
  */
 export const make = Effect.gen(function*() {
   const registry = yield* Registry
   const tmux = yield* Tmux
   const runtimes = yield* Runtimes
+  const mailbox = yield* Mailbox
   const config = yield* BusConfig
   const throttleMillis = Duration.toMillis(config.nudgeThrottle)
 
   const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient) {
     const adapter = runtimes.get(recipient.runtime)
-    if (Option.isNone(adapter) || !adapter.value.wake.tmuxNudge) return notNudged("unsupported_runtime")
+    if (Option.isNone(adapter)) return notNudged("unsupported_runtime")
+    if (adapter.value.wake.rewakeHook && (yield* mailbox.hasWaiter(recipient.agent_id as AgentId))) {
+      return { nudged: true } as const
+    }
+    if (!adapter.value.wake.tmuxNudge) return notNudged("unsupported_runtime")
     const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
     if (address === "") return notNudged("no_pane")
     const now = yield* Clock.currentTimeMillis

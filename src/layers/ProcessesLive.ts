@@ -17,6 +17,14 @@ const parentFromProc = (pid: number): Option.Option<number> => {
 export const make: ProcessesShape = {
   self: process.pid,
   parentOf: (pid) => Effect.sync(() => pid === process.pid ? Option.some(process.ppid) : parentFromProc(pid)),
+  commandOf: (pid) =>
+    Effect.sync(() => {
+      try {
+        return Option.some(fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim())
+      } catch {
+        return Option.none()
+      }
+    }),
   isAlive: (pid) =>
     Effect.sync(() => {
       try {

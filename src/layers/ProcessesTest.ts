@@ -10,6 +10,7 @@ export const layerTest = Layer.effectContext(Effect.gen(function*() {
   const processes: ProcessesShape = {
     self: 1000,
     parentOf: (pid) => Effect.map(Ref.get(table), (map) => Option.fromNullable(map.get(pid))),
+    commandOf: (pid) => Effect.map(Ref.get(table), (map) => map.has(pid) ? Option.some("node") : Option.none()),
     isAlive: (pid) => Effect.map(Ref.get(table), (map) => map.has(pid))
   }
   return Context.make(Processes, processes).pipe(Context.add(ProcessTable, table))

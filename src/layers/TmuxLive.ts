@@ -78,6 +78,19 @@ export const make = Effect.gen(function*() {
     cancelMode: (paneId) => send(["-t", paneId, "-X", "cancel"]),
     typeLiteral: (paneId, text) => send(["-t", paneId, "-l", "--", text]),
     pressEnter: (paneId) => send(["-t", paneId, "Enter"]),
+    ensureGlobalHook: (hook, command) =>
+      Effect.gen(function*() {
+        const listed = yield* run(["show-hooks", "-g", hook]).pipe(
+          Effect.catchTag("TmuxCommandFailed", () => Effect.succeed(""))
+        )
+        const entries = listed.split("\n").flatMap((line) => {
+          const match = /^\S+\[(\d+)\]\s+(.*)$/.exec(line)
+          return match ? [{ index: Number(match[1]), body: match[2] ?? "" }] : []
+        })
+        if (entries.some((entry) => entry.body.includes(command))) return
+        const index = entries.reduce((max, entry) => Math.max(max, entry.index + 1), 0)
+        yield* run(["set-hook", "-g", `${hook}[${index}]`, `run-shell -b ${JSON.stringify(command)}`])
+      }),
     capture: (paneId) => run(["capture-pane", "-p", "-J", "-t", paneId])
   } satisfies TmuxShape
 })

@@ -3,7 +3,7 @@ import { type PaneInfo, Tmux, TmuxCommandFailed, type TmuxShape, TmuxUnavailable
 
 /** One recorded tmux call. */
 export interface TmuxCall {
-  readonly op: "listPanes" | "pane" | "cancelMode" | "typeLiteral" | "pressEnter" | "capture"
+  readonly op: "listPanes" | "pane" | "cancelMode" | "typeLiteral" | "pressEnter" | "capture" | "ensureGlobalHook"
   readonly target?: string
   readonly text?: string
 }
@@ -52,6 +52,7 @@ export const make = Effect.gen(function*() {
     cancelMode: (paneId) => send({ op: "cancelMode", target: paneId }),
     typeLiteral: (paneId, text) => send({ op: "typeLiteral", target: paneId, text }),
     pressEnter: (paneId) => send({ op: "pressEnter", target: paneId }),
+    ensureGlobalHook: (hook, command) => Effect.zipRight(available, record({ op: "ensureGlobalHook", target: hook, text: command })),
     capture: (paneId) => Effect.zipRight(available, Effect.as(find(paneId), ""))
   }
   return { tmux, control }

@@ -1,4 +1,4 @@
-import { Context, type Effect, type Option } from "effect"
+import { Context, type Effect, type Option, type Scope } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import type { InboxFull, MailboxUnavailable } from "../domain/errors.js"
 import type { Message } from "../domain/Message.js"
@@ -34,6 +34,15 @@ export interface MailboxShape {
   readonly pending: (agentId: AgentId) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
   /** Claims the unread messages (optionally only one topic), oldest first; each is returned to exactly one claimer; invalid files are quarantined. */
   readonly claim: (agentId: AgentId, topic: Option.Option<string>) => Effect.Effect<Claimed, MailboxUnavailable>
+  /** Waits, without polling, until a message not in `known` (file names) is unread, and returns the new ones. */
+  readonly awaitNew: (
+    agentId: AgentId,
+    known: ReadonlySet<string>
+  ) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
+  /** Becomes the one mail waiter of an agent for the scope; false when a live waiter already holds it. */
+  readonly holdWaiter: (agentId: AgentId) => Effect.Effect<boolean, never, Scope.Scope>
+  /** Whether a live mail waiter holds an agent's inbox (it will wake the agent itself). */
+  readonly hasWaiter: (agentId: AgentId) => Effect.Effect<boolean>
 }
 
 /** The mailboxes. */

@@ -6,6 +6,8 @@ export interface ProcessesShape {
   readonly self: number
   /** The parent pid of a process, if it exists. */
   readonly parentOf: (pid: number) => Effect.Effect<Option.Option<number>>
+  /** The command name of a process (`comm`), if it exists. */
+  readonly commandOf: (pid: number) => Effect.Effect<Option.Option<string>>
   /** Whether a process exists. */
   readonly isAlive: (pid: number) => Effect.Effect<boolean>
 }

@@ -40,6 +40,8 @@ export interface TmuxShape {
   readonly typeLiteral: (paneId: string, text: string) => Effect.Effect<void, TmuxError>
   /** Presses Enter in a pane. */
   readonly pressEnter: (paneId: string) => Effect.Effect<void, TmuxError>
+  /** Adds a global tmux hook (e.g. `after-kill-pane`) running `command` at a free index, unless one already runs it; the user's hooks are never replaced. */
+  readonly ensureGlobalHook: (hook: string, command: string) => Effect.Effect<void, TmuxError>
   /** The visible text of a pane. */
   readonly capture: (paneId: string) => Effect.Effect<string, TmuxError>
 }

@@ -4,6 +4,7 @@ import type { AgentRow } from "../../src/domain/AgentRecord.js"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as NudgeLive from "../../src/layers/NudgeLive.js"
+import * as MailboxTest from "../../src/layers/MailboxTest.js"
 import * as RegistryTest from "../../src/layers/RegistryTest.js"
 import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import * as TmuxTest from "../../src/layers/TmuxTest.js"
@@ -16,6 +17,7 @@ const nudgeLayer = NudgeLive.layer.pipe(
     RegistryTest.layerTest,
     TmuxTest.layerTest,
     RuntimesLive.layerTest,
+    MailboxTest.layerTest,
     BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus" })
   ))
 )

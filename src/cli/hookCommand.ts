@@ -1,0 +1,87 @@
+import { Args, Command } from "@effect/cli"
+import { Cause, Config, Effect, Exit, Option } from "effect"
+import { BusLive, type BusServices } from "../layers/AppLive.js"
+import * as hooks from "../programs/hooks.js"
+import { BusConfig } from "../services/BusConfig.js"
+import { Processes } from "../services/Processes.js"
+import { Runtimes } from "../services/Runtimes.js"
+import { readHookEvent } from "./hookEvent.js"
+
+const events = ["session-start", "session-end", "user-prompt-submit", "pre-tool-use", "stop", "wait-mail", "prune"] as const
+
+type HookName = typeof events[number]
+
+const handlers: Record<HookName, (context: hooks.HookContext) => Effect.Effect<hooks.HookOutput, unknown, BusServices>> = {
+  "session-start": hooks.sessionStart,
+  "session-end": hooks.sessionEnd,
+  "user-prompt-submit": hooks.mailContext("UserPromptSubmit"),
+  "pre-tool-use": hooks.mailContext("PreToolUse"),
+  "stop": hooks.stop,
+  "wait-mail": hooks.waitMail,
+  "prune": () => hooks.prune()
+}
+
+const shells = new Set(["sh", "bash", "dash", "zsh", "fish"])
+
+const env = (name: string) => Config.string(name).pipe(Config.withDefault(""))
+
+const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
+
+/** The runtime process a hook belongs to: the adapter's pid variable when set, else the hook's parent (past a shell). */
+const runtimeProcess = (pidEnv: string | undefined) =>
+  Effect.gen(function*() {
+    const processes = yield* Processes
+    const fromEnv = Number(pidEnv === undefined ? "" : yield* env(pidEnv))
+    if (Number.isInteger(fromEnv) && fromEnv > 1) return fromEnv
+    const parent = Option.getOrElse(yield* processes.parentOf(processes.self), () => process.ppid)
+    const command = yield* processes.commandOf(parent)
+    if (Option.isSome(command) && shells.has(command.value)) {
+      return Option.getOrElse(yield* processes.parentOf(parent), () => parent)
+    }
+    return parent
+  })
+
+const describe = (error: unknown) =>
+  (typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)).split("\n")[0]
+
+const runHook = (name: HookName) =>
+  Effect.gen(function*() {
+    const read = yield* readHookEvent(name === "wait-mail" ? 2_000 : 1_000)
+    const runtimes = yield* Runtimes
+    const config = yield* BusConfig
+    const runtime = (yield* env("HELIOY_RUNTIME")) || Option.getOrElse(read.runtimeHint, () => runtimes.defaultRuntime.id)
+    const adapter = Option.getOrElse(runtimes.get(runtime), () => runtimes.defaultRuntime)
+    const context: hooks.HookContext = {
+      event: read.event,
+      runtime,
+      runtimePid: yield* runtimeProcess(adapter.pidEnv),
+      agentId: yield* env("HELIOY_AGENT_ID"),
+      paneId: yield* env("TMUX_PANE"),
+      agentType: (yield* env("HELIOY_BUS_AGENT_TYPE")) || "general",
+      pruneCommand: `HELIOY_BUS_DIR=${quote(config.busDir)} ${quote(process.execPath)} ${quote(process.argv[1] ?? "helioy-bus")} hook prune`
+    }
+    return yield* handlers[name](context)
+  }).pipe(Effect.provide(BusLive))
+
+/** `helioy-bus hook <event>`: runs one runtime hook; prints what the runtime expects, and never fails the runtime (errors: stderr, exit 0). */
+export const hookCommand = Command.make(
+  "hook",
+  { event: Args.choice(events.map((event) => [event, event] as const), { name: "event" }) },
+  ({ event }) =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(runHook(event))
+      const output = Exit.match(exit, {
+        onSuccess: (result) => result,
+        onFailure: (cause): hooks.HookOutput => ({
+          stdout: "",
+          stderr: `helioy-bus hook ${event}: the bus is unavailable (${describe(Cause.squash(cause))}); continuing without it.`,
+          exitCode: 0
+        })
+      })
+      yield* Effect.sync(() => {
+        if (output.stdout !== "") process.stdout.write(output.stdout + "\n")
+        if (output.stderr !== "") process.stderr.write(output.stderr.endsWith("\n") ? output.stderr : output.stderr + "\n")
+        process.exit(output.exitCode)
+      })
+    })
+).pipe(Command.withDescription("Handle a Claude Code or Codex hook event (JSON on stdin)."))
