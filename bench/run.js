@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: measures the built `helioy-bus serve` through the MCP SDK Client over stdio, in fresh temp bus
- * dirs and a private tmux server, and prints one JSON object of figures to stdout (progress goes to stderr).
+ * `npm run bench`: measures the built `helioy-bus serve` through the MCP SDK Client over stdio, and `helioy-bus hook`
+ * spawned as a runtime spawns it, in fresh temp bus dirs and a private tmux server, and prints one JSON object of
+ * figures to stdout (progress goes to stderr).
  * Everything it starts is stopped and removed at the end, also on failure or Ctrl-C.
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
@@ -11,7 +12,7 @@ import { performance } from "node:perf_hooks"
 import { clearTimeout, setTimeout } from "node:timers"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
-  cleanUp, hasTmux, makeTempDir, memoryOf, percentile, progress, round, startServer, startTmux, timed
+  busBin, cleanUp, hasTmux, makeTempDir, memoryOf, onCleanup, percentile, progress, round, startServer, startTmux, timed
 } from "./harness.js"
 
 const coldStartRuns = 15
@@ -24,6 +25,9 @@ const inboxSize = 1000
 const getRuns = 5
 const senders = 8
 const perSender = 500
+const hookRuns = 20
+const wakeRuns = 5
+const idleWaitMs = 3000
 const watchdogMs = 240_000
 
 const root = makeTempDir("helioy-bench-")
@@ -221,6 +225,153 @@ const idleMemory = async () => {
   return { idleRssMb: memory.rssMb, idlePeakRssMb: memory.peakRssMb }
 }
 
+/** The environment of a hook: HOME, HELIOY_BUS_DIR and `env` only (no TMUX, no HELIOY_* of the caller). */
+const hookEnv = (dir, env) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, HELIOY_BUS_DIR: dir, ...env })
+
+/** Starts `helioy-bus hook <event>` with `event` on stdin; `exited` resolves with code, stdout, stderr. */
+const startHook = (hook, event, dir, env = {}) => {
+  const child = spawn(process.execPath, [busBin, "hook", hook], { env: hookEnv(dir, env), stdio: ["pipe", "pipe", "pipe"] })
+  onCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk.toString("utf8")
+  })
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk.toString("utf8")
+  })
+  const exited = new Promise((resolve, reject) => {
+    child.once("error", reject)
+    child.once("close", (code) => resolve({ code, stdout, stderr }))
+  })
+  child.stdin.end(JSON.stringify(event))
+  return { pid: child.pid, exited }
+}
+
+/** Runs a hook to its end, timed from spawn to exit. */
+const runHook = (hook, event, dir, env) => timed(() => startHook(hook, event, dir, env).exited)
+
+/** A Claude Code UserPromptSubmit event. */
+const promptEvent = (sessionId) => ({
+  session_id: sessionId,
+  transcript_path: join(home, ".claude", "projects", "-bench", `${sessionId}.jsonl`),
+  cwd: root,
+  permission_mode: "default",
+  hook_event_name: "UserPromptSubmit",
+  prompt: "what changed?"
+})
+
+/** p50/p90 of `hookRuns` timed runs of a hook (after two warm-ups), each checked by `expectResult`. */
+const hookSamples = async (hook, event, dir, env, expectResult) => {
+  const samples = []
+  for (let run = 0; run < hookRuns + 2; run++) {
+    const { ms, value } = await runHook(hook, event, dir, env)
+    expectResult(value)
+    if (run >= 2) samples.push(ms)
+  }
+  return { p50: round(percentile(samples, 50)), p90: round(percentile(samples, 90)) }
+}
+
+/** (h) `hook user-prompt-submit` latency: no mail (the fast path, agent from HELIOY_AGENT_ID or a pid file) and with mail. */
+const hookLatency = async () => {
+  const dir = busDir("hook")
+  const event = promptEvent("bench-hook-session")
+  const started = await runHook("session-start", { ...event, hook_event_name: "SessionStart", source: "startup" }, dir, {})
+  if (started.value.code !== 0 || !started.value.stdout.includes("SessionStart")) {
+    throw new Error(`session-start failed: ${JSON.stringify(started.value)}`)
+  }
+  const agentId = fs.readFileSync(join(dir, "pids", String(process.pid)), "utf8")
+  const quiet = (result) => {
+    if (result.code !== 0 || result.stdout !== "") throw new Error(`hook with no mail printed: ${JSON.stringify(result)}`)
+  }
+  const byEnv = await hookSamples("user-prompt-submit", event, dir, { HELIOY_AGENT_ID: agentId }, quiet)
+  const byPidFile = await hookSamples("user-prompt-submit", event, dir, {}, quiet)
+  const server = await startServer({ home, busDir: dir, agentId: "bench:mailer" })
+  await server.call("send_message", { to: agentId, content: "mail for the hook", nudge: false })
+  await server.close()
+  const withMail = await hookSamples("user-prompt-submit", event, dir, { HELIOY_AGENT_ID: agentId }, (result) => {
+    if (result.code !== 0 || !result.stdout.includes("1 unread message(s)")) throw new Error(`hook with mail printed: ${JSON.stringify(result)}`)
+  })
+  return {
+    hookNoMailP50Ms: byEnv.p50,
+    hookNoMailP90Ms: byEnv.p90,
+    hookNoMailPidFileP50Ms: byPidFile.p50,
+    hookNoMailPidFileP90Ms: byPidFile.p90,
+    hookWithMailP50Ms: withMail.p50,
+    hookWithMailP90Ms: withMail.p90,
+    hookRuns
+  }
+}
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (null where /proc is missing). */
+const cpuMsOf = (pid) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks
+  } catch {
+    return null
+  }
+}
+
+/** Resolves once `path` exists (polled every 10 ms, up to 10 s). */
+const fileAppears = async (path) => {
+  for (let step = 0; step < 1000; step++) {
+    if (fs.existsSync(path)) return
+    await sleep(10)
+  }
+  throw new Error(`${path} did not appear`)
+}
+
+/** (i) wait-mail: message-to-wake latency, and the CPU an idle waiter burns before its message. */
+const waitMailWake = async () => {
+  const dir = busDir("wake")
+  const agentId = "bench:sleeper"
+  const server = await startServer({ home, busDir: dir, agentId: "bench:waker" })
+  await server.call("register_agent", { pwd: root, agent_id: agentId, runtime: "codex" })
+  const waiterEnv = { HELIOY_AGENT_ID: agentId, HELIOY_RUNTIME: "codex", HELIOY_BUS_CODEX_PID: String(process.pid) }
+  const event = { ...promptEvent("bench-wake-session"), hook_event_name: "Stop", stop_hook_active: false }
+  const samples = []
+  let idleCpuMs = null
+  let waiterRssMb = null
+  for (let run = 0; run < wakeRuns; run++) {
+    const waiter = startHook("wait-mail", event, dir, waiterEnv)
+    await fileAppears(join(dir, "inbox", agentId, ".waiter"))
+    if (run === 0) {
+      const before = cpuMsOf(waiter.pid)
+      await sleep(idleWaitMs)
+      const after = cpuMsOf(waiter.pid)
+      idleCpuMs = before === null || after === null ? null : round(after - before)
+      waiterRssMb = memoryOf(waiter.pid).rssMb
+    }
+    const start = performance.now()
+    await server.call("send_message", { to: agentId, content: `wake up ${run}`, nudge: false })
+    const result = await waiter.exited
+    samples.push(performance.now() - start)
+    if (result.code !== 2 || !result.stderr.includes("new message(s)")) throw new Error(`wait-mail ended: ${JSON.stringify(result)}`)
+    await server.call("get_messages", { agent_id: agentId })
+  }
+  await server.close()
+  return {
+    waitMailWakeMedianMs: round(median(samples)),
+    waitMailWakeMaxMs: round(Math.max(...samples)),
+    waitMailIdleCpuMs: idleCpuMs,
+    waitMailIdleSeconds: idleWaitMs / 1000,
+    waitMailRssMb: waiterRssMb,
+    wakeRuns
+  }
+}
+
 const tmuxVersion = () => {
   try {
     return execFileSync("tmux", ["-V"], { encoding: "utf8" }).trim()
@@ -239,7 +390,9 @@ const main = async () => {
     ["list_agents with 50 tmux agents", listAgentsWithPanes],
     ["get_messages of 1000", getThousand],
     ["8 concurrent senders", concurrentSenders],
-    ["idle memory", idleMemory]
+    ["idle memory", idleMemory],
+    ["hook latency", hookLatency],
+    ["wait-mail wake", waitMailWake]
   ]
   for (const [name, step] of steps) {
     progress(`${name}...`)
@@ -254,7 +407,9 @@ const main = async () => {
     listAgents50P50Ms: goal(figures.listAgents50P50Ms, 20),
     get1000MedianMs: goal(figures.get1000MedianMs, 40),
     idleRssMb: goal(figures.idleRssMb, 80),
-    concurrentLostPlusDuplicated: goal(figures.concurrentLost + figures.concurrentDuplicated, 1)
+    concurrentLostPlusDuplicated: goal(figures.concurrentLost + figures.concurrentDuplicated, 1),
+    hookNoMailP50Ms: goal(figures.hookNoMailP50Ms, 60),
+    hookNoMailPidFileP50Ms: goal(figures.hookNoMailPidFileP50Ms, 60)
   }
   return {
     machine: {

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 const [command, event] = process.argv.slice(2)
-if (command === "hook" && (event === "user-prompt-submit" || event === "pre-tool-use")) {
-  const { noMailWaiting } = await import("../dist/bin/hook-fast-path.mjs")
-  if (noMailWaiting(process.env)) process.exit(0)
+const fastEvents = { "user-prompt-submit": "UserPromptSubmit", "pre-tool-use": "PreToolUse" }
+if (command === "hook" && event in fastEvents) {
+  const { fastMailContext } = await import("../dist/bin/hook-fast-path.mjs")
+  const output = fastMailContext(process.env, fastEvents[event])
+  if (output !== undefined) {
+    if (output !== "") process.stdout.write(output + "\n")
+    process.exit(0)
+  }
 }
 await import("../dist/bin/helioy-bus.mjs")

@@ -2,8 +2,9 @@ import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { runBusCli } from "./busCommands.js"
 import { logLevel, StderrLogger } from "./logging.js"
+import { shieldLaunchArgs } from "./runCommand.js"
 
-runBusCli(process.argv).pipe(
+runBusCli(shieldLaunchArgs(process.argv)).pipe(
   Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel)),
   NodeRuntime.runMain({ disablePrettyLogger: true })
 )

@@ -2,7 +2,10 @@ import { Command } from "@effect/cli"
 import { Effect } from "effect"
 import { serveBus } from "../mcp/busServer.js"
 import { version } from "../version.js"
+import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
+import { installCommand } from "./installCommand.js"
+import { runCommand } from "./runCommand.js"
 
 const serve = Command.make("serve", {}, () => serveBus(version)).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
@@ -15,7 +18,7 @@ const demo = Command.make("demo", {}, () => Effect.flatMap(Effect.promise(() => 
 /** The `helioy-bus` command line. */
 export const busCommand = Command.make("helioy-bus").pipe(
   Command.withDescription("A message bus for coding agents."),
-  Command.withSubcommands([serve, demo, hookCommand])
+  Command.withSubcommands([serve, demo, hookCommand, runCommand, installCommand, doctorCommand])
 )
 
 /** Runs `helioy-bus` with the given argv. */

@@ -1,6 +1,9 @@
+import * as fs from "node:fs"
+import { join } from "node:path"
 import { Args, Command } from "@effect/cli"
 import { Cause, Config, Effect, Exit, Option } from "effect"
 import { BusLive, type BusServices } from "../layers/AppLive.js"
+import * as BusConfigLive from "../layers/BusConfigLive.js"
 import * as hooks from "../programs/hooks.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Processes } from "../services/Processes.js"
@@ -44,6 +47,14 @@ const runtimeProcess = (pidEnv: string | undefined) =>
 const describe = (error: unknown) =>
   (typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)).split("\n")[0]
 
+/**
+ * Whether there is a bus to prune: the tmux cleanup hooks keep their HELIOY_BUS_DIR for the life of the tmux server,
+ * and pruning a bus dir that is gone (or never held a registry) must not create it again.
+ */
+const registryExists = Effect.map(BusConfig, (config) => fs.existsSync(join(config.busDir, "registry.db"))).pipe(
+  Effect.provide(BusConfigLive.layer)
+)
+
 const runHook = (name: HookName) =>
   Effect.gen(function*() {
     const read = yield* readHookEvent(name === "wait-mail" ? 2_000 : 1_000)
@@ -63,13 +74,18 @@ const runHook = (name: HookName) =>
     return yield* handlers[name](context)
   }).pipe(Effect.provide(BusLive))
 
+const runHookIfBus = (name: HookName) =>
+  name === "prune"
+    ? Effect.flatMap(registryExists, (exists) => exists ? runHook(name) : Effect.succeed(hooks.quiet))
+    : runHook(name)
+
 /** `helioy-bus hook <event>`: runs one runtime hook; prints what the runtime expects, and never fails the runtime (errors: stderr, exit 0). */
 export const hookCommand = Command.make(
   "hook",
   { event: Args.choice(events.map((event) => [event, event] as const), { name: "event" }) },
   ({ event }) =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(runHook(event))
+      const exit = yield* Effect.exit(runHookIfBus(event))
       const output = Exit.match(exit, {
         onSuccess: (result) => result,
         onFailure: (cause): hooks.HookOutput => ({

@@ -10,6 +10,7 @@ import type { Processes } from "../services/Processes.js"
 import type { Registry } from "../services/Registry.js"
 import type { Runtimes } from "../services/Runtimes.js"
 import type { Tmux } from "../services/Tmux.js"
+import type { Warrooms } from "../services/Warrooms.js"
 import * as BusConfigLive from "./BusConfigLive.js"
 import * as BusDirLive from "./BusDirLive.js"
 import * as IdentityLive from "./IdentityLive.js"
@@ -21,16 +22,31 @@ import * as RegistryLive from "./RegistryLive.js"
 import * as RuntimesLive from "./RuntimesLive.js"
 import * as SqlLive from "./SqlLive.js"
 import * as TmuxLive from "./TmuxLive.js"
+import * as WarroomsLive from "./WarroomsLive.js"
 
 /** Every service a bus program may use. */
-export type BusServices = BusConfig | BusDir | Registry | Mailbox | Tmux | Nudge | Processes | Identity | Runtimes | PidFiles
+export type BusServices =
+  | BusConfig
+  | BusDir
+  | Registry
+  | Warrooms
+  | Mailbox
+  | Tmux
+  | Nudge
+  | Processes
+  | Identity
+  | Runtimes
+  | PidFiles
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
 
 const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layer))
 
+/** Both stores of registry.db on one SqlClient (one connection, one lock). */
+const RegistryDbLive = Layer.merge(RegistryLive.layer, WarroomsLive.layer).pipe(Layer.provide(SqlLive.layer))
+
 const StoresLive = Layer.mergeAll(
-  RegistryLive.layer.pipe(Layer.provide(SqlLive.layer)),
+  RegistryDbLive,
   MailboxLive.layer,
   TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
   ProcessesLive.layer,
@@ -38,5 +54,5 @@ const StoresLive = Layer.mergeAll(
   PidFilesLive.layer
 ).pipe(Layer.provideMerge(DirLive))
 
-/** The live bus: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */
+/** The live bus and warroom store: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */
 export const BusLive = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(Layer.provideMerge(StoresLive))

@@ -10,6 +10,7 @@ import * as ProcessesTest from "./ProcessesTest.js"
 import * as RegistryTest from "./RegistryTest.js"
 import * as RuntimesLive from "./RuntimesLive.js"
 import * as TmuxTest from "./TmuxTest.js"
+import * as WarroomsTest from "./WarroomsTest.js"
 
 /** Options of the in-memory bus. */
 export interface BusTestOptions {
@@ -18,10 +19,11 @@ export interface BusTestOptions {
   readonly config?: Partial<BusConfigShape>
 }
 
-/** The whole bus in memory (registry, mailbox, recording tmux, fake processes), with the real nudge rules on top. */
+/** The whole bus in memory (registry, warrooms, mailbox, recording tmux, fake processes), with the real nudge rules on top. */
 export const layerTest = (options: BusTestOptions = {}) => {
   const stores = Layer.mergeAll(
     RegistryTest.layerTest,
+    WarroomsTest.layerTest,
     MailboxTest.layerWith(options.config?.maxUnread),
     TmuxTest.layerTest,
     ProcessesTest.layerTest,

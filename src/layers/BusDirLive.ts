@@ -14,7 +14,8 @@ const ensureDir = (path: string): Effect.Effect<void, BusDirRefused> =>
     catch: (error) => refuse(path, `cannot create it (${(error as Error).message}); create it with mode 0700 or set HELIOY_BUS_DIR`)
   }).pipe(Effect.asVoid)
 
-const checkSafe = (path: string): Effect.Effect<void, BusDirRefused> =>
+/** Checks that a bus directory is safe to use: a real directory (no symlink) of yours, not group- or world-writable; fails with BusDirRefused saying how to fix it. */
+export const checkSafe = (path: string): Effect.Effect<void, BusDirRefused> =>
   Effect.gen(function*() {
     const stat = yield* Effect.try({
       try: () => fs.lstatSync(path),

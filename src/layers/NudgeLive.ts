@@ -24,10 +24,10 @@ export const make = Effect.gen(function*() {
   const config = yield* BusConfig
   const throttleMillis = Duration.toMillis(config.nudgeThrottle)
 
-  const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient) {
+  const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient, waiterAtDelivery) {
     const adapter = runtimes.get(recipient.runtime)
     if (Option.isNone(adapter)) return notNudged("unsupported_runtime")
-    if (adapter.value.wake.rewakeHook && (yield* mailbox.hasWaiter(recipient.agent_id as AgentId))) {
+    if (adapter.value.wake.rewakeHook && (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id as AgentId)))) {
       return { nudged: true } as const
     }
     if (!adapter.value.wake.tmuxNudge) return notNudged("unsupported_runtime")

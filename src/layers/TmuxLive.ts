@@ -1,7 +1,16 @@
 import { Command, CommandExecutor } from "@effect/platform"
 import { Chunk, Effect, Layer, Stream } from "effect"
 import { BusConfig } from "../services/BusConfig.js"
-import { type PaneInfo, Tmux, TmuxCommandFailed, type TmuxShape, TmuxUnavailable } from "../services/Tmux.js"
+import {
+  type PaneInfo,
+  type PaneLaunch,
+  type SpawnedPane,
+  Tmux,
+  TmuxCommandFailed,
+  type TmuxShape,
+  TmuxUnavailable
+} from "../services/Tmux.js"
+import { envFlags, execArgv, literal, sessionTarget } from "./tmuxArgv.js"
 
 const paneFormat = [
   "#{pane_id}",
@@ -17,6 +26,23 @@ const parsePane = (line: string): PaneInfo | undefined => {
   if (paneId === undefined || !paneId.startsWith("%") || target === undefined) return undefined
   return { paneId, target, inMode: inMode === "1", dead: dead === "1", command: command ?? "", title: title.join("\t") }
 }
+
+const spawnedFormat = `#{window_id}\t${paneFormat}`
+
+const parseSpawned = (line: string): SpawnedPane | undefined => {
+  const tab = line.indexOf("\t")
+  const pane = tab === -1 ? undefined : parsePane(line.slice(tab + 1))
+  const windowId = line.slice(0, tab)
+  return pane && windowId.startsWith("@") ? { ...pane, windowId } : undefined
+}
+
+const launchArgs = (launch: PaneLaunch): ReadonlyArray<string> => [
+  "-c",
+  literal(launch.cwd),
+  ...envFlags(launch.env),
+  "--",
+  ...execArgv(launch.command)
+]
 
 const noServer = /no server running|error connecting to|No such file or directory/
 
@@ -58,6 +84,23 @@ export const make = Effect.gen(function*() {
 
   const send = (args: ReadonlyArray<string>) => Effect.asVoid(run(["send-keys", ...args]))
 
+  const spawn = (args: ReadonlyArray<string>) =>
+    Effect.flatMap(run(args), (out) => {
+      const pane = parseSpawned(out.trimEnd())
+      return pane
+        ? Effect.succeed(pane)
+        : Effect.fail(new TmuxCommandFailed({ args, exitCode: 0, stderr: `unexpected output: ${out.trim()}` }))
+    })
+
+  // display-message exits 0 with an empty expansion when its target does not exist: an empty answer is a missing pane.
+  const paneFormatOf = (paneId: string, format: string, shape: RegExp) =>
+    Effect.flatMap(run(["display-message", "-p", "-t", paneId, format]), (out) => {
+      const value = out.trim()
+      return shape.test(value)
+        ? Effect.succeed(value)
+        : Effect.fail(new TmuxCommandFailed({ args: ["display-message", paneId], exitCode: 0, stderr: `can't find pane: ${paneId}` }))
+    })
+
   return {
     listPanes: run(["list-panes", "-a", "-F", paneFormat]).pipe(
       Effect.map((out) => out.split("\n").flatMap((line) => parsePane(line) ?? [])),
@@ -91,7 +134,17 @@ export const make = Effect.gen(function*() {
         const index = entries.reduce((max, entry) => Math.max(max, entry.index + 1), 0)
         yield* run(["set-hook", "-g", `${hook}[${index}]`, `run-shell -b ${JSON.stringify(command)}`])
       }),
-    capture: (paneId) => run(["capture-pane", "-p", "-J", "-t", paneId])
+    capture: (paneId) => run(["capture-pane", "-p", "-J", "-t", paneId]),
+    newWindow: (options) =>
+      spawn(["new-window", "-d", "-P", "-F", spawnedFormat, "-t", sessionTarget(options.session), "-n", options.name, ...launchArgs(options)]),
+    splitWindow: (options) => spawn(["split-window", "-d", "-P", "-F", spawnedFormat, "-t", options.target, ...launchArgs(options)]),
+    selectLayout: (window, layout) => Effect.asVoid(run(["select-layout", "-t", window, layout])),
+    setPaneTitle: (paneId, title) => Effect.asVoid(run(["select-pane", "-t", paneId, "-T", literal(title)])),
+    setWindowOption: (window, option, value) => Effect.asVoid(run(["set-option", "-w", "-t", window, option, value])),
+    killPane: (paneId) => Effect.asVoid(run(["kill-pane", "-t", paneId])),
+    killWindow: (window) => Effect.asVoid(run(["kill-window", "-t", window])),
+    windowOf: (paneId) => paneFormatOf(paneId, "#{window_id}", /^@\d+$/),
+    sessionOfPane: (paneId) => paneFormatOf(paneId, "#{session_name}", /./)
   } satisfies TmuxShape
 })
 

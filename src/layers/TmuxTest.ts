@@ -1,41 +1,148 @@
 import { Context, Effect, Layer, Ref } from "effect"
-import { type PaneInfo, Tmux, TmuxCommandFailed, type TmuxShape, TmuxUnavailable } from "../services/Tmux.js"
+import {
+  type PaneInfo,
+  type PaneLaunch,
+  type SpawnedPane,
+  Tmux,
+  TmuxCommandFailed,
+  type TmuxShape,
+  TmuxUnavailable
+} from "../services/Tmux.js"
+
+/** The name of one tmux operation of the recording tmux. */
+export type TmuxOp =
+  | "listPanes"
+  | "pane"
+  | "cancelMode"
+  | "typeLiteral"
+  | "pressEnter"
+  | "capture"
+  | "ensureGlobalHook"
+  | "newWindow"
+  | "splitWindow"
+  | "selectLayout"
+  | "setPaneTitle"
+  | "setWindowOption"
+  | "killPane"
+  | "killWindow"
+  | "windowOf"
+  | "sessionOfPane"
 
 /** One recorded tmux call. */
 export interface TmuxCall {
-  readonly op: "listPanes" | "pane" | "cancelMode" | "typeLiteral" | "pressEnter" | "capture" | "ensureGlobalHook"
+  readonly op: TmuxOp
   readonly target?: string
   readonly text?: string
+  /** The launch of a new pane (newWindow, splitWindow). */
+  readonly launch?: PaneLaunch
 }
 
-/** Controls of the recording tmux: the panes it reports, the calls it saw, and whether tmux is missing. */
+/** A window the recording tmux simulates: its panes in index order. */
+export interface SimulatedWindow {
+  readonly windowId: string
+  readonly session: string
+  readonly name: string
+  readonly index: number
+  readonly paneIds: ReadonlyArray<string>
+  readonly options: Readonly<Record<string, string>>
+  readonly layout: string
+}
+
+/** Controls of the recording tmux: the panes it reports, the calls it saw, and the failures it is told to produce. */
 export interface TmuxControls {
   readonly panes: Ref.Ref<ReadonlyArray<PaneInfo>>
   readonly calls: Ref.Ref<ReadonlyArray<TmuxCall>>
   readonly missing: Ref.Ref<boolean>
   readonly failSends: Ref.Ref<boolean>
+  /** Windows created through newWindow, with their panes (which also appear in `panes`). */
+  readonly windows: Ref.Ref<ReadonlyArray<SimulatedWindow>>
+  /** How each simulated pane was launched, by pane id. */
+  readonly launches: Ref.Ref<ReadonlyMap<string, PaneLaunch>>
+  /** Per operation, how many more calls succeed before every further call fails with TmuxCommandFailed. */
+  readonly failAfter: Ref.Ref<ReadonlyMap<TmuxOp, number>>
 }
 
 /** The controls of the recording tmux. */
 export class TmuxTestControl extends Context.Tag("helioy/TmuxTestControl")<TmuxTestControl, TmuxControls>() {}
 
-/** Builds a recording tmux over a list of fake panes; typed text is appended to nothing, only recorded. */
+const idNumber = (id: string) => Number(id.slice(1)) || 0
+
+/** Builds a recording tmux over a list of fake panes; typed text is only recorded, windows and panes are simulated. */
 export const make = Effect.gen(function*() {
   const control: TmuxControls = {
     panes: yield* Ref.make<ReadonlyArray<PaneInfo>>([]),
     calls: yield* Ref.make<ReadonlyArray<TmuxCall>>([]),
     missing: yield* Ref.make(false),
-    failSends: yield* Ref.make(false)
+    failSends: yield* Ref.make(false),
+    windows: yield* Ref.make<ReadonlyArray<SimulatedWindow>>([]),
+    launches: yield* Ref.make<ReadonlyMap<string, PaneLaunch>>(new Map()),
+    failAfter: yield* Ref.make<ReadonlyMap<TmuxOp, number>>(new Map())
   }
+  // Like tmux, never hands out an id twice: the next id is past every id used so far.
+  const lastIds = yield* Ref.make({ pane: 0, window: 0 })
   const record = (call: TmuxCall) => Ref.update(control.calls, (calls) => [...calls, call])
+  const commandFailed = (op: string, stderr: string) => new TmuxCommandFailed({ args: [op], exitCode: 1, stderr })
   const available = Effect.flatMap(Ref.get(control.missing), (missing) =>
     missing ? Effect.fail(new TmuxUnavailable({ reason: "tmux is not installed (test)" })) : Effect.void)
+  /** Checks availability and the scripted failures of `op`, then records the call. */
+  const enter = (call: TmuxCall) =>
+    Effect.gen(function*() {
+      yield* available
+      const left = (yield* Ref.get(control.failAfter)).get(call.op)
+      if (left !== undefined) {
+        if (left <= 0) return yield* commandFailed(call.op, `${call.op} failed (test)`)
+        yield* Ref.update(control.failAfter, (map) => new Map(map).set(call.op, left - 1))
+      }
+      yield* record(call)
+    })
   const find = (target: string) =>
     Effect.flatMap(Ref.get(control.panes), (panes) => {
       const pane = panes.find((p) => p.paneId === target || p.target === target)
       return pane
         ? Effect.succeed(pane)
         : Effect.fail(new TmuxCommandFailed({ args: ["display-message", target], exitCode: 1, stderr: `can't find pane: ${target}` }))
+    })
+  const findWindow = (target: string) =>
+    Effect.flatMap(Ref.get(control.windows), (windows) => {
+      const window = windows.find((w) =>
+        w.windowId === target || w.paneIds.includes(target) || `${w.session}:=${w.name}` === target
+      )
+      return window ? Effect.succeed(window) : Effect.fail(commandFailed("find-window", `can't find window: ${target}`))
+    })
+  /** Rewrites the windows, then readdresses every simulated pane (`session:index.position`) and drops the gone ones. */
+  const updateWindows = (change: (windows: ReadonlyArray<SimulatedWindow>) => ReadonlyArray<SimulatedWindow>) =>
+    Effect.gen(function*() {
+      const before = yield* Ref.get(control.windows)
+      const after = change(before).filter((window) => window.paneIds.length > 0)
+      yield* Ref.set(control.windows, after)
+      const simulated = new Set(before.flatMap((window) => window.paneIds))
+      const targets = new Map(after.flatMap((window) =>
+        window.paneIds.map((paneId, position) => [paneId, `${window.session}:${window.index}.${position}`] as const)
+      ))
+      yield* Ref.update(control.panes, (panes) =>
+        panes.flatMap((pane) => {
+          const target = targets.get(pane.paneId)
+          if (target !== undefined) return [{ ...pane, target }]
+          return simulated.has(pane.paneId) ? [] : [pane]
+        }))
+    })
+  const newPane = (launch: PaneLaunch) =>
+    Effect.gen(function*() {
+      const panes = yield* Ref.get(control.panes)
+      const last = yield* Ref.get(lastIds)
+      const number = panes.reduce((max, pane) => Math.max(max, idNumber(pane.paneId)), last.pane) + 1
+      yield* Ref.set(lastIds, { ...last, pane: number })
+      const paneId = `%${number}`
+      const pane: PaneInfo = { paneId, target: "", title: "", inMode: false, dead: false, command: launch.command[0] ?? "" }
+      yield* Ref.set(control.panes, [...panes, pane])
+      yield* Ref.update(control.launches, (map) => new Map(map).set(paneId, launch))
+      return paneId
+    })
+  const spawned = (paneId: string) =>
+    Effect.gen(function*() {
+      const window = yield* findWindow(paneId)
+      const pane = yield* find(paneId)
+      return { ...pane, windowId: window.windowId } satisfies SpawnedPane
     })
   const send = (call: TmuxCall) =>
     Effect.gen(function*() {
@@ -46,6 +153,7 @@ export const make = Effect.gen(function*() {
       }
       yield* record(call)
     })
+
   const tmux: TmuxShape = {
     listPanes: Effect.zipRight(available, Effect.zipRight(record({ op: "listPanes" }), Ref.get(control.panes))),
     pane: (target) => Effect.zipRight(available, Effect.zipRight(record({ op: "pane", target }), find(target))),
@@ -53,7 +161,83 @@ export const make = Effect.gen(function*() {
     typeLiteral: (paneId, text) => send({ op: "typeLiteral", target: paneId, text }),
     pressEnter: (paneId) => send({ op: "pressEnter", target: paneId }),
     ensureGlobalHook: (hook, command) => Effect.zipRight(available, record({ op: "ensureGlobalHook", target: hook, text: command })),
-    capture: (paneId) => Effect.zipRight(available, Effect.as(find(paneId), ""))
+    capture: (paneId) => Effect.zipRight(available, Effect.as(find(paneId), "")),
+    newWindow: ({ session, name, ...launch }) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "newWindow", target: session, text: name, launch })
+        const windows = yield* Ref.get(control.windows)
+        const paneId = yield* newPane(launch)
+        const inSession = windows.filter((window) => window.session === session)
+        const last = yield* Ref.get(lastIds)
+        const number = windows.reduce((max, w) => Math.max(max, idNumber(w.windowId)), last.window) + 1
+        yield* Ref.set(lastIds, { ...last, window: number })
+        const window: SimulatedWindow = {
+          windowId: `@${number}`,
+          session,
+          name,
+          index: inSession.reduce((max, w) => Math.max(max, w.index), 0) + 1,
+          paneIds: [paneId],
+          options: {},
+          layout: ""
+        }
+        yield* updateWindows((all) => [...all, window])
+        return yield* spawned(paneId)
+      }),
+    splitWindow: ({ target, ...launch }) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "splitWindow", target, launch })
+        const window = yield* findWindow(target)
+        const paneId = yield* newPane(launch)
+        const after = target.startsWith("%") ? window.paneIds.indexOf(target) : 0
+        const paneIds = [...window.paneIds.slice(0, after + 1), paneId, ...window.paneIds.slice(after + 1)]
+        yield* updateWindows((all) => all.map((w) => w.windowId === window.windowId ? { ...w, paneIds } : w))
+        return yield* spawned(paneId)
+      }),
+    selectLayout: (target, layout) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "selectLayout", target, text: layout })
+        const window = yield* findWindow(target)
+        yield* updateWindows((all) => all.map((w) => w.windowId === window.windowId ? { ...w, layout } : w))
+      }),
+    setPaneTitle: (paneId, title) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "setPaneTitle", target: paneId, text: title })
+        yield* find(paneId)
+        yield* Ref.update(control.panes, (panes) => panes.map((pane) => pane.paneId === paneId ? { ...pane, title } : pane))
+      }),
+    setWindowOption: (target, option, value) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "setWindowOption", target, text: `${option} ${value}` })
+        const window = yield* findWindow(target)
+        yield* updateWindows((all) =>
+          all.map((w) => w.windowId === window.windowId ? { ...w, options: { ...w.options, [option]: value } } : w)
+        )
+      }),
+    killPane: (paneId) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "killPane", target: paneId })
+        yield* find(paneId)
+        yield* Ref.update(control.panes, (panes) => panes.filter((pane) => pane.paneId !== paneId))
+        yield* updateWindows((all) => all.map((w) => ({ ...w, paneIds: w.paneIds.filter((id) => id !== paneId) })))
+      }),
+    killWindow: (target) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "killWindow", target })
+        const window = yield* findWindow(target)
+        yield* updateWindows((all) => all.filter((w) => w.windowId !== window.windowId))
+      }),
+    windowOf: (paneId) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "windowOf", target: paneId })
+        yield* find(paneId)
+        return (yield* findWindow(paneId)).windowId
+      }),
+    sessionOfPane: (paneId) =>
+      Effect.gen(function*() {
+        yield* enter({ op: "sessionOfPane", target: paneId })
+        const pane = yield* find(paneId)
+        return pane.target.slice(0, pane.target.lastIndexOf(":"))
+      })
   }
   return { tmux, control }
 })

@@ -275,6 +275,11 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
     const known = fansOut ? rows : yield* registry.list
     return yield* new RecipientNotFound({ to: input.to, failures: failed, known: known.map((row) => row.agent_id) })
   }
+  // A waiter counts only if it held the inbox before delivery: it then wakes for this message (and may exit before
+  // the nudge below looks); one that starts after delivery takes the message for old mail and will not.
+  const waiting = input.nudge === false
+    ? new Set<string>()
+    : new Set(yield* Effect.filter(recipients.map((row) => row.agent_id), (agentId) => mailbox.hasWaiter(agentId as AgentId)))
   const id = crypto.randomUUID()
   const sentAt = yield* mailbox.nextSentAt
   const replyTo = input.reply_to?.trim() || sender
@@ -301,7 +306,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   if (delivered.length === 0) return yield* Effect.fail(deliveryFailures[0]!)
   const nudges = input.nudge === false
     ? []
-    : yield* Effect.forEach(delivered, (row) => nudge.wake(row), { concurrency: 16 })
+    : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id)), { concurrency: 16 })
   const allFailed = [
     ...failed,
     ...deliveryFailures.map((error) => ({ to: "agentId" in error ? error.agentId : input.to, error: error.message }))

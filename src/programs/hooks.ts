@@ -119,9 +119,11 @@ export const waitMail = Effect.fn("hooks.waitMail")(function*(hook: HookContext)
   const valid = validateAgentId(agentId)
   if (valid._tag === "Left") return quiet
   const id: AgentId = valid.right
+  // The snapshot comes before the waiter lock: once a sender can see the waiter (and skips its nudge), every
+  // message it delivers is already outside `known`, so the waiter wakes for it.
+  const known = new Set((yield* mailbox.pending(id)).map((message) => message.file))
   return yield* Effect.scoped(Effect.gen(function*() {
     if (!(yield* mailbox.holdWaiter(id))) return quiet
-    const known = new Set((yield* mailbox.pending(id)).map((message) => message.file))
     const arrived = yield* Effect.raceFirst(
       Effect.map(mailbox.awaitNew(id, known), Option.some),
       Effect.as(runtimeGone(hook.runtimePid), Option.none())

@@ -1,5 +1,6 @@
 import { Effect, Either, Option } from "effect"
 import { identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
+import { mailNotice } from "../domain/MailNotice.js"
 import { Identity } from "../services/Identity.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { PidFiles } from "../services/PidFiles.js"
@@ -90,9 +91,5 @@ export const mailSummary = Effect.fn("session.mailSummary")(function*(agentId: s
   if (Either.isLeft(valid)) return Option.none<{ readonly count: number; readonly text: string }>()
   const pending = yield* mailbox.pending(valid.right)
   if (pending.length === 0) return Option.none()
-  const senders = [...new Set(pending.map((message) => message.from))]
-  return Option.some({
-    count: pending.length,
-    text: `helioy-bus: ${pending.length} unread message(s) for '${agentId}' from ${senders.join(", ")} — call get_messages to read them.`
-  })
+  return Option.some({ count: pending.length, text: mailNotice(agentId, pending.map((message) => message.from)) })
 })

@@ -11,8 +11,12 @@ export type NudgeOutcome =
 
 /** Wakes idle recipients by typing a fixed notice into their pane. */
 export interface NudgeShape {
-  /** Nudges a recipient if its runtime takes nudges, its pane is alive and it was not nudged within the throttle; never fails. */
-  readonly wake: (recipient: AgentRow) => Effect.Effect<NudgeOutcome>
+  /**
+   * Nudges a recipient if its runtime takes nudges, its pane is alive and it was not nudged within the throttle; never
+   * fails. A recipient whose mail waiter held its inbox before the message was delivered (`waiterAtDelivery`; looked
+   * up now when not given) is left to that waiter, which wakes for the message and may already have exited.
+   */
+  readonly wake: (recipient: AgentRow, waiterAtDelivery?: boolean) => Effect.Effect<NudgeOutcome>
 }
 
 /** The nudger. */

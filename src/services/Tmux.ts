@@ -15,6 +15,22 @@ export interface PaneInfo {
   readonly command: string
 }
 
+/** A pane just created by `newWindow` or `splitWindow`, with the id of its window. */
+export interface SpawnedPane extends PaneInfo {
+  /** Stable window id, `@N`. */
+  readonly windowId: string
+}
+
+/** What a new pane runs, where, and with which extra environment. */
+export interface PaneLaunch {
+  /** The pane's working directory (absolute). */
+  readonly cwd: string
+  /** Variables set in the pane's environment on top of the tmux server's. */
+  readonly env: Readonly<Record<string, string>>
+  /** The program and its arguments, exec'd directly by tmux: never parsed by a shell, never typed into the pane. */
+  readonly command: ReadonlyArray<string>
+}
+
 /** tmux is not installed or cannot be run. */
 export class TmuxUnavailable extends Data.TaggedError("TmuxUnavailable")<{ readonly reason: string }> {}
 
@@ -44,6 +60,24 @@ export interface TmuxShape {
   readonly ensureGlobalHook: (hook: string, command: string) => Effect.Effect<void, TmuxError>
   /** The visible text of a pane. */
   readonly capture: (paneId: string) => Effect.Effect<string, TmuxError>
+  /** Opens a detached window `name` in `session` (exact session name, or id `$N`) whose only pane runs `command`. */
+  readonly newWindow: (options: PaneLaunch & { readonly session: string; readonly name: string }) => Effect.Effect<SpawnedPane, TmuxError>
+  /** Splits `target` (a pane `%N`: the new pane goes right after it; or a window `@N`: after its active pane) without focusing the new pane. */
+  readonly splitWindow: (options: PaneLaunch & { readonly target: string }) => Effect.Effect<SpawnedPane, TmuxError>
+  /** Arranges the panes of a window (`@N`) in a tmux layout (`tiled`, `main-vertical`, ...). */
+  readonly selectLayout: (window: string, layout: string) => Effect.Effect<void, TmuxError>
+  /** Sets a pane's title, taken literally (no `#{}` formats expanded). */
+  readonly setPaneTitle: (paneId: string, title: string) => Effect.Effect<void, TmuxError>
+  /** Sets a window option (`allow-rename`, `remain-on-exit`, ...) on one window. */
+  readonly setWindowOption: (window: string, option: string, value: string) => Effect.Effect<void, TmuxError>
+  /** Kills one pane; fails with TmuxCommandFailed when it does not exist. */
+  readonly killPane: (paneId: string) => Effect.Effect<void, TmuxError>
+  /** Kills a window (`@N`, or `session:=name` for an exact name) and its panes; fails with TmuxCommandFailed when it does not exist. */
+  readonly killWindow: (window: string) => Effect.Effect<void, TmuxError>
+  /** The id `@N` of the window holding a pane; fails with TmuxCommandFailed when the pane does not exist. */
+  readonly windowOf: (paneId: string) => Effect.Effect<string, TmuxError>
+  /** The name of the session holding a pane; fails with TmuxCommandFailed when the pane does not exist. */
+  readonly sessionOfPane: (paneId: string) => Effect.Effect<string, TmuxError>
 }
 
 /** tmux. */

@@ -1,0 +1,12 @@
+/**
+ * Warrooms: named teams of agent sessions, one tmux window each, one pane per member.
+ *
+ * Each member's pane execs its runtime directly (no shell, nothing typed into it) with HELIOY_AGENT_ID set to
+ * `{repo}:{role}:{warroom}.{spawn_order}` (see `memberAgentId`), HELIOY_BUS_AGENT_TYPE, HELIOY_RUNTIME and
+ * HELIOY_BUS_DIR (this bus), so its agent registers under an id that does not depend on tmux addresses.
+ */
+export { kill, type Killed, type KillTarget } from "./warroomKill.js"
+export type { MemberSpec } from "./warroomPanes.js"
+export { type MemberSelector, remove } from "./warroomRemove.js"
+export { add, spawn, type SpawnInput } from "./warroomSpawn.js"
+export { status } from "./warroomStatus.js"

@@ -1,0 +1,151 @@
+/** Spawning a warroom and adding members to it: checks first, then panes, then records; failures close what was opened. */
+import { Effect, Option, Ref } from "effect"
+import { InvalidInput } from "../domain/errors.js"
+import { encodeMetadata, isValidLayout, isValidWarroomName, maxMembers, messagingInstruction } from "../domain/Warroom.js"
+import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../domain/warroomErrors.js"
+import { spawnedMemberView } from "../domain/WarroomView.js"
+import { BusDir } from "../services/BusDir.js"
+import { Runtimes } from "../services/Runtimes.js"
+import { Tmux, type TmuxError } from "../services/Tmux.js"
+import { Warrooms } from "../services/Warrooms.js"
+import { kill } from "./warroomKill.js"
+import { activeIds, livePanes, now } from "./warroomMembers.js"
+import {
+  checkMember,
+  closingOnFailure,
+  livePanesById,
+  type MemberSpec,
+  memberLaunch,
+  memberTitle,
+  titlePanes,
+  tmuxFailureText
+} from "./warroomPanes.js"
+
+/** Arguments of a spawn: the team, in spawn order, and where its window opens. */
+export interface SpawnInput {
+  readonly name: string
+  readonly members: ReadonlyArray<MemberSpec>
+  /** The warroom's directory (absolute). */
+  readonly cwd: string
+  readonly layout: string
+  /** The tmux session (name or `$N`) that gets the window. */
+  readonly session: string
+}
+
+const spawnFailed = (warroomId: string) => (error: TmuxError) =>
+  Effect.fail(new SpawnFailed({ warroomId, reason: tmuxFailureText(error) }))
+
+const validateSpawn = (input: SpawnInput) =>
+  Effect.gen(function*() {
+    const runtimes = yield* Runtimes
+    if (!isValidWarroomName(input.name)) return yield* new InvalidWarroomName({ name: input.name })
+    if (input.members.length === 0 || input.members.length > maxMembers) {
+      return yield* new InvalidAgentCount({ count: input.members.length })
+    }
+    if (!isValidLayout(input.layout)) return yield* new InvalidLayout({ layout: input.layout })
+    if (input.session.trim() === "") {
+      return yield* new InvalidInput({ field: "session", reason: "Not inside a tmux session. Warroom spawn requires tmux." })
+    }
+    if (!input.cwd.startsWith("/")) {
+      return yield* new InvalidInput({ field: "cwd", reason: `'${input.cwd}' is not an absolute path` })
+    }
+    const { root } = yield* BusDir
+    const launches = input.members.map((member, order) => memberLaunch(member, input.name, order, root))
+    yield* Effect.forEach(input.members, (member, i) => checkMember(runtimes, member, launches[i]!.agentId), { discard: true })
+    return launches
+  })
+
+/**
+ * `warroom_spawn`: checks everything first, kills any warroom of the same name, opens a window with the first
+ * member and splits it for the others (each new pane right after the previous one, the layout reapplied), titles
+ * the panes, then records the warroom. A failure part-way closes what was created and records nothing.
+ */
+export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
+  const tmux = yield* Tmux
+  const warrooms = yield* Warrooms
+  const launches = yield* validateSpawn(input)
+  yield* kill({ name: input.name })
+  const spawnedAt = yield* now
+  const stored = yield* closingOnFailure(tmux, (created) =>
+    Effect.gen(function*() {
+      const [first, ...rest] = launches
+      const window = yield* tmux.newWindow({ session: input.session, name: input.name, ...first!.launch })
+      yield* Ref.set(created, { windows: [window.windowId], panes: [] })
+      yield* tmux.setWindowOption(window.windowId, "allow-rename", "off")
+      yield* tmux.setWindowOption(window.windowId, "remain-on-exit", "off")
+      const panes = [window]
+      for (const { launch } of rest) {
+        panes.push(yield* tmux.splitWindow({ target: panes[panes.length - 1]!.paneId, ...launch }))
+        yield* tmux.selectLayout(window.windowId, input.layout)
+      }
+      yield* tmux.selectLayout(window.windowId, input.layout)
+      const listed = livePanesById(yield* Effect.orElseSucceed(tmux.listPanes, () => []))
+      const targets = panes.map((pane) => listed.get(pane.paneId)?.target ?? pane.target)
+      yield* titlePanes(tmux, panes.map((pane, i) => ({ paneId: pane.paneId, title: memberTitle(input.members[i]!, targets[i]!) })))
+      return yield* warrooms.create(
+        {
+          warroomId: input.name,
+          tmuxSession: input.session,
+          tmuxWindow: input.name,
+          cwd: input.cwd,
+          layout: input.layout,
+          runtimePolicy: null,
+          metadata: encodeMetadata(window.windowId)
+        },
+        input.members.map((member, i) => ({
+          desiredRuntime: member.runtime,
+          desiredRole: member.role,
+          desiredRepo: member.repo ?? null,
+          spawnOrder: i,
+          tmuxTarget: targets[i]!,
+          paneId: panes[i]!.paneId
+        })),
+        spawnedAt
+      )
+    }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(input.name), TmuxUnavailable: spawnFailed(input.name) }))
+  )
+  return {
+    warroom_id: stored.warroom_id,
+    tmux_window: stored.tmux_window,
+    members: stored.members.map((member, i) => spawnedMemberView(member, launches[i]!.agentId)),
+    spawned_at: spawnedAt,
+    messaging: { instruction: messagingInstruction, member_types: input.members.map((member) => member.role) }
+  }
+})
+
+/**
+ * `warroom_add`: splits a new pane after the warroom's last live member (in that member's window), reapplies the
+ * stored layout and records the member; fails with WarroomNotFound when no active warroom has live panes.
+ */
+export const add = Effect.fn("warroom.add")(function*(name: string, member: MemberSpec) {
+  const tmux = yield* Tmux
+  const warrooms = yield* Warrooms
+  const runtimes = yield* Runtimes
+  const { root } = yield* BusDir
+  const warroom = Option.filter(yield* warrooms.get(name), (w) => w.status === "active")
+  if (Option.isNone(warroom)) return yield* new WarroomNotFound({ warroomId: name, active: yield* activeIds })
+  const { members } = warroom.value
+  if (members.length >= maxMembers) return yield* new InvalidAgentCount({ count: members.length + 1 })
+  const spawnOrder = members.reduce((max, m) => Math.max(max, m.spawn_order + 1), 0)
+  const { agentId, launch } = memberLaunch(member, name, spawnOrder, root)
+  yield* checkMember(runtimes, member, agentId)
+  const live = yield* livePanes
+  const anchor = [...members].reverse().find((m) => live.has(m.pane_id))
+  if (anchor === undefined) {
+    yield* warrooms.close(name)
+    return yield* new WarroomNotFound({ warroomId: name, active: yield* activeIds })
+  }
+  const added = yield* closingOnFailure(tmux, (created) =>
+    Effect.gen(function*() {
+      const windowId = yield* tmux.windowOf(anchor.pane_id)
+      const pane = yield* tmux.splitWindow({ target: anchor.pane_id, ...launch })
+      yield* Ref.set(created, { windows: [], panes: [pane.paneId] })
+      yield* tmux.selectLayout(windowId, warroom.value.layout)
+      const target = yield* Effect.orElseSucceed(Effect.map(tmux.pane(pane.paneId), (p) => p.target), () => pane.target)
+      yield* titlePanes(tmux, [{ paneId: pane.paneId, title: memberTitle(member, target) }])
+      const desired = { desiredRuntime: member.runtime, desiredRole: member.role, desiredRepo: member.repo ?? null }
+      return yield* warrooms.addMember(name, { ...desired, spawnOrder, tmuxTarget: target, paneId: pane.paneId }, yield* now)
+    }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(name), TmuxUnavailable: spawnFailed(name) }))
+  )
+  return { warroom_id: name, added: spawnedMemberView(added, agentId), member_count: members.length + 1 }
+})

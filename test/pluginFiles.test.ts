@@ -1,0 +1,48 @@
+/** The Claude Code plugin and the Codex snippets shipped in the repository name the right events and commands. */
+import * as fs from "node:fs"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+import { parse } from "smol-toml"
+import { claudeHooks, codexEnvVars, codexHooks, hookGroups } from "../src/domain/HookWiring.js"
+
+const repoFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
+const json = (path: string) => JSON.parse(fs.readFileSync(repoFile(path), "utf8")) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+const packageJson = json("package.json")
+
+describe("the Claude Code plugin", () => {
+  it("hooks/hooks.json runs `helioy-bus hook <event>` from the plugin root at every Claude Code event", () => {
+    const hooks = json("hooks/hooks.json").hooks
+    expect(hooks).toEqual(hookGroups(claudeHooks, (hook) => `node "\${CLAUDE_PLUGIN_ROOT}/bin/helioy-bus.js" hook ${hook}`))
+    expect(Object.keys(hooks)).toEqual(["SessionStart", "SessionEnd", "UserPromptSubmit", "PreToolUse", "Stop"])
+    for (const event of ["SessionStart", "Stop"]) {
+      expect(hooks[event][0].hooks).toContainEqual(expect.objectContaining({ async: true, asyncRewake: true }))
+    }
+  })
+
+  it(".mcp.json starts `helioy-bus serve` from the plugin root", () => {
+    expect(json(".mcp.json")).toEqual({
+      mcpServers: { "helioy-bus": { command: "node", args: ["${CLAUDE_PLUGIN_ROOT}/bin/helioy-bus.js", "serve"] } }
+    })
+  })
+
+  it("the manifest and the marketplace name the package's version and the repository root", () => {
+    const plugin = json(".claude-plugin/plugin.json")
+    expect(plugin).toMatchObject({ name: "helioy-bus", version: packageJson.version })
+    const marketplace = json(".claude-plugin/marketplace.json")
+    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: "helioy-bus", source: "./", version: packageJson.version })])
+  })
+})
+
+describe("the Codex snippets", () => {
+  it("codex/hooks.json runs `helioy-bus hook <event>` at SessionStart, UserPromptSubmit and Stop", () => {
+    expect(json("codex/hooks.json").hooks).toEqual(hookGroups(codexHooks, (hook) => `helioy-bus hook ${hook}`))
+  })
+
+  it("codex/config.toml forwards the variables the bus needs and turns hooks on", () => {
+    const config = parse(fs.readFileSync(repoFile("codex/config.toml"), "utf8"))
+    expect(config).toEqual({
+      mcp_servers: { "helioy-bus": { command: "helioy-bus", args: ["serve"], env_vars: [...codexEnvVars] } },
+      features: { codex_hooks: true }
+    })
+  })
+})
