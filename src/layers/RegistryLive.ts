@@ -1,10 +1,10 @@
 import { SqlClient, type SqlError } from "@effect/sql"
-import { Duration, Effect, Layer, Option, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 import { AgentRow } from "../domain/AgentRecord.js"
-import { RegistryUnavailable } from "../domain/errors.js"
 import { planRegistration } from "../domain/Registration.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Registry, type RegistryShape } from "../services/Registry.js"
+import { registryUnavailable } from "./registryUnavailable.js"
 
 const decodeRows = Schema.decodeUnknown(Schema.Array(AgentRow))
 
@@ -12,16 +12,7 @@ const decodeRows = Schema.decodeUnknown(Schema.Array(AgentRow))
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { busyTimeout } = yield* BusConfig
-  const waited = Duration.format(busyTimeout)
-
-  const unavailable = (error: SqlError.SqlError | { readonly message: string }) => {
-    const code = "cause" in error ? (error.cause as { code?: string } | undefined)?.code : undefined
-    return new RegistryUnavailable({
-      reason: code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
-        ? `registry.db is locked by another process (waited ${waited}); retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS`
-        : `${error.message}${code ? ` (${code})` : ""}`
-    })
-  }
+  const unavailable = registryUnavailable(busyTimeout)
 
   const rows = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
     query.pipe(

@@ -1,12 +1,13 @@
 import { SqlClient, type SqlError } from "@effect/sql"
-import { Duration, Effect, Layer, Option, Schema } from "effect"
-import { RegistryUnavailable } from "../domain/errors.js"
+import { Effect, Layer, Option, Schema } from "effect"
 import { newMemberId, type Warroom, WarroomMemberRow, WarroomRow } from "../domain/Warroom.js"
 import { MemberNotFound, WarroomNotFound } from "../domain/warroomErrors.js"
 import { memberSummaries } from "../domain/WarroomView.js"
 import { BusConfig } from "../services/BusConfig.js"
 import type { NewMember, NewWarroom, WarroomsShape } from "../services/Warrooms.js"
 import { Warrooms } from "../services/Warrooms.js"
+import type { RegistryUnavailable } from "../domain/errors.js"
+import { registryUnavailable } from "./registryUnavailable.js"
 
 const decodeWarrooms = Schema.decodeUnknown(Schema.Array(WarroomRow))
 const decodeMembers = Schema.decodeUnknown(Schema.Array(WarroomMemberRow))
@@ -44,16 +45,7 @@ export const memberRow = (warroomId: string, memberId: string, member: NewMember
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { busyTimeout } = yield* BusConfig
-  const waited = Duration.format(busyTimeout)
-
-  const unavailable = (error: SqlError.SqlError | { readonly message: string }) => {
-    const code = "cause" in error ? (error.cause as { code?: string } | undefined)?.code : undefined
-    return new RegistryUnavailable({
-      reason: code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
-        ? `registry.db is locked by another process (waited ${waited}); retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS`
-        : `${error.message}${code ? ` (${code})` : ""}`
-    })
-  }
+  const unavailable = registryUnavailable(busyTimeout)
   const run = <A>(query: Effect.Effect<A, SqlError.SqlError>) => Effect.mapError(query, unavailable)
   const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     sql.withTransaction(effect).pipe(
