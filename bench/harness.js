@@ -14,6 +14,9 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 /** The built executable (`npm run build` must have run). */
 export const busBin = fileURLToPath(new URL("../bin/helioy-bus.js", import.meta.url))
 
+/** The built warroom executable. */
+export const warroomBin = fileURLToPath(new URL("../bin/helioy-warroom.js", import.meta.url))
+
 const cleanups = []
 
 /** Registers an undo step; `cleanUp` runs them newest first. */
@@ -54,13 +57,13 @@ const withoutUserTmux = (env) => {
 }
 
 /**
- * Starts `helioy-bus serve` with HOME, HELIOY_BUS_DIR and `env` (the SDK adds PATH, USER, ...), connects a Client
- * and returns it with `call` (throws on a tool error), `pid` and `close`; the server is closed at cleanup too.
+ * Starts `helioy-bus serve` (or `bin serve`) with HOME, HELIOY_BUS_DIR and `env` (the SDK adds PATH, USER, ...),
+ * connects a Client and returns it with `call` (throws on a tool error), `pid` and `close`; closed at cleanup too.
  */
-export const startServer = async ({ home, busDir, agentId, env = {} }) => {
+export const startServer = async ({ home, busDir, agentId, env = {}, bin = busBin }) => {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [busBin, "serve"],
+    args: [bin, "serve"],
     env: {
       HOME: home,
       HELIOY_BUS_DIR: busDir,

@@ -12,7 +12,8 @@ import { performance } from "node:perf_hooks"
 import { clearTimeout, setTimeout } from "node:timers"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
-  busBin, cleanUp, hasTmux, makeTempDir, memoryOf, onCleanup, percentile, progress, round, startServer, startTmux, timed
+  busBin, cleanUp, hasTmux, makeTempDir, memoryOf, onCleanup, percentile, progress, round, startServer, startTmux, timed,
+  warroomBin
 } from "./harness.js"
 
 const coldStartRuns = 15
@@ -28,7 +29,10 @@ const perSender = 500
 const hookRuns = 20
 const wakeRuns = 5
 const idleWaitMs = 3000
-const watchdogMs = 240_000
+const warroomMembers = 8
+const warroomSpawnRuns = 3
+const warroomStatusRuns = 30
+const watchdogMs = 300_000
 
 const root = makeTempDir("helioy-bench-")
 const home = join(root, "home")
@@ -372,6 +376,68 @@ const waitMailWake = async () => {
   }
 }
 
+/** A fake `claude` for warroom panes: registers through the SessionStart hook (as Claude Code's would), then waits. */
+const fakeClaude = (log) => `#!/bin/sh
+HELIOY_BUS_CLAUDE_PID=$$
+export HELIOY_BUS_CLAUDE_PID
+printf '{"session_id":"bench-%s","transcript_path":"","cwd":"%s","hook_event_name":"SessionStart","source":"startup"}\\n' "$$" "$(pwd)" \\
+  | '${process.execPath}' '${busBin}' hook session-start >/dev/null 2>>'${log}'
+exec sleep 600
+`
+
+/** Resolves once `count` pid files not in `before` exist (each member writes one when registered; 10 ms polls, up to 20 s). */
+const pidFilesAppear = async (pidsDir, before, count) => {
+  for (let step = 0; step < 2000; step++) {
+    const names = fs.existsSync(pidsDir) ? fs.readdirSync(pidsDir) : []
+    if (names.filter((name) => !before.has(name)).length >= count) return
+    await sleep(10)
+  }
+  throw new Error(`${count} warroom members did not register within 20 s`)
+}
+
+/** (j) warroom_spawn of 8 fake-claude members until all 8 registered, then warroom_status with 8 members. */
+const warroomEight = async () => {
+  if (!hasTmux()) return { warroomSpawn8MedianMs: null, warroomSkipped: "tmux not on PATH" }
+  const dir = busDir("warroom")
+  const binDir = join(root, "warroom-bin")
+  fs.mkdirSync(binDir)
+  fs.writeFileSync(join(binDir, "claude"), fakeClaude(join(root, "warroom-hook.log")), { mode: 0o755 })
+  const path = `${binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`
+  const tmux = startTmux(root, "bench-warroom", ["sleep", "600"])
+  tmux.run("set-environment", "-g", "PATH", path)
+  const server = await startServer({ home, busDir: dir, bin: warroomBin, env: { ...tmux.env, PATH: path, TMUX_PANE: tmux.firstPane } })
+  const agents = Array.from({ length: warroomMembers }, () => "general")
+  const pidsDir = join(dir, "pids")
+  const spawnSamples = []
+  const callSamples = []
+  for (let run = 0; run < warroomSpawnRuns; run++) {
+    const before = new Set(fs.existsSync(pidsDir) ? fs.readdirSync(pidsDir) : [])
+    const { ms } = await timed(async () => {
+      callSamples.push((await timed(() => server.call("warroom_spawn", { name: "bench", agents, cwd: root }))).ms)
+      await pidFilesAppear(pidsDir, before, warroomMembers)
+    })
+    spawnSamples.push(ms)
+  }
+  const statusSamples = []
+  for (let run = 0; run < warroomStatusRuns; run++) {
+    const { ms, value } = await timed(() => server.call("warroom_status", { name: "bench" }))
+    const members = value.result[0].members
+    if (members.length !== warroomMembers || !members.every((m) => m.registered)) throw new Error("warroom_status: members not all registered")
+    statusSamples.push(ms)
+  }
+  await server.call("warroom_kill", { kill_all: true })
+  await server.close()
+  return {
+    warroomSpawn8MedianMs: round(median(spawnSamples)),
+    warroomSpawn8MaxMs: round(Math.max(...spawnSamples)),
+    warroomSpawn8CallMedianMs: round(median(callSamples)),
+    warroomSpawnRuns,
+    warroomStatus8P50Ms: round(percentile(statusSamples, 50)),
+    warroomStatus8P90Ms: round(percentile(statusSamples, 90)),
+    warroomStatusRuns
+  }
+}
+
 const tmuxVersion = () => {
   try {
     return execFileSync("tmux", ["-V"], { encoding: "utf8" }).trim()
@@ -392,7 +458,8 @@ const main = async () => {
     ["8 concurrent senders", concurrentSenders],
     ["idle memory", idleMemory],
     ["hook latency", hookLatency],
-    ["wait-mail wake", waitMailWake]
+    ["wait-mail wake", waitMailWake],
+    ["warroom of 8", warroomEight]
   ]
   for (const [name, step] of steps) {
     progress(`${name}...`)

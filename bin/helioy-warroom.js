@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-console.error("helioy-warroom is not part of this release yet: spawn agents by hand and connect them with `helioy-bus serve`.")
-process.exit(2)
+import { fileURLToPath, URL } from "node:url"
+// Members launched through `helioy-bus run` (codex, grok) need the bus CLI, not this one.
+process.env.HELIOY_BUS_BIN ??= fileURLToPath(new URL("./helioy-bus.js", import.meta.url))
+await import("../dist/bin/helioy-warroom.mjs")

@@ -1,7 +1,14 @@
+import { rmSync } from "node:fs"
 import { build } from "esbuild"
 
+rmSync("dist/bin", { recursive: true, force: true })
+
 await build({
-  entryPoints: { "helioy-bus": "dist/cli/bus.js", "hook-fast-path": "dist/cli/hookFastPath.js" },
+  entryPoints: {
+    "helioy-bus": "dist/cli/bus.js",
+    "helioy-warroom": "dist/cli/warroom.js",
+    "hook-fast-path": "dist/cli/hookFastPath.js"
+  },
   outdir: "dist/bin",
   outExtension: { ".js": ".mjs" },
   bundle: true,

@@ -1,13 +1,13 @@
 import { Command } from "@effect/cli"
 import { Effect } from "effect"
-import { serveBus } from "../mcp/busServer.js"
 import { version } from "../version.js"
 import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
 import { installCommand } from "./installCommand.js"
 import { runCommand } from "./runCommand.js"
 
-const serve = Command.make("serve", {}, () => serveBus(version)).pipe(
+const serve = Command.make("serve", {}, () =>
+  Effect.flatMap(Effect.promise(() => import("../mcp/busServer.js")), (module) => module.serveBus(version))).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
 )
 

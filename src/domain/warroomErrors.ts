@@ -112,3 +112,50 @@ export class WarroomTmuxUnavailable extends Schema.TaggedError<WarroomTmuxUnavai
     return `cannot reach tmux: ${this.reason}`
   }
 }
+
+/** Why one requested agent cannot be spawned: unknown agent type (with suggestions) or unusable runtime. */
+export const AgentProblem = Schema.Struct({
+  agent: Schema.String,
+  error: Schema.String,
+  suggestions: Schema.Array(Schema.String)
+})
+
+/** Some requested agents cannot be resolved; nothing was spawned or saved. */
+export class UnknownAgentTypes extends Schema.TaggedError<UnknownAgentTypes>()("UnknownAgentTypes", {
+  details: Schema.Array(AgentProblem)
+}) {
+  override get message() {
+    const lines = this.details.map((d) =>
+      `'${d.agent}': ${d.error}${d.suggestions.length === 0 ? "" : ` (did you mean ${d.suggestions.join(", ")}?)`}`
+    )
+    return `Unknown agent types: ${lines.join("; ")}. Nothing was spawned; call warroom_discover to list the agent types.`
+  }
+}
+
+/** The caller is not in a tmux pane (or its session cannot be found), so there is nowhere to open a warroom window. */
+export class NotInTmux extends Schema.TaggedError<NotInTmux>()("NotInTmux", {
+  reason: Schema.String
+}) {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** A directory a warroom needs (a member's cwd, the repos base) does not exist or is not a directory. */
+export class MissingDirectory extends Schema.TaggedError<MissingDirectory>()("MissingDirectory", {
+  path: Schema.String,
+  what: Schema.String
+}) {
+  override get message() {
+    return `${this.what} not found: ${this.path} is not an existing directory.`
+  }
+}
+
+/** Repo mode found no git repository under its base directory. */
+export class NoRepos extends Schema.TaggedError<NoRepos>()("NoRepos", {
+  base: Schema.String
+}) {
+  override get message() {
+    return `No git repos found under ${this.base}; set HELIOY_BASE to the directory holding your repositories.`
+  }
+}

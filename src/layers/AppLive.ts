@@ -1,22 +1,27 @@
+import type { FileSystem } from "@effect/platform"
 import { NodeCommandExecutor, NodeFileSystem } from "@effect/platform-node"
 import { Layer } from "effect"
+import type { AgentCatalog } from "../services/AgentCatalog.js"
 import type { BusConfig } from "../services/BusConfig.js"
 import type { BusDir } from "../services/BusDir.js"
 import type { Identity } from "../services/Identity.js"
 import type { Mailbox } from "../services/Mailbox.js"
 import type { Nudge } from "../services/Nudge.js"
 import type { PidFiles } from "../services/PidFiles.js"
+import type { Presets } from "../services/Presets.js"
 import type { Processes } from "../services/Processes.js"
 import type { Registry } from "../services/Registry.js"
 import type { Runtimes } from "../services/Runtimes.js"
 import type { Tmux } from "../services/Tmux.js"
 import type { Warrooms } from "../services/Warrooms.js"
+import * as AgentCatalogLive from "./AgentCatalogLive.js"
 import * as BusConfigLive from "./BusConfigLive.js"
 import * as BusDirLive from "./BusDirLive.js"
 import * as IdentityLive from "./IdentityLive.js"
 import * as MailboxLive from "./MailboxLive.js"
 import * as NudgeLive from "./NudgeLive.js"
 import * as PidFilesLive from "./PidFilesLive.js"
+import * as PresetsLive from "./PresetsLive.js"
 import * as ProcessesLive from "./ProcessesLive.js"
 import * as RegistryLive from "./RegistryLive.js"
 import * as RuntimesLive from "./RuntimesLive.js"
@@ -56,3 +61,11 @@ const StoresLive = Layer.mergeAll(
 
 /** The live bus and warroom store: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */
 export const BusLive = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(Layer.provideMerge(StoresLive))
+
+/** Every service a warroom program may use: the bus's, plus the agent catalogue, the presets and the file system. */
+export type WarroomServices = BusServices | AgentCatalog | Presets | FileSystem.FileSystem
+
+/** The live warroom graph: BusLive plus the catalogue of `$HOME`'s agent files, presets under the bus dir, Node's file system. */
+export const WarroomLive = Layer.mergeAll(AgentCatalogLive.layer, PresetsLive.layer, NodeFileSystem.layer).pipe(
+  Layer.provideMerge(BusLive)
+)

@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import * as fsp from "node:fs/promises"
 import { join } from "node:path"
+import { promisify } from "node:util"
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import { InboxFull, MailboxUnavailable } from "../domain/errors.js"
@@ -11,6 +12,8 @@ import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage, type QuarantinedFile } from "../services/Mailbox.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
+
+const fsync = promisify(fs.fsync)
 
 const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
 
@@ -29,6 +32,9 @@ const describe = (error: unknown, dir: string): string => {
       return `${(error as Error).message ?? String(error)}`
   }
 }
+
+const noSpace = (path: string) =>
+  Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: "ENOSPC" })
 
 const isMessageFile = (name: string) => name.endsWith(".json") && !name.startsWith(".")
 
@@ -52,6 +58,9 @@ const readBounded = (path: string, limit: number): Either.Either<string, string>
 }
 
 const waiterFile = ".waiter"
+
+/** Where a claimer holds the messages it took until they are settled: `claimed/<pid>.<file>`. */
+const claimedSubdir = "claimed"
 
 const processAlive = (pid: number) => {
   try {
@@ -93,13 +102,17 @@ const releaseWaiterLock = (path: string) => {
   if (waiterPid(path) === process.pid) fs.rmSync(path, { force: true })
 }
 
-/** Builds the file mailbox: atomic link-into-place delivery, claim by rename into `archive/`, quarantine of bad files. */
+/**
+ * Builds the file mailbox: atomic link-into-place delivery, claim by rename into `claimed/<pid>.<file>` (archived once
+ * settled, re-delivered when the claimer died first), quarantine of bad files.
+ */
 export const make = Effect.gen(function*() {
   const busDir = yield* BusDir
   const config = yield* BusConfig
   const lastStamp = yield* Ref.make(0)
   const lastPrune = new Map<string, number>()
   const knownInboxes = new Set<string>()
+  const inFlight = new Set<string>()
   const fileLimit = config.maxMessageBytes * 6 + 64 * 1024
   const ttlMillis = Duration.toMillis(config.archiveTtl)
 
@@ -119,28 +132,36 @@ export const make = Effect.gen(function*() {
   const writeAtomically = async (dir: string, name: string, body: string) => {
     const temp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`)
     try {
-      const handle = await fsp.open(temp, "wx", 0o600)
+      const fd = fs.openSync(temp, "wx", 0o600)
       try {
-        await handle.writeFile(body)
-        await handle.sync()
+        // writeSync writes once and returns the count: on a full file system it returns short, without an error
+        // (a torn message was linked into place). Write until done; an empty write is a full disk.
+        const bytes = Buffer.from(body, "utf8")
+        for (let offset = 0; offset < bytes.length;) {
+          const written = fs.writeSync(fd, bytes, offset, bytes.length - offset)
+          if (written <= 0) throw noSpace(temp)
+          offset += written
+        }
+        await fsync(fd)
+        if (fs.fstatSync(fd).size !== bytes.length) throw noSpace(temp)
       } finally {
-        await handle.close()
+        fs.closeSync(fd)
       }
-      await fsp.link(temp, join(dir, name))
+      fs.linkSync(temp, join(dir, name))
     } finally {
-      await fsp.unlink(temp).catch(() => undefined)
+      fs.rmSync(temp, { force: true })
     }
-    const dirHandle = await fsp.open(dir, "r")
+    const dirFd = fs.openSync(dir, "r")
     try {
-      await dirHandle.sync()
+      await fsync(dirFd)
     } finally {
-      await dirHandle.close()
+      fs.closeSync(dirFd)
     }
   }
 
   const deliver: MailboxShape["deliver"] = Effect.fn("Mailbox.deliver")(function*(agentId, message) {
     const dir = yield* ensureInbox(agentId)
-    const names = yield* Effect.tryPromise({ try: () => fsp.readdir(dir), catch: unavailable(agentId, dir) })
+    const names = yield* Effect.try({ try: () => fs.readdirSync(dir), catch: unavailable(agentId, dir) })
     const unread = names.filter(isMessageFile).length
     if (unread >= config.maxUnread) {
       return yield* new InboxFull({ agentId, unread, limit: config.maxUnread })
@@ -195,13 +216,51 @@ export const make = Effect.gen(function*() {
     }
   }
 
-  const claim: MailboxShape["claim"] = Effect.fn("Mailbox.claim")(function*(agentId, topic) {
+  /** Puts back unread what a claimer left in `claimed/`: entries of dead processes, and this process's own not in flight (a former holder of this pid). */
+  const restoreOrphans = (dir: string) => {
+    const claimedDir = join(dir, claimedSubdir)
+    let held: Array<string>
+    try {
+      held = fs.readdirSync(claimedDir)
+    } catch {
+      return
+    }
+    for (const entry of held) {
+      const dot = entry.indexOf(".")
+      const pid = Number(entry.slice(0, dot))
+      const name = entry.slice(dot + 1)
+      if (dot <= 0 || !Number.isInteger(pid) || !isMessageFile(name)) continue
+      if (pid === process.pid ? inFlight.has(join(claimedDir, entry)) : processAlive(pid)) continue
+      try {
+        fs.renameSync(join(claimedDir, entry), join(dir, name))
+      } catch {
+        continue
+      }
+    }
+  }
+
+  const take: MailboxShape["take"] = Effect.fn("Mailbox.take")(function*(agentId, topic) {
     const dir = busDir.inboxDir(agentId)
+    restoreOrphans(dir)
     const names = yield* messageNames(agentId, dir)
-    if (names.length === 0) return { messages: [], quarantined: [] }
+    if (names.length === 0) return { messages: [], quarantined: [], settle: () => Effect.void }
     yield* ensureInbox(agentId)
+    const claimedDir = join(dir, claimedSubdir)
+    yield* Effect.try({
+      try: () => {
+        // Not recursive: Node's recursive mkdir reports ENOENT on a read-only file system, hiding the cause.
+        if (!knownInboxes.has(claimedDir)) fs.mkdirSync(claimedDir, { mode: 0o700 })
+      },
+      catch: (error) => error
+    }).pipe(
+      Effect.catchAll((error) =>
+        errorCode(error) === "EEXIST" ? Effect.void : Effect.fail(unavailable(agentId, dir)(error))
+      ),
+      Effect.tap(() => Effect.sync(() => knownInboxes.add(claimedDir)))
+    )
     const messages: Array<Message> = []
     const quarantined: Array<QuarantinedFile> = []
+    const held: Array<{ readonly path: string; readonly name: string }> = []
     const quarantine = join(dir, "quarantine")
     for (const name of names) {
       const path = join(dir, name)
@@ -220,17 +279,51 @@ export const make = Effect.gen(function*() {
       }
       const message = parsed.right
       if (Option.isSome(topic) && message.topic !== topic.value) continue
+      const heldPath = join(claimedDir, `${process.pid}.${name}`)
+      inFlight.add(heldPath)
       try {
-        fs.renameSync(path, join(dir, "archive", name))
+        fs.renameSync(path, heldPath)
       } catch (error) {
+        inFlight.delete(heldPath)
         if (errorCode(error) === "ENOENT") continue
+        // What this call already holds goes back unread: failing must not strand it.
+        settleHeld(dir, held, false)
         return yield* Effect.fail(unavailable(agentId, dir)(error))
       }
+      held.push({ path: heldPath, name })
       messages.push(message)
     }
     const now = yield* Clock.currentTimeMillis
     pruneArchive(dir, now)
-    return { messages, quarantined }
+    let settled = false
+    return {
+      messages,
+      quarantined,
+      settle: (delivered: boolean) =>
+        Effect.sync(() => {
+          if (settled) return
+          settled = true
+          settleHeld(dir, held, delivered)
+        })
+    }
+  })
+
+  /** Moves held messages into `archive/` (delivered) or back into the inbox; one that cannot move stays held and is re-delivered after this process ends. */
+  const settleHeld = (dir: string, held: ReadonlyArray<{ readonly path: string; readonly name: string }>, delivered: boolean) => {
+    for (const { name, path } of held) {
+      try {
+        fs.renameSync(path, delivered ? join(dir, "archive", name) : join(dir, name))
+        inFlight.delete(path)
+      } catch {
+        continue
+      }
+    }
+  }
+
+  const claim: MailboxShape["claim"] = Effect.fn("Mailbox.claim")(function*(agentId, topic) {
+    const taken = yield* take(agentId, topic)
+    yield* taken.settle(true)
+    return { messages: taken.messages, quarantined: taken.quarantined }
   })
 
   return {
@@ -245,6 +338,7 @@ export const make = Effect.gen(function*() {
     ensureInbox: (agentId) => Effect.asVoid(ensureInbox(agentId)),
     deliver,
     pending,
+    take,
     claim,
     awaitNew: (agentId, known) =>
       Effect.flatMap(ensureInbox(agentId), (dir) => {

@@ -3,7 +3,7 @@ import type { AgentId } from "../domain/AgentId.js"
 import { InboxFull } from "../domain/errors.js"
 import { type Message, messageFileName } from "../domain/Message.js"
 import { formatMicros } from "../domain/Timestamp.js"
-import { Mailbox, type MailboxShape } from "../services/Mailbox.js"
+import { Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
 
 interface Inbox {
   readonly unread: ReadonlyMap<string, Message>
@@ -12,7 +12,7 @@ interface Inbox {
 
 const emptyInbox: Inbox = { unread: new Map(), archived: [] }
 
-/** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, topic filter, unread cap. */
+/** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, held until settled, topic filter, unread cap. */
 export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
     const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())
@@ -21,6 +21,41 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
     const maxUnread = options.maxUnread ?? 10_000
     const inboxOf = (boxes: ReadonlyMap<string, Inbox>, agentId: string) => boxes.get(agentId) ?? emptyInbox
     const sortedNames = (inbox: Inbox) => [...inbox.unread.keys()].sort()
+
+    /** Moves the claimed messages out of `unread` (held) until settled: archived when delivered, else unread again. */
+    const take = (agentId: AgentId, topic: Option.Option<string>) =>
+      Effect.map(
+        SubscriptionRef.modify(inboxes, (boxes) => {
+          const inbox = inboxOf(boxes, agentId)
+          const claimed = sortedNames(inbox)
+            .map((file) => [file, inbox.unread.get(file)!] as const)
+            .filter(([, message]) => Option.isNone(topic) || message.topic === topic.value)
+          const unread = new Map(inbox.unread)
+          claimed.forEach(([file]) => unread.delete(file))
+          return [claimed, new Map(boxes).set(agentId, { ...inbox, unread })] as const
+        }),
+        (claimed): Taken => {
+          let settled = false
+          return {
+            messages: claimed.map(([, message]) => message),
+            quarantined: [],
+            settle: (delivered) =>
+              Effect.suspend(() => {
+                if (settled) return Effect.void
+                settled = true
+                return SubscriptionRef.update(inboxes, (boxes) => {
+                  const inbox = inboxOf(boxes, agentId)
+                  return new Map(boxes).set(
+                    agentId,
+                    delivered
+                      ? { ...inbox, archived: [...inbox.archived, ...claimed.map(([, message]) => message)] }
+                      : { ...inbox, unread: new Map([...inbox.unread, ...claimed]) }
+                  )
+                })
+              })
+          }
+        }
+      )
 
     return {
       nextSentAt: Effect.gen(function*() {
@@ -49,19 +84,12 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
             return { file, from: message.from, topic: message.topic }
           })
         }),
+      take,
       claim: (agentId: AgentId, topic: Option.Option<string>) =>
-        SubscriptionRef.modify(inboxes, (boxes) => {
-          const inbox = inboxOf(boxes, agentId)
-          const claimed = sortedNames(inbox)
-            .map((file) => [file, inbox.unread.get(file)!] as const)
-            .filter(([, message]) => Option.isNone(topic) || message.topic === topic.value)
-          const unread = new Map(inbox.unread)
-          claimed.forEach(([file]) => unread.delete(file))
-          const archived = [...inbox.archived, ...claimed.map(([, message]) => message)]
-          return [
-            { messages: claimed.map(([, message]) => message), quarantined: [] },
-            new Map(boxes).set(agentId, { unread, archived })
-          ]
+        Effect.gen(function*() {
+          const taken = yield* take(agentId, topic)
+          yield* taken.settle(true)
+          return { messages: taken.messages, quarantined: taken.quarantined }
         }),
       awaitNew: (agentId: AgentId, known: ReadonlySet<string>) =>
         inboxes.changes.pipe(

@@ -121,14 +121,17 @@ export const fromSettings = (settings: RuntimeSettings): RuntimesShape => {
 
 const setting = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 
-/** Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT; fails on a malformed variable. */
+/**
+ * Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT, and
+ * the bus CLI script from HELIOY_BUS_BIN (default: this process's script); fails on a malformed variable.
+ */
 export const make = Effect.gen(function*() {
   return fromSettings({
     claudeModel: yield* setting("HELIOY_CLAUDE_MODEL"),
     claudeEffort: yield* setting("HELIOY_CLAUDE_EFFORT"),
     codexModel: yield* setting("HELIOY_CODEX_MODEL"),
     codexEffort: yield* setting("HELIOY_CODEX_EFFORT"),
-    busCommand: [process.execPath, process.argv[1] ?? "helioy-bus"]
+    busCommand: [process.execPath, (yield* setting("HELIOY_BUS_BIN")) || (process.argv[1] ?? "helioy-bus")]
   })
 })
 

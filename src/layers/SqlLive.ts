@@ -1,9 +1,10 @@
+import * as fs from "node:fs"
 import { Reactivity } from "@effect/experimental"
-import { SqlClient, type SqlError } from "@effect/sql"
+import { SqlClient, SqlError } from "@effect/sql"
 import * as Migrator from "@effect/sql/Migrator"
 import * as Statement from "@effect/sql/Statement"
 import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Duration, Effect, Layer, Scope } from "effect"
+import { Duration, Effect, Layer, Option, Scope } from "effect"
 import { RegistryUnavailable } from "../domain/errors.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
@@ -23,6 +24,25 @@ const unavailable = (path: string, busyTimeout: Duration.Duration) => (cause: un
         "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it."
   })
 
+/**
+ * Creates registry.db 0600 before SQLite opens it (SQLite would create it 0644 minus the umask, and gives its -wal and
+ * -shm files the database's mode), and takes group/other access away from one that exists; leaves anything that is
+ * not a regular file of ours to SQLite's own error.
+ */
+const makePrivate = (path: string, create: boolean) => {
+  try {
+    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | (create ? fs.constants.O_CREAT : 0), 0o600)
+    try {
+      const stat = fs.fstatSync(fd)
+      if (stat.isFile() && (stat.mode & 0o077) !== 0) fs.fchmodSync(fd, stat.mode & 0o700)
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return
+  }
+}
+
 /** A ROLLBACK that finds no transaction (BEGIN itself failed, e.g. busy, or SQLite already rolled back) is a no-op. */
 const noTransactionActive = (error: SqlError.SqlError) =>
   /no transaction is active/.test(String((error.cause as Error | undefined)?.message))
@@ -35,6 +55,7 @@ export const make = Effect.gen(function*() {
   const { registryDb } = yield* BusDir
   const { busyTimeout } = yield* BusConfig
   const fail = unavailable(registryDb, busyTimeout)
+  for (const path of [registryDb, `${registryDb}-wal`, `${registryDb}-shm`]) makePrivate(path, path === registryDb)
   const sqlite = yield* SqliteClient.make({ filename: registryDb }).pipe(
     Effect.catchAllDefect((defect) => Effect.fail(fail(defect)))
   )
@@ -50,6 +71,11 @@ export const make = Effect.gen(function*() {
       statement === "ROLLBACK"
         ? connection.executeUnprepared(statement, params, transformRows).pipe(
           Effect.catchIf(noTransactionActive, () => Effect.succeed([]))
+        )
+        : statement === "COMMIT"
+        // A COMMIT that fails (disk full, I/O error) may leave the transaction open: end it, or every later BEGIN fails.
+        ? connection.executeUnprepared(statement, params, transformRows).pipe(
+          Effect.tapError(() => Effect.ignore(connection.executeUnprepared("ROLLBACK", [], undefined)))
         )
         : connection.executeUnprepared(statement, params, transformRows)
   }
@@ -71,7 +97,17 @@ export const make = Effect.gen(function*() {
     Effect.mapError(fail),
     Effect.catchAllDefect((defect) => Effect.fail(fail(defect)))
   )
-  return client
+  // @effect/sql turns a failed COMMIT into a defect (orDie): give it back as the SqlError it is, so a full disk
+  // reaches the caller as RegistryUnavailable with its cause instead of an internal error.
+  const withTransaction = client.withTransaction
+  return Object.assign(client, {
+    withTransaction: <R, E, A>(self: Effect.Effect<A, E, R>) =>
+      withTransaction(self).pipe(
+        Effect.catchSomeDefect((defect) =>
+          defect instanceof SqlError.SqlError ? Option.some(Effect.fail(defect)) : Option.none()
+        )
+      )
+  })
 })
 
 /** The registry database as a migrated SqlClient. */

@@ -4,6 +4,8 @@ import { Effect } from "effect"
 import { z } from "zod"
 import * as bus from "../programs/bus.js"
 import type { BusServices } from "../layers/AppLive.js"
+import type { Taken } from "../services/Mailbox.js"
+import type { Responses } from "./stdioServer.js"
 
 /** Runs a bus program and turns its Exit into a tool result; never rejects. */
 export type ToolRunner = <A, E>(program: Effect.Effect<A, E, BusServices>) => Promise<CallToolResult>
@@ -15,7 +17,7 @@ const idempotentWrite = { ...writes, idempotentHint: true }
 const agentIdArg = (what: string) => z.string().optional().describe(`${what}; defaults to the caller's own id`)
 
 /** Registers the seven bus tools on an MCP server. */
-export const registerBusTools = (server: McpServer, run: ToolRunner): void => {
+export const registerBusTools = (server: McpServer, run: ToolRunner, responses: Responses): void => {
   server.registerTool("whoami", {
     title: "Who am I",
     description: "Your own registration on the bus: agent_id, agent_type, runtime, tmux_target, cwd, session_id, registered_at, token_usage.",
@@ -88,9 +90,22 @@ export const registerBusTools = (server: McpServer, run: ToolRunner): void => {
       topic: z.string().optional().describe("only read messages with this topic")
     },
     annotations: writes
-  }, (args) =>
-    run(Effect.map(bus.getMessages(args), (claimed) => ({
-      result: claimed.messages,
-      ...(claimed.quarantined.length > 0 ? { quarantined: claimed.quarantined } : {})
-    }))))
+  }, (args, extra) => {
+    // The messages are archived only once the response is out of the process: a reader killed before that has them
+    // re-delivered (same ids) instead of lost.
+    let taken: Taken | undefined
+    return run(Effect.map(bus.takeMessages(args), (claimed) => {
+      taken = claimed
+      return {
+        result: claimed.messages,
+        ...(claimed.quarantined.length > 0 ? { quarantined: claimed.quarantined } : {})
+      }
+    })).then((result) => {
+      const held = taken
+      if (held !== undefined) {
+        responses.afterResponse(extra.requestId, extra.signal, (written) => Effect.runSync(held.settle(written && result.isError !== true)))
+      }
+      return result
+    })
+  })
 }

@@ -326,14 +326,24 @@ export interface GetMessagesInput {
   readonly topic?: string | undefined
 }
 
-/** Claims and returns the unread messages of an agent (the caller by default), oldest first; others of another topic stay unread. */
-export const getMessages = Effect.fn("bus.getMessages")(function*(input: GetMessagesInput) {
+/**
+ * Claims the unread messages of an agent (the caller by default), oldest first, and holds them until the caller
+ * settles them: archived once handed to the reader, or unread again; others of another topic stay unread.
+ */
+export const takeMessages = Effect.fn("bus.takeMessages")(function*(input: GetMessagesInput) {
   const mailbox = yield* Mailbox
   const id = yield* callerId("agent_id", input.agent_id)
   const topic = input.topic?.trim() ? Option.some(input.topic.trim()) : Option.none()
-  const claimed = yield* mailbox.claim(id, topic)
-  for (const file of claimed.quarantined) {
+  const taken = yield* mailbox.take(id, topic)
+  for (const file of taken.quarantined) {
     yield* Effect.logWarning(`quarantined ${file.file} in the inbox of ${id}: ${file.reason}`)
   }
-  return claimed
+  return taken
+})
+
+/** Claims and returns the unread messages of an agent (the caller by default), oldest first; others of another topic stay unread. */
+export const getMessages = Effect.fn("bus.getMessages")(function*(input: GetMessagesInput) {
+  const taken = yield* takeMessages(input)
+  yield* taken.settle(true)
+  return { messages: taken.messages, quarantined: taken.quarantined }
 })

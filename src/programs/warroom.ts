@@ -10,3 +10,19 @@ export type { MemberSpec } from "./warroomPanes.js"
 export { type MemberSelector, remove } from "./warroomRemove.js"
 export { add, spawn, type SpawnInput } from "./warroomSpawn.js"
 export { status } from "./warroomStatus.js"
+export { discover, type DiscoverQuery } from "./warroomDiscover.js"
+export {
+  addAgent,
+  type AddRequest,
+  killWarrooms,
+  listPresets,
+  removeAgent,
+  type RepoSpawnRequest,
+  savePreset,
+  type SavePresetRequest,
+  spawnRepos,
+  type SpawnRequest,
+  spawnTeam
+} from "./warroomRequests.js"
+export { type Caller, findCaller } from "./warroomSession.js"
+export { type AgentRequest, parseAgentEntry, resolveAgents, splitAgents } from "./warroomTeam.js"

@@ -22,6 +22,15 @@ export interface Claimed {
   readonly quarantined: ReadonlyArray<QuarantinedFile>
 }
 
+/**
+ * Messages claimed by this process and held until settled: a holder that dies before settling has them re-delivered
+ * (same ids) by the next claim of the inbox, so a crash causes a duplicate, never a loss.
+ */
+export interface Taken extends Claimed {
+  /** Archives the held messages (`delivered`: the reader got them) or puts them back unread; never fails. */
+  readonly settle: (delivered: boolean) => Effect.Effect<void>
+}
+
 /** Per-agent inboxes with exactly-one claim. */
 export interface MailboxShape {
   /** A send timestamp later than any this process issued before, so one sender's messages sort in send order. */
@@ -32,8 +41,10 @@ export interface MailboxShape {
   readonly deliver: (agentId: AgentId, message: Message) => Effect.Effect<void, InboxFull | MailboxUnavailable>
   /** The unread messages of an agent, oldest first, without claiming them. */
   readonly pending: (agentId: AgentId) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
-  /** Claims the unread messages (optionally only one topic), oldest first; each is returned to exactly one claimer; invalid files are quarantined. */
+  /** Claims and archives the unread messages (optionally only one topic), oldest first; each is returned to exactly one claimer; invalid files are quarantined. */
   readonly claim: (agentId: AgentId, topic: Option.Option<string>) => Effect.Effect<Claimed, MailboxUnavailable>
+  /** Claims like `claim` but holds the messages until `settle`; re-delivers first what dead holders left. */
+  readonly take: (agentId: AgentId, topic: Option.Option<string>) => Effect.Effect<Taken, MailboxUnavailable>
   /** Waits, without polling, until a message not in `known` (file names) is unread, and returns the new ones. */
   readonly awaitNew: (
     agentId: AgentId,

@@ -1,0 +1,9 @@
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { logLevel, StderrLogger } from "./logging.js"
+import { runWarroomCli } from "./warroomCommands.js"
+
+runWarroomCli(process.argv).pipe(
+  Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel)),
+  NodeRuntime.runMain({ disablePrettyLogger: true })
+)
