@@ -72,7 +72,11 @@ export const serveStdio = (info: ServerInfo, register: (server: McpServer, respo
     ({ transport }) =>
       Effect.async<void>((resume) => {
         const done = () => resume(Effect.void)
-        transport.onclose = done
+        const protocolClose = transport.onclose
+        transport.onclose = () => {
+          protocolClose?.()
+          done()
+        }
         process.stdin.once("end", done)
         process.stdin.once("close", done)
       }),
