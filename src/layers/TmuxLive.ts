@@ -144,7 +144,13 @@ export const make = Effect.gen(function*() {
     killPane: (paneId) => Effect.asVoid(run(["kill-pane", "-t", paneId])),
     killWindow: (window) => Effect.asVoid(run(["kill-window", "-t", window])),
     windowOf: (paneId) => paneFormatOf(paneId, "#{window_id}", /^@\d+$/),
-    sessionOfPane: (paneId) => paneFormatOf(paneId, "#{session_name}", /./)
+    sessionOfPane: (paneId) => paneFormatOf(paneId, "#{session_name}", /./),
+    windowsNamed: (session, name) =>
+      Effect.map(run(["list-windows", "-t", sessionTarget(session), "-F", "#{window_id}\t#{window_name}"]), (out) =>
+        out.split("\n").flatMap((line) => {
+          const tab = line.indexOf("\t")
+          return tab > 0 && line.slice(tab + 1) === name ? [line.slice(0, tab)] : []
+        }))
   } satisfies TmuxShape
 })
 

@@ -237,7 +237,9 @@ export const make = Effect.gen(function*() {
         yield* enter({ op: "sessionOfPane", target: paneId })
         const pane = yield* find(paneId)
         return pane.target.slice(0, pane.target.lastIndexOf(":"))
-      })
+      }),
+    windowsNamed: (session, name) =>
+      Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId))
   }
   return { tmux, control }
 })

@@ -6,7 +6,7 @@ import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, Warr
 import { spawnedMemberView } from "../domain/WarroomView.js"
 import { BusDir } from "../services/BusDir.js"
 import { Runtimes } from "../services/Runtimes.js"
-import { Tmux, type TmuxError } from "../services/Tmux.js"
+import { Tmux, type TmuxError, type TmuxShape } from "../services/Tmux.js"
 import { Warrooms } from "../services/Warrooms.js"
 import { kill } from "./warroomKill.js"
 import { activeIds, livePanes, now } from "./warroomMembers.js"
@@ -56,6 +56,16 @@ const validateSpawn = (input: SpawnInput) =>
   })
 
 /**
+ * Closes what a spawn killed part-way (after opening its window, before recording the warroom) left behind: windows
+ * of the session named exactly `name` that no record owns any more (the recorded one was killed just before).
+ */
+const closeUnrecordedWindows = (tmux: TmuxShape, session: string, name: string) =>
+  Effect.flatMap(
+    Effect.orElseSucceed(tmux.windowsNamed(session, name), () => []),
+    (windows) => Effect.forEach(windows, (window) => Effect.ignore(tmux.killWindow(window)), { discard: true })
+  )
+
+/**
  * `warroom_spawn`: checks everything first, kills any warroom of the same name, opens a window with the first
  * member and splits it for the others (each new pane right after the previous one, the layout reapplied), titles
  * the panes, then records the warroom. A failure part-way closes what was created and records nothing.
@@ -65,6 +75,7 @@ export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
   const warrooms = yield* Warrooms
   const launches = yield* validateSpawn(input)
   yield* kill({ name: input.name })
+  yield* closeUnrecordedWindows(tmux, input.session, input.name)
   const spawnedAt = yield* now
   const stored = yield* closingOnFailure(tmux, (created) =>
     Effect.gen(function*() {

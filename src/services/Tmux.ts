@@ -78,6 +78,8 @@ export interface TmuxShape {
   readonly windowOf: (paneId: string) => Effect.Effect<string, TmuxError>
   /** The name of the session holding a pane; fails with TmuxCommandFailed when the pane does not exist. */
   readonly sessionOfPane: (paneId: string) => Effect.Effect<string, TmuxError>
+  /** The ids `@N` of the windows of a session (name or `$N`) named exactly `name`; empty when there are none. */
+  readonly windowsNamed: (session: string, name: string) => Effect.Effect<ReadonlyArray<string>, TmuxError>
 }
 
 /** tmux. */
