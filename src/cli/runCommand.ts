@@ -2,22 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { constants } from "node:os"
 import { Args, Command } from "@effect/cli"
-import { Cause, Console, Effect, Exit, Layer, Option, Schema } from "effect"
+import { Cause, Console, Effect, Exit, Layer, Option } from "effect"
+import { UnknownRuntime } from "../domain/errors.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { BusLive } from "../layers/AppLive.js"
 import * as RuntimesLive from "../layers/RuntimesLive.js"
 import { joinSession, type JoinInput, leaveSession } from "../programs/session.js"
 import { Runtimes } from "../services/Runtimes.js"
-
-/** `helioy-bus run` was given a runtime id no adapter has. */
-export class UnknownRuntime extends Schema.TaggedError<UnknownRuntime>()("UnknownRuntime", {
-  runtime: Schema.String,
-  known: Schema.Array(Schema.String)
-}) {
-  override get message() {
-    return `unknown runtime '${this.runtime}'; known runtimes: ${this.known.join(", ")}`
-  }
-}
 
 /** The signals that end a wrapped session (tmux closes a window with SIGHUP). */
 const endingSignals = ["SIGHUP", "SIGTERM", "SIGINT"] as const
@@ -243,7 +234,8 @@ const commandArgs = Args.text({ name: "command" }).pipe(
  */
 export const runCommand = Command.make("run", { runtime: runtimeArg, command: commandArgs }, ({ command, runtime }) =>
   launch(runtime, [unshield(command[0]), ...command.slice(1).map(unshield)]).pipe(
-    Effect.catchTag("UnknownRuntime", (error) => Effect.as(report(error.message), 2)),
+    Effect.catchTag("UnknownRuntime", (error) =>
+      Effect.as(report(`unknown runtime '${error.runtime}'; known runtimes: ${error.known.join(", ")}`), 2)),
     Effect.provide(RuntimesLive.layer),
     Effect.flatMap((status) => Effect.sync(() => process.exit(status))),
     // The runtime's lifetime, not the CLI's interrupt-on-SIGINT/SIGTERM, decides when the wrapper ends.

@@ -86,6 +86,16 @@ export class BusDirRefused extends Schema.TaggedError<BusDirRefused>()("BusDirRe
   }
 }
 
+/** A runtime id that no adapter has. */
+export class UnknownRuntime extends Schema.TaggedError<UnknownRuntime>()("UnknownRuntime", {
+  runtime: Schema.String,
+  known: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `Unknown runtime '${this.runtime}'. Known: [${this.known.map((id) => `'${id}'`).join(", ")}]`
+  }
+}
+
 /** Every error a bus tool can report to its caller. */
 export type BusError =
   | InvalidInput

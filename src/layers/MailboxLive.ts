@@ -10,6 +10,7 @@ import { formatMicros } from "../domain/Timestamp.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage, type QuarantinedFile } from "../services/Mailbox.js"
+import { processExists } from "./ProcessesLive.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -62,15 +63,6 @@ const waiterFile = ".waiter"
 /** Where a claimer holds the messages it took until they are settled: `claimed/<pid>.<file>`. */
 const claimedSubdir = "claimed"
 
-const processAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return errorCode(error) === "EPERM"
-  }
-}
-
 const waiterPid = (path: string): number | undefined => {
   try {
     const pid = Number(fs.readFileSync(path, "utf8").trim())
@@ -82,7 +74,7 @@ const waiterPid = (path: string): number | undefined => {
 
 const waiterAlive = (path: string) => {
   const pid = waiterPid(path)
-  return pid !== undefined && processAlive(pid)
+  return pid !== undefined && processExists(pid)
 }
 
 const takeWaiterLock = (path: string): boolean => {
@@ -230,7 +222,7 @@ export const make = Effect.gen(function*() {
       const pid = Number(entry.slice(0, dot))
       const name = entry.slice(dot + 1)
       if (dot <= 0 || !Number.isInteger(pid) || !isMessageFile(name)) continue
-      if (pid === process.pid ? inFlight.has(join(claimedDir, entry)) : processAlive(pid)) continue
+      if (pid === process.pid ? inFlight.has(join(claimedDir, entry)) : processExists(pid)) continue
       try {
         fs.renameSync(join(claimedDir, entry), join(dir, name))
       } catch {

@@ -13,6 +13,16 @@ const parentFromProc = (pid: number): Option.Option<number> => {
   }
 }
 
+/** Whether a process exists (signal 0; a process of another user counts). */
+export const processExists = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
 /** The process table through `/proc` and signal 0; never fails. */
 export const make: ProcessesShape = {
   self: process.pid,
@@ -25,15 +35,7 @@ export const make: ProcessesShape = {
         return Option.none()
       }
     }),
-  isAlive: (pid) =>
-    Effect.sync(() => {
-      try {
-        process.kill(pid, 0)
-        return true
-      } catch (error) {
-        return (error as NodeJS.ErrnoException).code === "EPERM"
-      }
-    })
+  isAlive: (pid) => Effect.sync(() => processExists(pid))
 }
 
 /** The live process table. */

@@ -9,15 +9,9 @@ import {
 } from "../domain/AgentType.js"
 import type { RuntimesShape } from "./Runtimes.js"
 
-/** A runtime id that no adapter has. */
-export class UnknownRuntime extends Schema.TaggedError<UnknownRuntime>()("UnknownRuntime", {
-  runtime: Schema.String,
-  known: Schema.Array(Schema.String)
-}) {
-  override get message() {
-    return `Unknown runtime '${this.runtime}'. Known: [${this.known.map((id) => `'${id}'`).join(", ")}]`
-  }
-}
+import { UnknownRuntime } from "../domain/errors.js"
+
+export { UnknownRuntime }
 
 /** No agent type of that name in the catalogue searched (`runtime` "" when every runtime was searched). */
 export class AgentTypeNotFound extends Schema.TaggedError<AgentTypeNotFound>()("AgentTypeNotFound", {
