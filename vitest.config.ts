@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The real-client suite has its own command (npm run test:real) and configuration.
+    exclude: ["test/real/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks"

@@ -18,7 +18,7 @@ await build({
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   minify: true,
-  external: ["better-sqlite3"],
+  external: ["better-sqlite3", "bufferutil", "utf-8-validate"],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: "warning"
 })

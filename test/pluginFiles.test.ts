@@ -34,7 +34,7 @@ describe("the Claude Code plugin", () => {
 })
 
 describe("the Codex snippets", () => {
-  it("codex/hooks.json runs `helioy-bus hook <event>` at SessionStart, UserPromptSubmit and Stop", () => {
+  it("codex/hooks.json runs `helioy-bus hook <event>` at SessionStart, SessionEnd, UserPromptSubmit and Stop", () => {
     expect(json("codex/hooks.json").hooks).toEqual(hookGroups(codexHooks, (hook) => `helioy-bus hook ${hook}`))
   })
 
@@ -42,7 +42,7 @@ describe("the Codex snippets", () => {
     const config = parse(fs.readFileSync(repoFile("codex/config.toml"), "utf8"))
     expect(config).toEqual({
       mcp_servers: { "helioy-bus": { command: "helioy-bus", args: ["serve"], env_vars: [...codexEnvVars] } },
-      features: { codex_hooks: true }
+      features: { hooks: true }
     })
   })
 })

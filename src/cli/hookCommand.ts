@@ -30,12 +30,17 @@ const env = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
 
-/** The runtime process a hook belongs to: the adapter's pid variable when set, else the hook's parent (past a shell). */
-const runtimeProcess = (pidEnv: string | undefined) =>
+/**
+ * The runtime process a hook belongs to: the first of the adapter's pid variables that is set (only where the
+ * environment is the session's own), else the hook's parent (past a shell).
+ */
+const runtimeProcess = (pidEnvs: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const processes = yield* Processes
-    const fromEnv = Number(pidEnv === undefined ? "" : yield* env(pidEnv))
-    if (Number.isInteger(fromEnv) && fromEnv > 1) return fromEnv
+    for (const name of pidEnvs) {
+      const fromEnv = Number(yield* env(name))
+      if (Number.isInteger(fromEnv) && fromEnv > 1) return fromEnv
+    }
     const parent = Option.getOrElse(yield* processes.parentOf(processes.self), () => process.ppid)
     const command = yield* processes.commandOf(parent)
     if (Option.isSome(command) && shells.has(command.value)) {
@@ -60,14 +65,17 @@ const runHook = (name: HookName) =>
     const read = yield* readHookEvent(name === "wait-mail" ? 2_000 : 1_000)
     const runtimes = yield* Runtimes
     const config = yield* BusConfig
-    const runtime = (yield* env("HELIOY_RUNTIME")) || Option.getOrElse(read.runtimeHint, () => runtimes.defaultRuntime.id)
+    // What the event says of its runtime outranks the environment, which a shared daemon may have from another runtime.
+    const runtime = Option.getOrElse(read.runtimeHint, () => "") || (yield* env("HELIOY_RUNTIME")) || runtimes.defaultRuntime.id
     const adapter = Option.getOrElse(runtimes.get(runtime), () => runtimes.defaultRuntime)
+    const shared = adapter.hookEnvironment === "shared"
     const context: hooks.HookContext = {
       event: read.event,
       runtime,
-      runtimePid: yield* runtimeProcess(adapter.pidEnv),
-      agentId: yield* env("HELIOY_AGENT_ID"),
-      paneId: yield* env("TMUX_PANE"),
+      environment: adapter.hookEnvironment,
+      runtimePid: yield* runtimeProcess(shared ? [] : adapter.pidEnvs),
+      agentId: shared ? "" : yield* env("HELIOY_AGENT_ID"),
+      paneId: shared ? "" : yield* env("TMUX_PANE"),
       agentType: (yield* env("HELIOY_BUS_AGENT_TYPE")) || "general",
       pruneCommand: `HELIOY_BUS_DIR=${quote(config.busDir)} ${quote(process.execPath)} ${quote(process.argv[1] ?? "helioy-bus")} hook prune`
     }

@@ -39,7 +39,7 @@ const senderOf = (path: string): string => {
 
 /**
  * The per-prompt and per-tool hooks without loading Effect or SQLite: for a safe bus dir and an agent known from
- * HELIOY_AGENT_ID or an ancestor's pid file, the hook's whole stdout ("" when no mail waits, else the additionalContext JSON naming the
+ * HELIOY_AGENT_ID (not for Codex) or an ancestor's pid file, the hook's whole stdout ("" when no mail waits, else the additionalContext JSON naming the
  * senders). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never throws.
  */
 export const fastMailContext = (env: NodeJS.ProcessEnv, hookEventName: string): string | undefined => {
@@ -47,7 +47,9 @@ export const fastMailContext = (env: NodeJS.ProcessEnv, hookEventName: string): 
     const busDir = env.HELIOY_BUS_DIR || join(homedir(), ".helioy", "bus")
     const stat = fs.lstatSync(busDir)
     if (!stat.isDirectory() || (stat.mode & 0o022) !== 0 || stat.uid !== process.getuid?.()) return undefined
-    const agentId = env.HELIOY_AGENT_ID || ancestorAgent(join(busDir, "pids"))
+    // Codex runs hooks in a daemon whose environment may be another session's: only the process tree counts there.
+    const fromEnv = env.HELIOY_RUNTIME === "codex" ? undefined : env.HELIOY_AGENT_ID
+    const agentId = fromEnv || ancestorAgent(join(busDir, "pids"))
     if (!agentId || /[/\\]/.test(agentId) || agentId.startsWith(".")) return undefined
     const inbox = join(busDir, "inbox", agentId)
     const names = fs.readdirSync(inbox).filter((name) => name.endsWith(".json") && !name.startsWith(".")).sort()

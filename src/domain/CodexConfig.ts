@@ -49,6 +49,7 @@ const withoutOwnedKeys = (document: JsonObject): JsonObject => {
     if (Object.keys(servers).length === 0) delete copy.mcp_servers
   }
   if (isJsonObject(copy.features)) {
+    delete copy.features.hooks
     delete copy.features.codex_hooks
     if (Object.keys(copy.features).length === 0) delete copy.features
   }
@@ -75,8 +76,8 @@ const assignmentsFor = (
 }
 
 /**
- * `~/.codex/config.toml` with `[mcp_servers.helioy-bus]` (command, args, env_vars) and `[features] codex_hooks = true`
- * set; every other line of the file is kept byte for byte. Fails with a reason when the file is not valid TOML, when
+ * `~/.codex/config.toml` with `[mcp_servers.helioy-bus]` (command, args, env_vars) and `[features] hooks = true`
+ * set (a deprecated `codex_hooks` key is rewritten as `hooks`); every other line of the file is kept byte for byte. Fails with a reason when the file is not valid TOML, when
  * a table it must change is written inline, or when the edit would not leave the user's settings exactly as they were.
  */
 export const withCodexConfig = (text: string, installation: Installation): Either.Either<string, string> =>
@@ -85,13 +86,19 @@ export const withCodexConfig = (text: string, installation: Installation): Eithe
     const server = codexMcpServer(installation, tableAt(before, serverPath)?.env_vars)
     const serverChanges = yield* assignmentsFor(text, before, serverPath, server)
     const withServer = setTableKeys(text, serverPath, serverChanges)
-    const featureChanges = yield* assignmentsFor(withServer, before, ["features"], { codex_hooks: true })
-    const result = setTableKeys(withServer, ["features"], featureChanges)
+    const featureChanges = yield* assignmentsFor(withServer, before, ["features"], { hooks: true })
+    const hasFormerKey = tableAt(before, ["features"])?.codex_hooks !== undefined
+    if (hasFormerKey && !hasTableHeader(withServer, ["features"])) return yield* Either.left(handEdit("features"))
+    const result = setTableKeys(withServer, ["features"], [
+      ...featureChanges.map((change) => ({ ...change, replaces: "codex_hooks" })),
+      ...(featureChanges.length === 0 && hasFormerKey ? [{ key: "hooks", value: "true", replaces: "codex_hooks" }] : [])
+    ])
     if (result === text) return text
     const after = yield* Either.mapLeft(parseToml(result), (reason) => `the edited file would be ${reason}; ${handEdit("mcp_servers")}`)
     const written = tableAt(after, serverPath)
     const ours = jsonEqual(written?.command, server.command) && jsonEqual(written?.args, server.args) &&
-      jsonEqual(written?.env_vars, server.env_vars) && tableAt(after, ["features"])?.codex_hooks === true
+      jsonEqual(written?.env_vars, server.env_vars) && tableAt(after, ["features"])?.hooks === true &&
+      tableAt(after, ["features"])?.codex_hooks === undefined
     if (!ours || !jsonEqual(withoutOwnedKeys(before), withoutOwnedKeys(after))) {
       return yield* Either.left(`the file is laid out in a way this installer cannot edit safely; ${handEdit("mcp_servers.helioy-bus")}`)
     }

@@ -42,9 +42,13 @@ export const claudeHooks: ReadonlyArray<HookSpec> = [
   { event: "Stop", hook: "wait-mail", timeout: waitMailTimeout, rewake: true }
 ]
 
-/** The hooks Codex runs (turn boundaries only: an idle Codex is woken by a tmux nudge). */
+/**
+ * The hooks Codex runs: turn boundaries, and the session's end (which Codex's daemon may never fire: the launch
+ * wrapper leaves the bus for sure). An idle Codex is woken by its launch wrapper through the daemon.
+ */
 export const codexHooks: ReadonlyArray<HookSpec> = [
   { event: "SessionStart", hook: "session-start", timeout: 10 },
+  { event: "SessionEnd", hook: "session-end", timeout: 5 },
   { event: "UserPromptSubmit", hook: "user-prompt-submit", timeout: 5 },
   { event: "Stop", hook: "stop", timeout: 10 }
 ]

@@ -11,16 +11,39 @@ export interface LaunchOptions {
   readonly instructionsFile?: string | undefined
 }
 
+/**
+ * How a runtime's terminal UI looks, so that a typed nudge can be checked on screen: where its input line is, what
+ * shows that a turn is running, and what shows that a dialog or menu has the keyboard (never typed into).
+ */
+export interface ScreenModel {
+  /** The glyph that starts the input line (the last line starting with it is the input). */
+  readonly prompt: string
+  /** Any of these on screen: a turn is running. */
+  readonly busy: ReadonlyArray<RegExp>
+  /** Any of these on screen: a dialog or a menu waits for the user. */
+  readonly dialog: ReadonlyArray<RegExp>
+}
+
 /** How an agent runtime is started, identified, woken and registered. */
 export interface RuntimeAdapter {
   /** The runtime id recorded in the registry (`claude`, `codex`, ...). */
   readonly id: string
-  /** The variable that carries the runtime's own pid to its children, when it has one. */
-  readonly pidEnv: string | undefined
+  /** The variables that may carry the runtime's own pid to its hooks, first match wins. */
+  readonly pidEnvs: ReadonlyArray<string>
   /** How it joins the bus: its own hooks, the `helioy-bus run` wrapper, or by calling register_agent itself. */
   readonly registration: "hook" | "wrapper" | "manual"
-  /** Whether an idle session can be woken by typing into its tmux pane, and by an async hook. */
+  /**
+   * Whether the environment of its hooks and MCP servers belongs to the session (`session`: one process tree per
+   * session), or may belong to another session (`shared`: Codex runs every session's hooks and servers in one daemon
+   * that has the environment of whichever session started it), in which case identity comes from the event only.
+   */
+  readonly hookEnvironment: "session" | "shared"
+  /** How an idle session can be woken: typing into its pane, an async rewake hook, or its launch wrapper. */
   readonly wake: { readonly tmuxNudge: boolean; readonly rewakeHook: boolean }
+  /** Whether its hooks see unread mail at the end of a turn (a running turn then needs no nudge). */
+  readonly stopHook: boolean
+  /** Its terminal UI, for typed nudges. */
+  readonly screen: ScreenModel
   /** Text appended to every message for it (Codex asks its human before acting on mail unless told it may). */
   readonly messageSuffix: string
   /** The command line that starts it. */

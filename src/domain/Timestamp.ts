@@ -8,3 +8,9 @@ export const formatMicros = (micros: number): string => {
 
 /** Formats epoch milliseconds in the reference's timestamp format. */
 export const formatMillis = (millis: number): string => formatMicros(millis * 1000)
+
+/** Epoch milliseconds of a reference timestamp (or any ISO-8601 form `Date` reads); undefined when it is not one. */
+export const parseTimestampMillis = (text: string): number | undefined => {
+  const millis = Date.parse(text)
+  return Number.isNaN(millis) ? undefined : millis
+}

@@ -17,6 +17,8 @@ type Statement =
 export interface TomlAssignment {
   readonly key: string
   readonly value: string
+  /** A former name of the key: its line is rewritten as this key (or dropped, when the key is there too). */
+  readonly replaces?: string
 }
 
 const splitLines = (text: string): Array<Line> => {
@@ -166,19 +168,24 @@ export const setTableKeys = (
   const next = statements.findIndex((s, i) => i > header && s.kind === "table")
   const section = statements.slice(header + 1, next < 0 ? undefined : next)
   const pairs = section.filter((s) => s.kind === "pair")
-  const replaced = new Map<number, { readonly last: number; readonly body: string }>()
+  const replaced = new Map<number, { readonly last: number; readonly body: string | undefined }>()
   const added: Array<string> = []
+  const pairOf = (key: string | undefined) => pairs.find((s) => s.key.length === 1 && s.key[0] === key)
   for (const assignment of assignments) {
-    const pair = pairs.find((s) => s.key.length === 1 && s.key[0] === assignment.key)
-    if (pair === undefined) added.push(line(assignment))
-    else replaced.set(pair.first, { last: pair.last, body: line(assignment) })
+    const pair = pairOf(assignment.key)
+    const former = assignment.replaces === undefined ? undefined : pairOf(assignment.replaces)
+    if (pair !== undefined) {
+      replaced.set(pair.first, { last: pair.last, body: line(assignment) })
+      if (former !== undefined) replaced.set(former.first, { last: former.last, body: undefined })
+    } else if (former !== undefined) replaced.set(former.first, { last: former.last, body: line(assignment) })
+    else added.push(line(assignment))
   }
   const anchor = pairs.length === 0 ? statements[header]!.first : pairs[pairs.length - 1]!.last
   const out: Array<Line> = []
   for (let l = 0; l < lines.length; l++) {
     const replacement = replaced.get(l)
     if (replacement !== undefined) {
-      out.push({ body: replacement.body, eol: lines[replacement.last]!.eol })
+      if (replacement.body !== undefined) out.push({ body: replacement.body, eol: lines[replacement.last]!.eol })
       l = replacement.last
     } else out.push(lines[l]!)
     if (l === anchor && added.length > 0) {

@@ -14,12 +14,16 @@ export const make: Effect.Effect<BusConfigShape, import("effect/ConfigError").Co
   const archiveDays = yield* Config.number("HELIOY_BUS_ARCHIVE_TTL_DAYS").pipe(Config.withDefault(7))
   const busyMillis = yield* Config.integer("HELIOY_BUS_BUSY_TIMEOUT_MS").pipe(Config.withDefault(5_000))
   const tmuxBin = yield* Config.string("HELIOY_TMUX_BIN").pipe(Config.withDefault("tmux"))
+  const confirmMillis = yield* Config.integer("HELIOY_BUS_NUDGE_CONFIRM_MS").pipe(Config.withDefault(2_000))
+  const sessionWaitSeconds = yield* Config.number("HELIOY_BUS_SESSION_WAIT_SECONDS").pipe(Config.withDefault(30))
   return {
     busDir,
     maxMessageBytes,
     maxUnread,
     nudgeThrottle: Duration.seconds(throttleSeconds),
     nudgeEnterDelay: Duration.millis(150),
+    nudgeConfirmTimeout: Duration.millis(confirmMillis),
+    sessionWait: Duration.seconds(sessionWaitSeconds),
     archiveTtl: Duration.days(archiveDays),
     busyTimeout: Duration.millis(busyMillis),
     tmuxBin
@@ -36,6 +40,8 @@ export const layerWith = (overrides: Partial<BusConfigShape> & { readonly busDir
     maxUnread: 10_000,
     nudgeThrottle: Duration.seconds(30),
     nudgeEnterDelay: Duration.millis(150),
+    nudgeConfirmTimeout: Duration.seconds(2),
+    sessionWait: Duration.seconds(30),
     archiveTtl: Duration.days(7),
     busyTimeout: Duration.millis(5_000),
     tmuxBin: "tmux",

@@ -1,12 +1,11 @@
-import { Config, Effect, Either, Layer, Option, Ref } from "effect"
+import { Config, Effect, Either, FiberRef, Layer, Option, Ref } from "effect"
 import { canonicalAgentId, identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
-import { Identity, type IdentityShape, type ResolvedIdentity } from "../services/Identity.js"
+import { nearestRegisteredAncestor } from "../programs/ancestry.js"
+import { callerSession, Identity, type IdentityShape, type ResolvedIdentity } from "../services/Identity.js"
 import { PidFiles } from "../services/PidFiles.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
 import { Tmux } from "../services/Tmux.js"
-
-const maxAncestors = 32
 
 const optionalEnv = (name: string) =>
   Config.string(name).pipe(Config.option, Effect.map(Option.filter((value) => value.trim() !== "")))
@@ -30,15 +29,10 @@ export const make = Effect.gen(function*() {
   const valid = (id: string) => Either.isRight(validateAgentId(id))
   const found = (agentId: string, source: ResolvedIdentity["source"]) => Option.some<ResolvedIdentity>({ agentId, source })
 
-  const fromPidFiles = Effect.gen(function*() {
-    let pid: Option.Option<number> = Option.some(processes.self)
-    for (let hop = 0; hop < maxAncestors && Option.isSome(pid) && pid.value > 1; hop++) {
-      const content = yield* pidFiles.read(pid.value)
-      if (Option.isSome(content) && valid(content.value)) return found(content.value, "pid-file")
-      pid = yield* processes.parentOf(pid.value)
-    }
-    return Option.none<ResolvedIdentity>()
-  })
+  const fromPidFiles = Effect.map(
+    nearestRegisteredAncestor(pidFiles, processes, processes.self),
+    Option.flatMap((id) => found(id, "pid-file"))
+  )
 
   const fromRegistry = (lookup: Effect.Effect<Option.Option<{ readonly agent_id: string }>, unknown>, source: ResolvedIdentity["source"]) =>
     lookup.pipe(
@@ -58,13 +52,22 @@ export const make = Effect.gen(function*() {
     source: "cwd"
   }
 
+  const fromRegisteredHere = Effect.map(Ref.get(registeredHere), Option.flatMap((id) => found(id, "registered-here")))
+
+  // A request from a shared daemon (it names its session): only what the request and the process tree say counts.
+  const sharedCandidates = (session: string): ReadonlyArray<Effect.Effect<Option.Option<ResolvedIdentity>>> => [
+    fromRegistry(registry.findBySession(session), "call-session"),
+    fromRegisteredHere,
+    fromPidFiles
+  ]
+
   const candidates: ReadonlyArray<Effect.Effect<Option.Option<ResolvedIdentity>>> = [
     Effect.succeed(Option.flatMap(envAgentId, (id) => valid(id) ? found(id, "env") : Option.none())),
     Option.match(sessionId, {
       onNone: () => Effect.succeed(Option.none()),
       onSome: (id) => fromRegistry(registry.findBySession(id), "session")
     }),
-    Effect.map(Ref.get(registeredHere), Option.flatMap((id) => found(id, "registered-here"))),
+    fromRegisteredHere,
     fromPidFiles,
     Option.match(tmuxPane, {
       onNone: () => Effect.succeed(Option.none()),
@@ -74,7 +77,8 @@ export const make = Effect.gen(function*() {
   ]
 
   const resolve = Effect.gen(function*() {
-    for (const candidate of candidates) {
+    const session = yield* FiberRef.get(callerSession)
+    for (const candidate of Option.match(session, { onNone: () => candidates, onSome: sharedCandidates })) {
       const resolved = yield* candidate
       if (Option.isSome(resolved)) return resolved.value
     }

@@ -181,8 +181,8 @@ export const make = Effect.gen(function*() {
       const parsed = Either.flatMap(readBounded(join(dir, file), fileLimit), (text) =>
         Either.mapLeft(decodeMessage(text), () => "invalid"))
       return Either.match(parsed, {
-        onLeft: () => ({ file, from: "unknown", topic: null }),
-        onRight: (message) => ({ file, from: message.from, topic: message.topic })
+        onLeft: () => ({ file, id: "", from: "unknown", topic: null }),
+        onRight: (message) => ({ file, id: message.id, from: message.from, topic: message.topic })
       })
     })
   })

@@ -81,7 +81,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
           const inbox = inboxOf(boxes, agentId)
           return sortedNames(inbox).map((file) => {
             const message = inbox.unread.get(file)!
-            return { file, from: message.from, topic: message.topic }
+            return { file, id: message.id, from: message.from, topic: message.topic }
           })
         }),
       take,
@@ -97,7 +97,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
             const inbox = inboxOf(boxes, agentId)
             return sortedNames(inbox).filter((file) => !known.has(file)).map((file) => {
               const message = inbox.unread.get(file)!
-              return { file, from: message.from, topic: message.topic }
+              return { file, id: message.id, from: message.from, topic: message.topic }
             })
           }),
           Stream.filter((fresh) => fresh.length > 0),

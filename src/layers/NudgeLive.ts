@@ -1,20 +1,26 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
-import { nudgeText, shellCommands } from "../domain/NudgeText.js"
-import { formatMillis } from "../domain/Timestamp.js"
 import type { AgentId } from "../domain/AgentId.js"
+import { nudgeText, shellCommands } from "../domain/NudgeText.js"
+import { inputLine, noticeSubmitted, showsBusy, showsDialog } from "../domain/PaneScreen.js"
+import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
+import { wakeSlot } from "../domain/WakeThrottle.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox } from "../services/Mailbox.js"
-import { Nudge, type NudgeOutcome, type NudgeShape } from "../services/Nudge.js"
+import { Nudge, type NudgeOutcome, type NudgeShape, type WakeSkipReason } from "../services/Nudge.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { Tmux } from "../services/Tmux.js"
 
-const notNudged = (reason: Extract<NudgeOutcome, { nudged: false }>["reason"]): NudgeOutcome => ({ nudged: false, reason })
+const skipped = (reason: WakeSkipReason): NudgeOutcome => ({ nudged: false, method: "none", confirmed: false, pending: false, reason })
+
+/** How often a typed nudge looks at the pane while it waits for the turn to start. */
+const watchStep = Duration.millis(100)
 
 /**
- * Builds the nudger: a recipient whose mail waiter (an async rewake hook) is alive is left to it; otherwise its
- * runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the registry, a live
- * non-shell pane, then copy-mode exit, the fixed text typed literally, a pause, and a separate Enter.
+ * Builds the nudger: a recipient whose mail waiter (its rewake hook, its launch wrapper) is alive is left to it;
+ * otherwise its runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the
+ * registry, a live non-shell pane that shows no dialog and runs no turn, then copy-mode exit, the fixed text typed
+ * literally, a pause, a separate Enter, and the pane watched until the turn started (one more Enter when it did not).
  */
 export const make = Effect.gen(function*() {
   const registry = yield* Registry
@@ -23,47 +29,62 @@ export const make = Effect.gen(function*() {
   const mailbox = yield* Mailbox
   const config = yield* BusConfig
   const throttleMillis = Duration.toMillis(config.nudgeThrottle)
+  const watchSteps = Math.max(1, Math.ceil(Duration.toMillis(config.nudgeConfirmTimeout) / Duration.toMillis(watchStep)))
+
+  /** Presses Enter, then watches the pane until the notice was submitted and a turn runs; succeeds with whether it was. */
+  const enterAndWatch = (paneId: string, adapter: RuntimeAdapter) =>
+    Effect.gen(function*() {
+      yield* tmux.pressEnter(paneId)
+      for (let step = 0; step < watchSteps; step++) {
+        yield* Effect.sleep(watchStep)
+        const after = yield* tmux.capture(paneId)
+        if (noticeSubmitted(adapter.screen, nudgeText, after)) return true
+      }
+      return false
+    })
+
+  const typeNudge = (paneId: string, inMode: boolean, adapter: RuntimeAdapter) =>
+    Effect.gen(function*() {
+      const before = yield* tmux.capture(paneId)
+      if (showsDialog(adapter.screen, before)) return skipped("dialog_open")
+      if (adapter.stopHook && showsBusy(adapter.screen, before)) {
+        // A running turn ends in the Stop hook, which shows the mail: nothing to type.
+        return { nudged: false, method: "turn-boundary", confirmed: false, pending: false, reason: "busy" } satisfies NudgeOutcome
+      }
+      if (inMode) yield* tmux.cancelMode(paneId)
+      // A notice left unsubmitted by an earlier nudge is submitted, not typed a second time.
+      if (!inputLine(adapter.screen, before).includes(nudgeText)) {
+        yield* tmux.typeLiteral(paneId, nudgeText)
+        yield* Effect.sleep(config.nudgeEnterDelay)
+      }
+      if (yield* enterAndWatch(paneId, adapter)) return { nudged: true, method: "nudge", confirmed: true, pending: false } satisfies NudgeOutcome
+      return (yield* enterAndWatch(paneId, adapter))
+        ? { nudged: true, method: "nudge", confirmed: true, pending: false, reason: "second_enter" } satisfies NudgeOutcome
+        : { nudged: false, method: "nudge", confirmed: false, pending: false, reason: "not_confirmed" } satisfies NudgeOutcome
+    })
 
   const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient, waiterAtDelivery) {
-    const adapter = runtimes.get(recipient.runtime)
-    if (Option.isNone(adapter)) return notNudged("unsupported_runtime")
-    if (adapter.value.wake.rewakeHook && (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id as AgentId)))) {
-      return { nudged: true } as const
+    const found = runtimes.get(recipient.runtime)
+    if (Option.isNone(found)) return skipped("unsupported_runtime")
+    const adapter = found.value
+    if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id as AgentId))) {
+      return { nudged: true, method: adapter.wake.rewakeHook ? "rewake" : "daemon", confirmed: false, pending: true } satisfies NudgeOutcome
     }
-    if (!adapter.value.wake.tmuxNudge) return notNudged("unsupported_runtime")
+    if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")
     const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
-    if (address === "") return notNudged("no_pane")
-    const now = yield* Clock.currentTimeMillis
-    const slot = {
-      now: formatMillis(now),
-      since: formatMillis(now - throttleMillis),
-      forgetBefore: formatMillis(now - 86_400_000)
-    }
+    if (address === "") return skipped("no_pane")
+    const slot = wakeSlot(yield* Clock.currentTimeMillis, throttleMillis)
     const claimed = yield* Effect.orElseSucceed(registry.claimNudge(recipient.agent_id, slot), () => false)
-    if (!claimed) return notNudged("throttled")
+    if (!claimed) return skipped("throttled")
     const release = Effect.ignore(registry.releaseNudge(recipient.agent_id, slot.now))
 
     const pane = yield* Effect.either(tmux.pane(address))
-    if (Either.isLeft(pane) || pane.right.dead) {
-      yield* release
-      return notNudged("pane_not_alive")
-    }
-    if (shellCommands.has(pane.right.command)) {
-      yield* release
-      return notNudged("shell_in_pane")
-    }
-    const paneId = pane.right.paneId
-    const typed = yield* Effect.either(Effect.gen(function*() {
-      if (pane.right.inMode) yield* tmux.cancelMode(paneId)
-      yield* tmux.typeLiteral(paneId, nudgeText)
-      yield* Effect.sleep(config.nudgeEnterDelay)
-      yield* tmux.pressEnter(paneId)
-    }))
-    if (Either.isLeft(typed)) {
-      yield* release
-      return notNudged("tmux_failed")
-    }
-    return { nudged: true } as const
+    if (Either.isLeft(pane) || pane.right.dead) return yield* Effect.as(release, skipped("pane_not_alive"))
+    if (shellCommands.has(pane.right.command)) return yield* Effect.as(release, skipped("shell_in_pane"))
+    const outcome = yield* Effect.orElseSucceed(typeNudge(pane.right.paneId, pane.right.inMode, adapter), () => skipped("tmux_failed"))
+    // Nothing typed (or nothing that stays in the pane): the slot goes back, so the next send may try again.
+    if (outcome.method !== "nudge") yield* release
+    return outcome
   })
 
   return { wake } satisfies NudgeShape

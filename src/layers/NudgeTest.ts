@@ -10,11 +10,11 @@ export interface NudgeControls {
 /** The controls of the recording nudger. */
 export class NudgeTestControl extends Context.Tag("helioy/NudgeTestControl")<NudgeTestControl, NudgeControls>() {}
 
-/** A nudger that only records whom it was asked to wake and answers `{ nudged: true }` unless told otherwise; never fails. */
+/** A nudger that only records whom it was asked to wake and answers a confirmed nudge unless told otherwise; never fails. */
 export const layerTest = Layer.effectContext(Effect.gen(function*() {
   const controls: NudgeControls = {
     woken: yield* Ref.make<ReadonlyArray<string>>([]),
-    outcome: yield* Ref.make<NudgeOutcome>({ nudged: true })
+    outcome: yield* Ref.make<NudgeOutcome>({ nudged: true, method: "nudge", confirmed: true, pending: false })
   }
   const nudge: NudgeShape = {
     wake: (recipient) =>

@@ -2,11 +2,32 @@ import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { AgentRow } from "../domain/AgentRecord.js"
 import { planRegistration } from "../domain/Registration.js"
+import type { WakeRecord } from "../domain/Wake.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Registry, type RegistryShape } from "../services/Registry.js"
 import { registryUnavailable } from "./registryUnavailable.js"
 
 const decodeRows = Schema.decodeUnknown(Schema.Array(AgentRow))
+
+const WakeRow = Schema.Struct({
+  agent_id: Schema.String,
+  message_id: Schema.String,
+  method: Schema.Literal("rewake", "daemon", "nudge", "turn-boundary", "none"),
+  at: Schema.String,
+  confirmed: Schema.Number,
+  reason: Schema.String
+})
+
+const decodeWakes = Schema.decodeUnknown(Schema.Array(WakeRow))
+
+const wakeOf = (row: typeof WakeRow.Type): WakeRecord => ({
+  agentId: row.agent_id,
+  messageId: row.message_id,
+  method: row.method,
+  at: row.at,
+  confirmed: row.confirmed !== 0,
+  reason: row.reason
+})
 
 /** Builds the SQLite registry; every SQL failure becomes a RegistryUnavailable that says what to do. */
 export const make = Effect.gen(function*() {
@@ -92,6 +113,38 @@ export const make = Effect.gen(function*() {
       yield* sql`DELETE FROM nudge_log WHERE agent_id = ${agentId} AND nudged_at = ${at}`.pipe(
         Effect.mapError(unavailable)
       )
+    }),
+    lastNudge: Effect.fn("Registry.lastNudge")(function*(agentId) {
+      const found = yield* sql<{ readonly at: string | null }>`SELECT MAX(nudged_at) AS at FROM nudge_log WHERE agent_id = ${agentId}`
+        .pipe(Effect.mapError(unavailable))
+      return Option.fromNullable(found[0]?.at)
+    }),
+    bindSession: Effect.fn("Registry.bindSession")(function*(agentId, sessionId) {
+      const updated = yield* sql`UPDATE agents SET session_id = ${sessionId} WHERE agent_id = ${agentId} RETURNING agent_id`
+        .pipe(Effect.mapError(unavailable))
+      return updated.length > 0
+    }),
+    recordWakes: Effect.fn("Registry.recordWakes")(function*(wakes, forgetBefore) {
+      if (wakes.length === 0) return
+      yield* Effect.gen(function*() {
+        yield* sql`INSERT INTO wakes ${
+          sql.insert(wakes.map((wake) => ({
+            agent_id: wake.agentId,
+            message_id: wake.messageId,
+            method: wake.method,
+            at: wake.at,
+            confirmed: wake.confirmed ? 1 : 0,
+            reason: wake.reason
+          })))
+        }`
+        yield* sql`DELETE FROM wakes WHERE at < ${forgetBefore}`
+      }).pipe(sql.withTransaction, Effect.mapError(unavailable))
+    }),
+    wakesOf: Effect.fn("Registry.wakesOf")(function*(agentId) {
+      const raw = yield* sql`SELECT * FROM wakes WHERE agent_id = ${agentId} ORDER BY at ASC, rowid ASC`.pipe(
+        Effect.mapError(unavailable)
+      )
+      return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)
     })
   } satisfies RegistryShape
 })

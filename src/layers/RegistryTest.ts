@@ -1,6 +1,7 @@
 import { Effect, Layer, Option, Ref } from "effect"
 import type { AgentRow } from "../domain/AgentRecord.js"
 import { planRegistration } from "../domain/Registration.js"
+import type { WakeRecord } from "../domain/Wake.js"
 import { Registry, type RegistryShape } from "../services/Registry.js"
 
 const latest = (rows: ReadonlyArray<AgentRow>) =>
@@ -10,6 +11,7 @@ const latest = (rows: ReadonlyArray<AgentRow>) =>
 export const make = Effect.gen(function*() {
   const agents = yield* Ref.make<ReadonlyArray<AgentRow>>([])
   const nudges = yield* Ref.make<ReadonlyArray<{ readonly agentId: string; readonly at: string }>>([])
+  const wakes = yield* Ref.make<ReadonlyArray<WakeRecord>>([])
 
   return {
     register: (registration, livePanes, now) =>
@@ -46,7 +48,18 @@ export const make = Effect.gen(function*() {
         return [true, [...log.filter((entry) => entry.at >= slot.forgetBefore), { agentId, at: slot.now }]]
       }),
     releaseNudge: (agentId, at) =>
-      Ref.update(nudges, (log) => log.filter((entry) => !(entry.agentId === agentId && entry.at === at)))
+      Ref.update(nudges, (log) => log.filter((entry) => !(entry.agentId === agentId && entry.at === at))),
+    lastNudge: (agentId) =>
+      Effect.map(Ref.get(nudges), (log) =>
+        Option.fromNullable(log.filter((entry) => entry.agentId === agentId).map((entry) => entry.at).sort().at(-1))),
+    bindSession: (agentId, sessionId) =>
+      Ref.modify(agents, (rows) => [
+        rows.some((row) => row.agent_id === agentId),
+        rows.map((row) => row.agent_id === agentId ? { ...row, session_id: sessionId } : row)
+      ]),
+    recordWakes: (records, forgetBefore) =>
+      Ref.update(wakes, (log) => [...log.filter((wake) => wake.at >= forgetBefore), ...records]),
+    wakesOf: (agentId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.agentId === agentId))
   } satisfies RegistryShape
 })
 

@@ -1,6 +1,6 @@
 import { join } from "node:path"
 import { Config, Effect, Layer, Option } from "effect"
-import type { LaunchOptions, RuntimeAdapter } from "../domain/RuntimeAdapter.js"
+import type { LaunchOptions, RuntimeAdapter, ScreenModel } from "../domain/RuntimeAdapter.js"
 import { Runtimes, type RuntimesShape } from "../services/Runtimes.js"
 
 const codexSuffix =
@@ -16,14 +16,37 @@ export interface RuntimeSettings {
   readonly busCommand: ReadonlyArray<string>
 }
 
+/** A numbered menu with its selection marker (`❯ 1. Yes`, `› 2. Trust all`): a dialog, never typed into. */
+const numberedMenu = /^\s*[❯›>] \d+\. /m
+
+/** Claude Code's TUI (2.1): `❯` input line between rules; `esc to interrupt` or an API retry while a turn runs. */
+const claudeScreen: ScreenModel = {
+  prompt: "❯",
+  busy: [/esc to interrupt/, /retrying in \d+s/],
+  dialog: [numberedMenu, /Enter to confirm/i, /Esc to cancel/i, /Do you trust/i]
+}
+
+/** Codex's TUI (0.17x): `›` composer; `esc to interrupt` while a turn runs; hook review and quit menus. */
+const codexScreen: ScreenModel = {
+  prompt: "›",
+  busy: [/esc to interrupt/],
+  dialog: [numberedMenu, /enter confirm/i, /Hooks need review/i, /Task is still running/i]
+}
+
+/** A TUI this bus knows nothing of: a `>` prompt, no busy marker (a turn start cannot be confirmed). */
+const plainScreen: ScreenModel = { prompt: ">", busy: [], dialog: [numberedMenu] }
+
 const flag = (name: string, value: string): ReadonlyArray<string> => value === "" ? [] : [name, value]
 
-/** The Claude Code adapter: hooks register it, hooks and a tmux nudge wake it. */
+/** The Claude Code adapter: hooks register it; its rewake hook wakes it, a tmux nudge is the fallback. */
 export const claude = (settings: RuntimeSettings, id = "claude", model = settings.claudeModel): RuntimeAdapter => ({
   id,
-  pidEnv: "HELIOY_BUS_CLAUDE_PID",
+  pidEnvs: ["HELIOY_BUS_CLAUDE_PID", "CLAUDE_PID"],
   registration: "hook",
+  hookEnvironment: "session",
   wake: { tmuxNudge: true, rewakeHook: true },
+  stopHook: true,
+  screen: claudeScreen,
   messageSuffix: "",
   launch: (options: LaunchOptions) => ({
     command: "claude",
@@ -42,12 +65,15 @@ export const claude = (settings: RuntimeSettings, id = "claude", model = setting
   ]
 })
 
-/** The Codex adapter: the launch wrapper registers it, only a tmux nudge (Enter after a pause) wakes it. */
+/** The Codex adapter: the launch wrapper registers it and wakes it through the Codex daemon; a tmux nudge (Enter after a pause) is the fallback. */
 export const codex = (settings: RuntimeSettings): RuntimeAdapter => ({
   id: "codex",
-  pidEnv: "HELIOY_BUS_CODEX_PID",
+  pidEnvs: ["HELIOY_BUS_CODEX_PID"],
   registration: "wrapper",
+  hookEnvironment: "shared",
   wake: { tmuxNudge: true, rewakeHook: false },
+  stopHook: true,
+  screen: codexScreen,
   messageSuffix: codexSuffix,
   launch: (options: LaunchOptions) => {
     const [command, ...prefix] = settings.busCommand
@@ -73,9 +99,12 @@ export const codex = (settings: RuntimeSettings): RuntimeAdapter => ({
 /** The Grok CLI adapter (`grok`, `grok-fast`): registered by the launch wrapper, woken by a tmux nudge. */
 export const grok = (settings: RuntimeSettings, id: string, model: string): RuntimeAdapter => ({
   id,
-  pidEnv: "HELIOY_BUS_GROK_PID",
+  pidEnvs: ["HELIOY_BUS_GROK_PID"],
   registration: "wrapper",
+  hookEnvironment: "session",
   wake: { tmuxNudge: true, rewakeHook: false },
+  stopHook: false,
+  screen: plainScreen,
   messageSuffix: "",
   launch: (options: LaunchOptions) => {
     const [command, ...prefix] = settings.busCommand
@@ -91,9 +120,12 @@ export const grok = (settings: RuntimeSettings, id: string, model: string): Runt
 /** Any other MCP client: it registers itself through register_agent and is never typed into. */
 export const generic: RuntimeAdapter = {
   id: "generic",
-  pidEnv: undefined,
+  pidEnvs: [],
   registration: "manual",
+  hookEnvironment: "session",
   wake: { tmuxNudge: false, rewakeHook: false },
+  stopHook: false,
+  screen: plainScreen,
   messageSuffix: "",
   launch: () => ({ command: "", args: [], env: {} }),
   agentTypeDirs: () => []

@@ -8,6 +8,7 @@ import {
   type TmuxShape,
   TmuxUnavailable
 } from "../services/Tmux.js"
+import { pressEnterInTui, renderTui, type SimulatedTui, typeIntoTui } from "./TmuxTestScreen.js"
 
 /** The name of one tmux operation of the recording tmux. */
 export type TmuxOp =
@@ -60,6 +61,8 @@ export interface TmuxControls {
   readonly launches: Ref.Ref<ReadonlyMap<string, PaneLaunch>>
   /** Per operation, how many more calls succeed before every further call fails with TmuxCommandFailed. */
   readonly failAfter: Ref.Ref<ReadonlyMap<TmuxOp, number>>
+  /** The terminal UI simulated in a pane, by pane id: what capture shows, and how typing and Enter change it. */
+  readonly screens: Ref.Ref<ReadonlyMap<string, SimulatedTui>>
 }
 
 /** The controls of the recording tmux. */
@@ -76,8 +79,14 @@ export const make = Effect.gen(function*() {
     failSends: yield* Ref.make(false),
     windows: yield* Ref.make<ReadonlyArray<SimulatedWindow>>([]),
     launches: yield* Ref.make<ReadonlyMap<string, PaneLaunch>>(new Map()),
-    failAfter: yield* Ref.make<ReadonlyMap<TmuxOp, number>>(new Map())
+    failAfter: yield* Ref.make<ReadonlyMap<TmuxOp, number>>(new Map()),
+    screens: yield* Ref.make<ReadonlyMap<string, SimulatedTui>>(new Map())
   }
+  const onScreen = (paneId: string, change: (tui: SimulatedTui) => SimulatedTui) =>
+    Ref.update(control.screens, (screens) => {
+      const tui = screens.get(paneId)
+      return tui === undefined ? screens : new Map(screens).set(paneId, change(tui))
+    })
   // Like tmux, never hands out an id twice: the next id is past every id used so far.
   const lastIds = yield* Ref.make({ pane: 0, window: 0 })
   const record = (call: TmuxCall) => Ref.update(control.calls, (calls) => [...calls, call])
@@ -158,10 +167,18 @@ export const make = Effect.gen(function*() {
     listPanes: Effect.zipRight(available, Effect.zipRight(record({ op: "listPanes" }), Ref.get(control.panes))),
     pane: (target) => Effect.zipRight(available, Effect.zipRight(record({ op: "pane", target }), find(target))),
     cancelMode: (paneId) => send({ op: "cancelMode", target: paneId }),
-    typeLiteral: (paneId, text) => send({ op: "typeLiteral", target: paneId, text }),
-    pressEnter: (paneId) => send({ op: "pressEnter", target: paneId }),
+    typeLiteral: (paneId, text) =>
+      Effect.zipRight(send({ op: "typeLiteral", target: paneId, text }), onScreen(paneId, (tui) => typeIntoTui(tui, text))),
+    pressEnter: (paneId) => Effect.zipRight(send({ op: "pressEnter", target: paneId }), onScreen(paneId, pressEnterInTui)),
     ensureGlobalHook: (hook, command) => Effect.zipRight(available, record({ op: "ensureGlobalHook", target: hook, text: command })),
-    capture: (paneId) => Effect.zipRight(available, Effect.as(find(paneId), "")),
+    capture: (paneId) =>
+      Effect.zipRight(
+        Effect.zipRight(available, find(paneId)),
+        Effect.map(Ref.get(control.screens), (screens) => {
+          const tui = screens.get(paneId)
+          return tui === undefined ? "" : renderTui(tui)
+        })
+      ),
     newWindow: ({ session, name, ...launch }) =>
       Effect.gen(function*() {
         yield* enter({ op: "newWindow", target: session, text: name, launch })

@@ -5,6 +5,7 @@ import { z } from "zod"
 import * as bus from "../programs/bus.js"
 import type { BusServices } from "../layers/AppLive.js"
 import type { Taken } from "../services/Mailbox.js"
+import { inCall } from "./callSession.js"
 import type { Responses } from "./stdioServer.js"
 
 /** Runs a bus program and turns its Exit into a tool result; never rejects. */
@@ -22,7 +23,7 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
     title: "Who am I",
     description: "Your own registration on the bus: agent_id, agent_type, runtime, tmux_target, cwd, session_id, registered_at, token_usage.",
     annotations: readOnly
-  }, () => run(bus.whoami()))
+  }, (extra) => run(inCall(extra, bus.whoami())))
 
   server.registerTool("register_agent", {
     title: "Register an agent",
@@ -39,14 +40,14 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
       profile: z.object({}).passthrough().nullable().optional().describe("owns, consumes, capabilities, domain, skills")
     },
     annotations: idempotentWrite
-  }, (args) => run(bus.registerAgent(args)))
+  }, (args, extra) => run(inCall(extra, bus.registerAgent(args))))
 
   server.registerTool("unregister_agent", {
     title: "Unregister an agent",
     description: "Remove an agent from the registry (its inbox is kept). Returns unregistered.",
     inputSchema: { agent_id: agentIdArg("the agent to remove") },
     annotations: { ...idempotentWrite, destructiveHint: true }
-  }, (args) => run(bus.unregisterAgent(args.agent_id)))
+  }, (args, extra) => run(inCall(extra, bus.unregisterAgent(args.agent_id))))
 
   server.registerTool("list_agents", {
     title: "List agents",
@@ -57,14 +58,14 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
       cwd_basename: z.string().optional().describe("keep agents whose cwd ends in this directory name")
     },
     annotations: readOnly
-  }, (args) => run(bus.listAgents(args)))
+  }, (args, extra) => run(inCall(extra, bus.listAgents(args))))
 
   server.registerTool("heartbeat", {
     title: "Heartbeat",
     description: "Record that an agent is alive (sets last_seen). Returns agent_id and last_seen.",
     inputSchema: { agent_id: agentIdArg("the agent") },
     annotations: idempotentWrite
-  }, (args) => run(bus.heartbeat(args.agent_id)))
+  }, (args, extra) => run(inCall(extra, bus.heartbeat(args.agent_id))))
 
   server.registerTool("send_message", {
     title: "Send a message",
@@ -79,7 +80,7 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
       nudge: z.boolean().optional().describe("wake idle recipients (default true)")
     },
     annotations: writes
-  }, (args) => run(bus.sendMessage(args)))
+  }, (args, extra) => run(inCall(extra, bus.sendMessage(args))))
 
   server.registerTool("get_messages", {
     title: "Get messages",
@@ -94,7 +95,7 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
     // The messages are archived only once the response is out of the process: a reader killed before that has them
     // re-delivered (same ids) instead of lost.
     let taken: Taken | undefined
-    return run(Effect.map(bus.takeMessages(args), (claimed) => {
+    return run(Effect.map(inCall(extra, bus.takeMessages(args)), (claimed) => {
       taken = claimed
       return {
         result: claimed.messages,

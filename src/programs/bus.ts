@@ -13,6 +13,7 @@ import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { Tmux } from "../services/Tmux.js"
+import { recordSenderWakes, wakeView } from "./wakeRecords.js"
 
 const agentIdArgument = (field: string, raw: string) =>
   Either.match(validateAgentId(raw.trim()), {
@@ -307,6 +308,8 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   const nudges = input.nudge === false
     ? []
     : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id)), { concurrency: 16 })
+  const wakes = nudges.map((outcome, index) => wakeView(delivered[index]!.agent_id, outcome))
+  yield* recordSenderWakes(id, wakes)
   const allFailed = [
     ...failed,
     ...deliveryFailures.map((error) => ({ to: "agentId" in error ? error.agentId : input.to, error: error.message }))
@@ -316,6 +319,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
     delivered: true,
     nudged: nudges.some((outcome) => outcome.nudged),
     recipients: delivered.map((row) => row.agent_id),
+    ...(wakes.length > 0 ? { wakes } : {}),
     ...(allFailed.length > 0 ? { failed: allFailed } : {})
   }
 })

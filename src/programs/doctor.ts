@@ -263,13 +263,14 @@ const codexReport = (locations: ConfigLocations) =>
       )
     }
     const features = isJsonObject(config.features) ? config.features : {}
-    const flags = [features.hooks, features.codex_hooks].filter((flag) => flag !== undefined)
     checks.push(
-      flags.includes(false)
-        ? check("fail", "codex hooks feature", `hooks are turned off in [features] of ${locations.codexConfig}; set codex_hooks = true (and remove hooks = false)`)
-        : flags.includes(true)
+      features.hooks === false || (features.hooks === undefined && features.codex_hooks === false)
+        ? check("fail", "codex hooks feature", `hooks are turned off in [features] of ${locations.codexConfig}; set hooks = true; ${fix}`)
+        : features.codex_hooks !== undefined
+        ? check("warn", "codex hooks feature", `[features] codex_hooks is deprecated (Codex prints a warning at every start); use hooks = true instead; ${fix}`)
+        : features.hooks === true
         ? check("ok", "codex hooks feature", `on in ${locations.codexConfig}`)
-        : check("warn", "codex hooks feature", `[features] codex_hooks is not set; older Codex versions run no hooks without it; ${fix}`)
+        : check("warn", "codex hooks feature", `[features] hooks is not set; set hooks = true so Codex runs the bus's hooks; ${fix}`)
     )
     checks.push(
       Either.isLeft(hooksFile) ? hooksFile.left : yield* hooksCheck("codex hooks", locations.codexHooks, found, fix)

@@ -1,56 +1,48 @@
-import { Duration, Effect, Option, Schedule } from "effect"
-import { type AgentId, validateAgentId } from "../domain/AgentId.js"
-import { Mailbox } from "../services/Mailbox.js"
+import { Duration, Effect, Option } from "effect"
+import { BusConfig } from "../services/BusConfig.js"
 import { PidFiles } from "../services/PidFiles.js"
 import { Processes } from "../services/Processes.js"
+import { Registry } from "../services/Registry.js"
 import { Tmux } from "../services/Tmux.js"
 import { reconcileAgents } from "./bus.js"
-import { joinSession, leaveSession, mailSummary, sessionAgent } from "./session.js"
+import { hookAgent } from "./hookAgent.js"
+import { context, type HookContext, type HookOutput, quiet } from "./hookContext.js"
+import { joinSession, leaveSession, mailSummary } from "./session.js"
 
-/** The fields of a runtime's hook event the bus reads; anything missing is empty. */
-export interface HookEvent {
-  readonly session_id: string
-  readonly cwd: string
-  readonly source: string
-  readonly reason: string
-  readonly stop_hook_active: boolean
-}
+export { type HookContext, type HookEvent, type HookOutput, quiet } from "./hookContext.js"
+export { waitMail } from "./waitMail.js"
 
-/** What a hook handler knows besides its event. */
-export interface HookContext {
-  readonly event: HookEvent
-  /** The runtime process the hook belongs to. */
-  readonly runtimePid: number
-  readonly runtime: string
-  /** HELIOY_AGENT_ID, TMUX_PANE and HELIOY_BUS_AGENT_TYPE ("" when unset). */
-  readonly agentId: string
-  readonly paneId: string
-  readonly agentType: string
-  /** The shell command the tmux cleanup hooks run (`helioy-bus hook prune`). */
-  readonly pruneCommand: string
-}
+/** How long a shared session's SessionStart waits for its launch wrapper's binding (well inside Codex's hook timeout). */
+const sharedStartWait = Duration.seconds(5)
 
-/** What a hook prints and how it exits. */
-export interface HookOutput {
-  readonly stdout: string
-  readonly stderr: string
-  readonly exitCode: number
-}
+/** How long the per-prompt hooks wait for a registration that a concurrent hook is still writing. */
+const promptWait = Duration.seconds(2)
 
-/** Nothing to say. */
-export const quiet: HookOutput = { stdout: "", stderr: "", exitCode: 0 }
+const intro = (agentId: string) =>
+  `helioy-bus: you are '${agentId}' on the agent bus (tools whoami, list_agents, send_message, get_messages).`
 
-const context = (hookEventName: string, additionalContext: string): HookOutput => ({
-  stdout: JSON.stringify({ hookSpecificOutput: { hookEventName, additionalContext } }),
-  stderr: "",
-  exitCode: 0
-})
+const introWithMail = (agentId: string) =>
+  Effect.map(mailSummary(agentId), (mail) =>
+    context("SessionStart", Option.match(mail, { onNone: () => intro(agentId), onSome: (summary) => `${intro(agentId)} ${summary.text}` })))
+
+/** What a session whose environment is shared (Codex's daemon) hears when no launch wrapper owns it. */
+export const notOnBusText =
+  "helioy-bus: this session is not on the agent bus. Start it with `helioy-bus run codex -- codex` to join."
 
 /**
- * SessionStart: registers the session (pid file written, tmux cleanup hooks installed when in tmux) and tells the
- * agent its id and any unread mail; fails with the registry's or the file system's error.
+ * SessionStart. A runtime with a session environment of its own (Claude Code) registers here (pid file written,
+ * tmux cleanup hooks installed when in tmux). A shared one (Codex's daemon) is registered by its launch wrapper: the
+ * hook finds the agent that owns its session, waiting for the wrapper's binding. Both tell the agent its id and any
+ * unread mail; fails with the registry's or the file system's error.
  */
 export const sessionStart = Effect.fn("hooks.sessionStart")(function*(hook: HookContext) {
+  if (hook.environment === "shared") {
+    const agentId = yield* hookAgent(hook, Duration.min(sharedStartWait, (yield* BusConfig).sessionWait))
+    return yield* Option.match(agentId, {
+      onNone: () => Effect.succeed(context("SessionStart", notOnBusText)),
+      onSome: introWithMail
+    })
+  }
   const tmux = yield* Tmux
   const row = yield* joinSession({
     runtime: hook.runtime,
@@ -66,14 +58,27 @@ export const sessionStart = Effect.fn("hooks.sessionStart")(function*(hook: Hook
       yield* Effect.ignore(tmux.ensureGlobalHook(name, hook.pruneCommand))
     }
   }
-  const mail = yield* mailSummary(row.agent_id)
-  const intro = `helioy-bus: you are '${row.agent_id}' on the agent bus (tools whoami, list_agents, send_message, get_messages).`
-  return context("SessionStart", Option.match(mail, { onNone: () => intro, onSome: (summary) => `${intro} ${summary.text}` }))
+  return yield* introWithMail(row.agent_id)
 })
 
-/** SessionEnd: leaves the bus (row and pid file removed), except for `clear` and `compact`, which keep the session. */
+/**
+ * SessionEnd: leaves the bus (row and pid file removed), except for `clear` and `compact`, which keep the session.
+ * In a shared environment the session only ends: while the agent's launch wrapper lives, it keeps the agent (and
+ * binds the next session); without one the agent leaves. Repeated SessionEnds are harmless.
+ */
 export const sessionEnd = Effect.fn("hooks.sessionEnd")(function*(hook: HookContext) {
   if (hook.event.reason === "clear" || hook.event.reason === "compact") return quiet
+  if (hook.environment === "shared") {
+    const registry = yield* Registry
+    const processes = yield* Processes
+    if (hook.event.session_id === "") return quiet
+    const row = yield* registry.findBySession(hook.event.session_id)
+    if (Option.isNone(row)) return quiet
+    const wrapperAlive = row.value.pid !== null && (yield* processes.isAlive(row.value.pid))
+    if (wrapperAlive) yield* registry.bindSession(row.value.agent_id, "")
+    else yield* registry.unregister(row.value.agent_id)
+    return quiet
+  }
   yield* leaveSession(hook.runtimePid, hook.event.session_id)
   return quiet
 })
@@ -81,16 +86,18 @@ export const sessionEnd = Effect.fn("hooks.sessionEnd")(function*(hook: HookCont
 /** UserPromptSubmit / PreToolUse: adds "N message(s) from A, B — call get_messages" as context when mail waits; never claims it. */
 export const mailContext = (hookEventName: string) =>
   Effect.fn("hooks.mailContext")(function*(hook: HookContext) {
-    const agentId = yield* sessionAgent(hook.event.session_id, hook.agentId)
-    const mail = yield* mailSummary(agentId)
+    const agentId = yield* hookAgent(hook, promptWait)
+    if (Option.isNone(agentId)) return quiet
+    const mail = yield* mailSummary(agentId.value)
     return Option.match(mail, { onNone: () => quiet, onSome: (summary) => context(hookEventName, summary.text) })
   })
 
 /** Stop: with unread mail, keeps the session working once (`decision: block`), never again while `stop_hook_active`. */
 export const stop = Effect.fn("hooks.stop")(function*(hook: HookContext) {
   if (hook.event.stop_hook_active) return quiet
-  const agentId = yield* sessionAgent(hook.event.session_id, hook.agentId)
-  const mail = yield* mailSummary(agentId)
+  const agentId = yield* hookAgent(hook, promptWait)
+  if (Option.isNone(agentId)) return quiet
+  const mail = yield* mailSummary(agentId.value)
   return Option.match(mail, {
     onNone: () => quiet,
     onSome: (summary): HookOutput => ({
@@ -99,47 +106,6 @@ export const stop = Effect.fn("hooks.stop")(function*(hook: HookContext) {
       exitCode: 0
     })
   })
-})
-
-const runtimeGone = (pid: number) =>
-  Effect.flatMap(Processes, (processes) =>
-    Effect.repeat(processes.isAlive(pid), {
-      while: (alive) => alive,
-      schedule: Schedule.spaced(Duration.seconds(2))
-    }))
-
-/**
- * wait-mail (an async rewake hook): waits without polling the inbox until mail arrives that was not there when it
- * started, then exits 2 with a one-line summary on stderr; exits quietly when another waiter holds the agent or the
- * runtime process ends.
- */
-export const waitMail = Effect.fn("hooks.waitMail")(function*(hook: HookContext) {
-  const mailbox = yield* Mailbox
-  const agentId = yield* sessionAgent(hook.event.session_id, hook.agentId)
-  const valid = validateAgentId(agentId)
-  if (valid._tag === "Left") return quiet
-  const id: AgentId = valid.right
-  // The snapshot comes before the waiter lock: once a sender can see the waiter (and skips its nudge), every
-  // message it delivers is already outside `known`, so the waiter wakes for it.
-  const known = new Set((yield* mailbox.pending(id)).map((message) => message.file))
-  return yield* Effect.scoped(Effect.gen(function*() {
-    if (!(yield* mailbox.holdWaiter(id))) return quiet
-    const arrived = yield* Effect.raceFirst(
-      Effect.map(mailbox.awaitNew(id, known), Option.some),
-      Effect.as(runtimeGone(hook.runtimePid), Option.none())
-    )
-    return Option.match(arrived, {
-      onNone: () => quiet,
-      onSome: (fresh): HookOutput => {
-        const senders = [...new Set(fresh.map((message) => message.from))].join(", ")
-        return {
-          stdout: "",
-          stderr: `helioy-bus: ${fresh.length} new message(s) for '${id}' from ${senders} — call get_messages to read them.`,
-          exitCode: 2
-        }
-      }
-    })
-  }))
 })
 
 /** prune (tmux cleanup hooks): drops agents whose pane or process is gone, and pid files of dead processes. */

@@ -12,6 +12,10 @@ export interface BusConfigShape {
   readonly nudgeThrottle: Duration.Duration
   /** The pause between typing the nudge text and pressing Enter (default 150 ms). */
   readonly nudgeEnterDelay: Duration.Duration
+  /** How long a typed nudge watches the pane for its turn to start, per Enter (`HELIOY_BUS_NUDGE_CONFIRM_MS`, default 2 s). */
+  readonly nudgeConfirmTimeout: Duration.Duration
+  /** How long a hook waits for its session to be registered by a concurrent hook or the launch wrapper (`HELIOY_BUS_SESSION_WAIT_SECONDS`, default 30 s). */
+  readonly sessionWait: Duration.Duration
   /** How long read messages stay in `archive/` (`HELIOY_BUS_ARCHIVE_TTL_DAYS`, default 7 days). */
   readonly archiveTtl: Duration.Duration
   /** How long a registry write waits for another process's lock (`HELIOY_BUS_BUSY_TIMEOUT_MS`, default 5 s). */

@@ -6,6 +6,8 @@ import type { Message } from "../domain/Message.js"
 /** An unread message seen without claiming it. */
 export interface PendingMessage {
   readonly file: string
+  /** The message id ("" when the file cannot be read as a message). */
+  readonly id: string
   readonly from: string
   readonly topic: string | null
 }

@@ -1,20 +1,43 @@
 import { Context, type Effect } from "effect"
 import type { AgentRow } from "../domain/AgentRecord.js"
+import type { WakeMethod } from "../domain/Wake.js"
 
-/** Why a recipient was or was not nudged. */
-export type NudgeOutcome =
-  | { readonly nudged: true }
-  | {
-    readonly nudged: false
-    readonly reason: "unsupported_runtime" | "no_pane" | "throttled" | "pane_not_alive" | "shell_in_pane" | "tmux_failed"
-  }
+/** Why a wake was not done, or not seen to take effect. */
+export type WakeSkipReason =
+  | "unsupported_runtime"
+  | "no_pane"
+  | "throttled"
+  | "pane_not_alive"
+  | "shell_in_pane"
+  | "tmux_failed"
+  | "dialog_open"
+  | "busy"
+  | "not_confirmed"
+  /** Not a failure: the nudge was confirmed, but only after a second Enter. */
+  | "second_enter"
 
-/** Wakes idle recipients by typing a fixed notice into their pane. */
+/** What the sender did to wake one recipient. */
+export interface NudgeOutcome {
+  /** Whether the recipient is being woken: typed and confirmed, or handed to its own waiter. */
+  readonly nudged: boolean
+  /** How. */
+  readonly method: WakeMethod
+  /** Whether a turn was seen to start (typed nudges only; a waiter records its own wake when it fires). */
+  readonly confirmed: boolean
+  /** The recipient's own waiter (rewake hook, launch wrapper) wakes it: the outcome is recorded when it fires. */
+  readonly pending: boolean
+  /** Why it was not done or not confirmed. */
+  readonly reason?: WakeSkipReason
+}
+
+/** Wakes idle recipients: leaves them to their own waiter when one is armed, else types a fixed notice into their pane and checks that a turn started. */
 export interface NudgeShape {
   /**
-   * Nudges a recipient if its runtime takes nudges, its pane is alive and it was not nudged within the throttle; never
-   * fails. A recipient whose mail waiter held its inbox before the message was delivered (`waiterAtDelivery`; looked
-   * up now when not given) is left to that waiter, which wakes for the message and may already have exited.
+   * Wakes a recipient; never fails. A recipient whose mail waiter held its inbox before the message was delivered
+   * (`waiterAtDelivery`; looked up now when not given) is left to that waiter. Otherwise, if its runtime takes nudges,
+   * its pane is alive, shows no dialog and runs no turn, and it was not woken within the throttle: the fixed notice is
+   * typed, then Enter, and the pane is watched until the notice left the input line and a turn started (Enter is
+   * pressed once more when it did not).
    */
   readonly wake: (recipient: AgentRow, waiterAtDelivery?: boolean) => Effect.Effect<NudgeOutcome>
 }

@@ -1,6 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { AgentRegistration, AgentRow } from "../domain/AgentRecord.js"
 import type { RegistryUnavailable } from "../domain/errors.js"
+import type { WakeRecord } from "../domain/Wake.js"
 
 /** Everything the registry knows of which panes exist, for registration rules that depend on liveness. */
 export type LivePanes = Option.Option<ReadonlySet<string>>
@@ -42,6 +43,14 @@ export interface RegistryShape {
   readonly claimNudge: (agentId: string, slot: NudgeSlot) => Effect.Effect<boolean, RegistryUnavailable>
   /** Gives back a nudge slot taken at `at` (the nudge could not be typed). */
   readonly releaseNudge: (agentId: string, at: string) => Effect.Effect<void, RegistryUnavailable>
+  /** When the agent's nudge slot was last taken, if it ever was (and not yet forgotten). */
+  readonly lastNudge: (agentId: string) => Effect.Effect<Option.Option<string>, RegistryUnavailable>
+  /** Records a runtime session id (a Codex thread, a Claude session) as the agent's; succeeds with whether the agent is registered. */
+  readonly bindSession: (agentId: string, sessionId: string) => Effect.Effect<boolean, RegistryUnavailable>
+  /** Records wakes, dropping records older than `forgetBefore`. */
+  readonly recordWakes: (wakes: ReadonlyArray<WakeRecord>, forgetBefore: string) => Effect.Effect<void, RegistryUnavailable>
+  /** The recorded wakes of an agent, oldest first. */
+  readonly wakesOf: (agentId: string) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
 }
 
 /** The agent registry. */

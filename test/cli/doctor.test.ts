@@ -99,6 +99,21 @@ describe("helioy-bus doctor", () => {
     expect(statusOf(run.stdout, "codex mcp server")?.detail).toContain("lacks TMUX_PANE, HELIOY_AGENT_ID")
   })
 
+  it("warns about the deprecated [features] codex_hooks key and says to use hooks; install rewrites it", () => {
+    const home = userHome()
+    installed(home)
+    startedBus(home)
+    const toml = fs.readFileSync(home.codexConfig, "utf8")
+    fs.writeFileSync(home.codexConfig, toml.replace(/^hooks = true$/m, "codex_hooks = true"))
+    const run = runCli(home.home, ["doctor"])
+    expect(statusOf(run.stdout, "codex hooks feature")).toMatchObject({ status: "warn" })
+    expect(statusOf(run.stdout, "codex hooks feature")?.detail).toContain("codex_hooks is deprecated")
+    expect(runCli(home.home, ["install", "codex"]).status).toBe(0)
+    expect(fs.readFileSync(home.codexConfig, "utf8")).toMatch(/^hooks = true$/m)
+    expect(fs.readFileSync(home.codexConfig, "utf8")).not.toContain("codex_hooks")
+    expect(statusOf(runCli(home.home, ["doctor"]).stdout, "codex hooks feature")).toMatchObject({ status: "ok" })
+  })
+
   it("reports missing hooks by event", () => {
     const home = userHome()
     installed(home)

@@ -6,6 +6,7 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
+import { notOnBusText } from "../../src/programs/hooks.js"
 import { holdWriteLock } from "../integration/referenceDb.js"
 import { contextLine, freshHookBus, type HookBus, introText, unreadText } from "../support/hookBus.js"
 import * as events from "../support/hookEvents.js"
@@ -59,10 +60,10 @@ const fakeRuntime = () => {
   return runtime
 }
 
-/** The environment of a Codex session whose runtime process is `runtime`. */
-const codexEnv = (runtime: FakeRuntime, extra: Record<string, string> = {}) => ({
-  HELIOY_RUNTIME: "codex",
-  HELIOY_BUS_CODEX_PID: String(runtime.pid),
+/** The environment of a Claude Code session whose runtime process is `runtime` (as a launch wrapper sets it). */
+const sessionEnv = (runtime: FakeRuntime, extra: Record<string, string> = {}) => ({
+  HELIOY_RUNTIME: "claude",
+  HELIOY_BUS_CLAUDE_PID: String(runtime.pid),
   ...extra
 })
 
@@ -70,10 +71,10 @@ const quietExit = { code: 0, signal: null, stdout: "", stderr: "" }
 
 const proj = "proj:general"
 
-/** Registers `agentId` as a Codex session run by `runtime`; returns its event session. */
+/** Registers `agentId` as a Claude Code session run by `runtime`; returns its event session. */
 const register = async (bus: HookBus, agentId: string, runtime: FakeRuntime, sessionId = `sess-${agentId}`) => {
   const session = bus.session(sessionId)
-  const result = await bus.run("session-start", events.sessionStart(session), codexEnv(runtime, { HELIOY_AGENT_ID: agentId }))
+  const result = await bus.run("session-start", events.sessionStart(session), sessionEnv(runtime, { HELIOY_AGENT_ID: agentId }))
   expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(agentId)) })
   return session
 }
@@ -106,11 +107,11 @@ describe("hook session-start", () => {
     expect(bus.agents().map((row) => [row.agent_id, row.agent_type])).toEqual([["proj:backend", "backend"]])
   })
 
-  it("HELIOY_AGENT_ID names the agent; HELIOY_RUNTIME=codex makes HELIOY_BUS_CODEX_PID the runtime's pid", async () => {
+  it("HELIOY_AGENT_ID names the agent; HELIOY_BUS_CLAUDE_PID is the runtime's pid", async () => {
     const bus = freshHookBus()
     const runtime = fakeRuntime()
     await register(bus, "api:reviewer", runtime, "s-2")
-    expect(bus.agents()).toMatchObject([{ agent_id: "api:reviewer", pid: runtime.pid, runtime: "codex", session_id: "s-2" }])
+    expect(bus.agents()).toMatchObject([{ agent_id: "api:reviewer", pid: runtime.pid, runtime: "claude", session_id: "s-2" }])
     expect(bus.pidFiles()).toEqual([String(runtime.pid)])
     expect(bus.pidFile(runtime.pid)).toBe("api:reviewer")
   })
@@ -124,16 +125,6 @@ describe("hook session-start", () => {
     expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(proj)) })
     expect(bus.agents()).toMatchObject([{ agent_id: proj, pid: process.pid }])
     expect(bus.pidFiles()).toEqual([String(process.pid)])
-  })
-
-  it("a Codex-shaped event (transcript under ~/.codex) registers runtime codex", async () => {
-    const bus = freshHookBus()
-    const runtime = fakeRuntime()
-    const session = bus.session("019a0000-aaaa-7bbb-8ccc-000000000001")
-    const result = await bus.run("session-start", events.codexSessionStart(session), { HELIOY_BUS_CODEX_PID: String(runtime.pid) })
-    expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(proj)) })
-    expect(bus.agents()).toMatchObject([{ agent_id: proj, runtime: "codex", pid: runtime.pid, session_id: session.sessionId }])
-    expect(bus.pidFile(runtime.pid)).toBe(proj)
   })
 
   it("names unread mail and its senders, oldest first, and claims none of it", async () => {
@@ -164,13 +155,51 @@ describe("hook session-start", () => {
   })
 })
 
+describe("hook session-start for Codex (a daemon shares one environment between sessions)", () => {
+  const otherSessionEnv = (runtime: FakeRuntime) => ({
+    HELIOY_RUNTIME: "codex",
+    HELIOY_AGENT_ID: "api:worker",
+    HELIOY_BUS_CODEX_PID: String(runtime.pid),
+    TMUX_PANE: "%0",
+    HELIOY_BUS_SESSION_WAIT_SECONDS: "0.3"
+  })
+
+  it("never takes its identity from the environment: another session's variables register and bind nothing", async () => {
+    const bus = freshHookBus()
+    const runtime = fakeRuntime()
+    await register(bus, "api:worker", runtime, "thread-a")
+    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-b")), otherSessionEnv(runtime))
+    expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", notOnBusText) })
+    expect(bus.agents()).toMatchObject([{ agent_id: "api:worker", session_id: "thread-a" }])
+  })
+
+  it("names the agent its launch wrapper bound to the session, whatever the environment says", async () => {
+    const bus = freshHookBus()
+    const runtime = fakeRuntime()
+    await register(bus, "api:worker", runtime, "thread-a")
+    await register(bus, "web:reviewer", fakeRuntime(), "thread-b")
+    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-b")), otherSessionEnv(runtime))
+    expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText("web:reviewer")) })
+    expect(bus.agents().map((row) => [row.agent_id, row.session_id])).toEqual([["api:worker", "thread-a"], ["web:reviewer", "thread-b"]])
+  })
+
+  it("run under its launch wrapper without a daemon, binds its session to the wrapper's agent (the pid file of an ancestor)", async () => {
+    const bus = freshHookBus()
+    await bus.run("session-start", events.sessionStart(bus.session("s-wrapper")))
+    expect(bus.pidFile(process.pid)).toBe(proj)
+    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-c")), { HELIOY_RUNTIME: "codex" })
+    expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(proj)) })
+    expect(bus.agents()).toMatchObject([{ agent_id: proj, session_id: "thread-c" }])
+  })
+})
+
 describe("hook session-end", () => {
   it("reason clear prints nothing and keeps the registration and the pid file", async () => {
     const bus = freshHookBus()
     const runtime = fakeRuntime()
     const session = await register(bus, "api:worker", runtime)
 
-    const result = await bus.run("session-end", events.sessionEnd(session, "clear"), codexEnv(runtime))
+    const result = await bus.run("session-end", events.sessionEnd(session, "clear"), sessionEnv(runtime))
 
     expect(result).toEqual(quietExit)
     expect(bus.agents().map((row) => row.agent_id)).toEqual(["api:worker"])
@@ -186,7 +215,7 @@ describe("hook session-end", () => {
       const session = await register(bus, "api:worker", runtime)
       await register(bus, "api:other", other)
 
-      const result = await bus.run("session-end", events.sessionEnd(session, reason), codexEnv(runtime))
+      const result = await bus.run("session-end", events.sessionEnd(session, reason), sessionEnv(runtime))
 
       expect(result).toEqual(quietExit)
       expect(bus.agents().map((row) => row.agent_id)).toEqual(["api:other"])
@@ -200,7 +229,7 @@ describe("hook session-end", () => {
     const stranger = fakeRuntime()
     const session = await register(bus, "api:worker", runtime)
 
-    const result = await bus.run("session-end", events.sessionEnd(session, "logout"), codexEnv(stranger))
+    const result = await bus.run("session-end", events.sessionEnd(session, "logout"), sessionEnv(stranger))
 
     expect(result).toEqual(quietExit)
     expect(bus.agents()).toEqual([])
@@ -232,7 +261,7 @@ describe("hook user-prompt-submit / pre-tool-use", () => {
     const session = await register(bus, "api:worker", runtime)
     dropMessage(bus.busDir, { from: "lead:planner", to: "api:worker" })
 
-    const result = await bus.run(hook, event(session), { HELIOY_RUNTIME: "codex", HELIOY_BUS_CODEX_PID: String(runtime.pid) })
+    const result = await bus.run(hook, event(session), sessionEnv(runtime))
 
     expect(result).toEqual({ ...quietExit, stdout: contextLine(name, unreadText(1, "api:worker", ["lead:planner"])) })
   })
@@ -291,7 +320,7 @@ describe("hook stop", () => {
 describe("hook wait-mail", () => {
   /** Starts a waiter for `agentId` (a Codex session run by `runtime`) and waits until it holds the inbox. */
   const startWaiter = async (bus: HookBus, agentId: string, runtime: FakeRuntime) => {
-    const waiter = bus.start("wait-mail", events.stop(bus.session(`sess-${agentId}`), false), codexEnv(runtime, { HELIOY_AGENT_ID: agentId }))
+    const waiter = bus.start("wait-mail", events.stop(bus.session(`sess-${agentId}`), false), sessionEnv(runtime, { HELIOY_AGENT_ID: agentId }))
     await waitForFile(bus.waiterFile(agentId))
     return waiter
   }
@@ -339,7 +368,7 @@ describe("hook wait-mail", () => {
     const runtime = fakeRuntime()
     const first = await startWaiter(bus, proj, runtime)
 
-    const second = await bus.run("wait-mail", events.stop(bus.session("s-13"), false), codexEnv(runtime, { HELIOY_AGENT_ID: proj }))
+    const second = await bus.run("wait-mail", events.stop(bus.session("s-13"), false), sessionEnv(runtime, { HELIOY_AGENT_ID: proj }))
 
     expect(second).toEqual(quietExit)
     expect(first.done()).toBe(false)
@@ -423,7 +452,7 @@ describe("hooks on an unusable bus exit 0, print nothing on stdout and say why i
     dropMessage(bus.busDir, { from: "alice", to: proj })
     fs.chmodSync(bus.busDir, 0o770)
 
-    const result = await bus.run(hook, eventFor(bus, hook), codexEnv(runtime, { HELIOY_AGENT_ID: proj }))
+    const result = await bus.run(hook, eventFor(bus, hook), sessionEnv(runtime, { HELIOY_AGENT_ID: proj }))
 
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "" })
     unavailableLine(hook, /group- or world-writable \(mode 770\)/)(result.stderr)
@@ -453,7 +482,7 @@ describe("hooks on an unusable bus exit 0, print nothing on stdout and say why i
     dropMessage(bus.busDir, { from: "alice", to: proj })
     const lock = await holdWriteLock(join(bus.busDir, "registry.db"))
     try {
-      const result = await bus.run(hook, eventFor(bus, hook), codexEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" }))
+      const result = await bus.run(hook, eventFor(bus, hook), sessionEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" }))
 
       expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "" })
       unavailableLine(hook, /registry\.db is locked by another process \(waited 50ms\)/)(result.stderr)
@@ -473,7 +502,7 @@ describe("the per-prompt and per-tool hooks read no registry", () => {
     dropMessage(bus.busDir, { from: "alice", to: proj })
     const lock = await holdWriteLock(join(bus.busDir, "registry.db"))
     try {
-      const result = await bus.run(hook, eventFor(bus, hook), codexEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" }))
+      const result = await bus.run(hook, eventFor(bus, hook), sessionEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" }))
 
       expect(result.code).toBe(0)
       expect(JSON.parse(result.stdout).hookSpecificOutput.additionalContext).toContain("from alice")
@@ -556,14 +585,16 @@ describe("hooks in a private tmux server", () => {
     const paneId = tmux.newSession("agent", fakeTuiCommand(bus.root, log))
     await tmux.waitForPane(paneId, (text) => text.includes("fake-tui ready"), "the fake TUI to start")
     const runtime = fakeRuntime()
-    const claudeEnv = env(paneId, { HELIOY_RUNTIME: "claude", HELIOY_BUS_CLAUDE_PID: String(runtime.pid) })
+    // Every wake counts toward the throttle (the waiter's too): without one, the second send may nudge at once.
+    const noThrottle = { HELIOY_BUS_NUDGE_THROTTLE_SECONDS: "0" }
+    const claudeEnv = env(paneId, { HELIOY_RUNTIME: "claude", HELIOY_BUS_CLAUDE_PID: String(runtime.pid), ...noThrottle })
     const session = bus.session("s-waiter")
     await bus.run("session-start", events.sessionStart(session), claudeEnv)
     const id = "proj:general:agent:0.0"
     expect(bus.agents()).toMatchObject([{ agent_id: id, runtime: "claude", pane_id: paneId }])
     const waiter = bus.start("wait-mail", events.stop(session, false), claudeEnv)
     await waitForFile(bus.waiterFile(id))
-    const sender = await servers.start({ home: bus.home, busDir: bus.busDir, agentId: "lead:planner", env: { TMUX_TMPDIR: tmux.tmpdir } })
+    const sender = await servers.start({ home: bus.home, busDir: bus.busDir, agentId: "lead:planner", env: { TMUX_TMPDIR: tmux.tmpdir, ...noThrottle } })
 
     expect(await sender.ok("send_message", { to: id, content: "SECRET-PAYLOAD-1" })).toMatchObject({ delivered: true, nudged: true })
     expect(await waiter.exited).toMatchObject({ code: 2, stdout: "", stderr: `helioy-bus: 1 new message(s) for '${id}' from lead:planner — call get_messages to read them.\n` })

@@ -155,11 +155,11 @@ describe("helioy-bus install codex", () => {
     expect(run.status).toBe(0)
 
     const text = fs.readFileSync(home.codexConfig, "utf8")
-    expect(text.startsWith(userCodexConfig.replace("web_search = true\n", "web_search = true\ncodex_hooks = true\n"))).toBe(true)
+    expect(text.startsWith(userCodexConfig.replace("web_search = true\n", "web_search = true\nhooks = true\n"))).toBe(true)
     const config = parse(text) as { mcp_servers: Record<string, unknown>; features: Record<string, unknown>; model: string }
     expect(config.mcp_servers["helioy-bus"]).toEqual({ command: process.execPath, args: [bin, "serve"], env_vars: [...codexEnvVars] })
     expect(config.mcp_servers.github).toEqual({ command: "npx", args: ["-y", "@github/mcp"] })
-    expect(config.features).toEqual({ web_search: true, codex_hooks: true })
+    expect(config.features).toEqual({ web_search: true, hooks: true })
 
     const hooks = readJson(home.codexHooks).hooks as Groups
     expect(hooks.Stop![0]).toEqual(userCodexHooks.hooks.Stop[0])
@@ -183,7 +183,7 @@ describe("helioy-bus install codex", () => {
     const run = runCli(home.home, ["install", "--dry-run", "codex"])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain(`would update ${home.codexConfig}`)
-    expect(run.stdout).toContain("+ codex_hooks = true")
+    expect(run.stdout).toContain("+ hooks = true")
     expect(run.stdout).toContain(`+ command = ${JSON.stringify(process.execPath)}`)
     expect(snapshot(home.home)).toEqual(before)
   })

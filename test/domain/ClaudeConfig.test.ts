@@ -139,10 +139,10 @@ describe("the Claude Code hooks", () => {
 })
 
 describe("the Codex hooks file", () => {
-  it("adds SessionStart, UserPromptSubmit and Stop beside the user's hooks, once", () => {
+  it("adds SessionStart, SessionEnd, UserPromptSubmit and Stop beside the user's hooks, once", () => {
     const file = { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [userHook] }], Stop: [{ hooks: [userHook] }] } }
     const merged = right(withCodexHooks(file, installation))
-    expect(Object.keys(merged.hooks as object)).toEqual(["PreToolUse", "Stop", "SessionStart", "UserPromptSubmit"])
+    expect(Object.keys(merged.hooks as object)).toEqual(["PreToolUse", "Stop", "SessionStart", "SessionEnd", "UserPromptSubmit"])
     expect(commandsOf(merged.hooks).Stop).toEqual(["~/bin/notify.sh", "/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook stop"])
     expect(right(withCodexHooks(merged, installation))).toEqual(merged)
   })

@@ -42,13 +42,13 @@ describe("editing ~/.codex/config.toml", () => {
     const after = edit(userConfig)
     const parsed = parse(after) as Toml
     expect(parsed.mcp_servers["helioy-bus"]).toEqual(ourServer)
-    expect(parsed.features).toEqual({ web_search: true, codex_hooks: true })
+    expect(parsed.features).toEqual({ web_search: true, hooks: true })
     expect(parsed.model).toBe("gpt-5.6-sol")
     expect(parsed.mcp_servers.github).toEqual({ command: "npx", args: ["-y", "@github/mcp"] })
     expect(parsed.profiles).toEqual({ fast: { model: "gpt-5.6-mini" } })
     const kept = after.split("\n")
     for (const line of userConfig.split("\n")) expect(kept).toContain(line)
-    expect(after).toContain("[features]\nweb_search = true\ncodex_hooks = true\n")
+    expect(after).toContain("[features]\nweb_search = true\nhooks = true\n")
   })
 
   it("a second edit changes nothing", () => {
@@ -57,7 +57,7 @@ describe("editing ~/.codex/config.toml", () => {
   })
 
   it("writes an empty file from nothing", () => {
-    expect(parse(edit(""))).toEqual({ mcp_servers: { "helioy-bus": ourServer }, features: { codex_hooks: true } })
+    expect(parse(edit(""))).toEqual({ mcp_servers: { "helioy-bus": ourServer }, features: { hooks: true } })
   })
 
   it("repoints an earlier entry, keeping the user's other keys and extra env_vars", () => {
@@ -89,13 +89,25 @@ HELIOY_BUS_AGENT_TYPE = "reviewer"
   it("keeps CRLF line ends and a missing final newline", () => {
     const text = "model = \"o3\"\r\n[features]\r\nweb_search = true"
     const after = edit(text)
-    expect(after.startsWith("model = \"o3\"\r\n[features]\r\nweb_search = true\r\ncodex_hooks = true")).toBe(true)
+    expect(after.startsWith("model = \"o3\"\r\n[features]\r\nweb_search = true\r\nhooks = true")).toBe(true)
     expect(after.replaceAll("\r\n", "")).not.toContain("\n")
   })
 
-  it("turns codex_hooks on when the user had it off", () => {
-    const after = edit("[features]\ncodex_hooks = false # off for now\n")
-    expect((parse(after) as Toml).features.codex_hooks).toBe(true)
+  it("turns hooks on when the user had them off", () => {
+    const after = edit("[features]\nhooks = false # off for now\n")
+    expect((parse(after) as Toml).features.hooks).toBe(true)
+  })
+
+  it("rewrites the deprecated codex_hooks key as hooks, in its place, keeping the rest of the table", () => {
+    const after = edit("[features]\nweb_search = true\ncodex_hooks = true\nother = 1\n")
+    expect(after).toContain("[features]\nweb_search = true\nhooks = true\nother = 1\n")
+    expect((parse(after) as Toml).features).toEqual({ web_search: true, hooks: true, other: 1 })
+    expect(edit(after)).toBe(after)
+  })
+
+  it("drops the deprecated codex_hooks key when hooks is set beside it", () => {
+    const after = edit("[features]\nhooks = true\ncodex_hooks = false\n")
+    expect((parse(after) as Toml).features).toEqual({ hooks: true })
   })
 
   it("refuses tables written inline or with dotted keys, saying to edit by hand", () => {

@@ -129,7 +129,10 @@ describe("tmux never receives message content", () => {
       "#!/usr/bin/env node",
       `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n")`,
       "const args = process.argv.slice(2)",
-      "if (args.includes(\"list-panes\") || args.includes(\"display-message\")) process.stdout.write(\"%1\\tmain:0.0\\t0\\t0\\tcodex\\tcodex\\n\")"
+      "if (args.includes(\"list-panes\") || args.includes(\"display-message\")) process.stdout.write(\"%1\\tmain:0.0\\t0\\t0\\tcodex\\tcodex\\n\")",
+      // The pane shows an idle prompt until an Enter was sent, then a running turn: the nudge is confirmed.
+      `const entered = require("fs").readFileSync(${JSON.stringify(log)}, "utf8").includes("\\"Enter\\"")`,
+      "if (args.includes(\"capture-pane\")) process.stdout.write(entered ? \"\\u203a \\n  esc to interrupt\\n\" : \"\\u203a \\n  ? for shortcuts\\n\")"
     ].join("\n"), { mode: 0o700 })
     const env = { HELIOY_TMUX_BIN: fakeTmux }
     const recipient = await bus.start("peer:general", env)

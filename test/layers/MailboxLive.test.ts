@@ -125,7 +125,7 @@ describe("MailboxLive files", () => {
         sent_at: "2026-03-16T12:00:00.123456+00:00"
       }
       fs.writeFileSync(join(dir, name), JSON.stringify(reference, null, 2), { mode: 0o600 })
-      expect(yield* mailbox.pending(bob)).toEqual([{ file: name, from: "web:frontend", topic: null }])
+      expect(yield* mailbox.pending(bob)).toEqual([{ file: name, id: expect.any(String), from: "web:frontend", topic: null }])
       const claimed = yield* claimAll
       expect(claimed.quarantined).toEqual([])
       expect(claimed.messages.map((m) => ({ ...m }))).toEqual([reference])

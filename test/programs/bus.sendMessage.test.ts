@@ -19,7 +19,13 @@ describe("sendMessage", () => {
       Effect.gen(function*() {
         yield* seedAgent("proj:bob")
         const result = yield* sendMessage({ to: "proj:bob", content: "ship it" })
-        expect(result).toEqual({ message_id: expect.any(String), delivered: true, nudged: false, recipients: ["proj:bob"] })
+        expect(result).toEqual({
+          message_id: expect.any(String),
+          delivered: true,
+          nudged: false,
+          recipients: ["proj:bob"],
+          wakes: [{ agent_id: "proj:bob", wake: "none", confirmed: false, reason: "no_pane" }]
+        })
         expect(yield* claimAll("proj:bob")).toEqual([
           expect.objectContaining({ id: result.message_id, from: me, to: "proj:bob", content: "ship it" })
         ])

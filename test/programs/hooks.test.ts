@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { Clock, Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { wakeSlot } from "../../src/domain/WakeThrottle.js"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import * as AppTest from "../../src/layers/AppTest.js"
 import { ProcessTable } from "../../src/layers/ProcessesTest.js"
@@ -8,7 +9,7 @@ import * as hooks from "../../src/programs/hooks.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
 import { PidFiles } from "../../src/services/PidFiles.js"
 import { Registry } from "../../src/services/Registry.js"
-import { overNudgePause, seedAgent, setPanes, tmuxCalls, unread } from "../support/unitBus.js"
+import { claimAll, overNudgePause, seedAgent, setPanes, tmuxCalls, unread } from "../support/unitBus.js"
 import { message, pane } from "../support/unitFixtures.js"
 
 const bob = "proj:bob"
@@ -21,6 +22,7 @@ const hookContext = (
   const { event, ...rest } = overrides
   return {
     runtime: "claude",
+    environment: "session",
     runtimePid: 999,
     agentId: bob,
     paneId: "",
@@ -125,6 +127,64 @@ describe("hooks.waitMail", () => {
       yield* untilWaiting(bob)
       yield* deliver("erin", bob)
       expect(yield* Fiber.join(fiber)).toMatchObject({ exitCode: 2, stderr: expect.stringContaining(`for '${bob}' from erin`) })
+    }).pipe(Effect.provide(bus)))
+})
+
+describe("hooks.waitMail, started beside session-start (Claude Code runs them concurrently)", () => {
+  it.effect("waits for its session's registration and watches the registered agent's inbox, never the working directory's", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(hooks.waitMail(hookContext({ agentId: "", event: { session_id: "sess-late" } })))
+      yield* TestClock.adjust("2 seconds")
+      expect(yield* hasWaiter("proj:general")).toBe(false)
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* seedAgent("proj:general:work:1.0", { sessionId: "sess-late" })
+      yield* TestClock.adjust("100 millis")
+      yield* untilWaiting("proj:general:work:1.0")
+      yield* deliver("erin", "proj:general:work:1.0")
+      expect(yield* Fiber.join(fiber)).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("for 'proj:general:work:1.0' from erin") })
+      expect(yield* hasWaiter("proj:general")).toBe(false)
+    }).pipe(Effect.provide(bus)))
+
+  it.effect("with no registration for its session within the session wait, exits quietly and holds no inbox", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(hooks.waitMail(hookContext({ agentId: "", event: { session_id: "sess-never" } })))
+      yield* TestClock.adjust("31 seconds")
+      expect(yield* Fiber.join(fiber)).toEqual(hooks.quiet)
+      expect(yield* hasWaiter("proj:general")).toBe(false)
+    }).pipe(Effect.provide(bus)))
+})
+
+describe("hooks.waitMail and the wake throttle (every wake of a recipient counts, whatever its path)", () => {
+  it.effect("mail that arrives within 30 s of the last wake wakes the session once the 30 s are over, not before", () =>
+    Effect.gen(function*() {
+      const registry = yield* Registry
+      const now = yield* Clock.currentTimeMillis
+      expect(yield* registry.claimNudge(bob, wakeSlot(now, 30_000))).toBe(true)
+      const fiber = yield* Effect.fork(hooks.waitMail(hookContext()))
+      yield* untilWaiting(bob)
+      yield* TestClock.adjust("10 seconds")
+      yield* deliver("alice", bob)
+      yield* TestClock.adjust("19 seconds")
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("1100 millis")
+      expect(yield* Fiber.join(fiber)).toMatchObject({ exitCode: 2 })
+      expect((yield* registry.wakesOf(bob)).map((wake) => wake.method)).toEqual(["rewake"])
+    }).pipe(Effect.provide(bus)))
+
+  it.effect("mail read while the wake waits for its slot wakes nothing; the waiter goes on waiting for newer mail", () =>
+    Effect.gen(function*() {
+      const registry = yield* Registry
+      expect(yield* registry.claimNudge(bob, wakeSlot(yield* Clock.currentTimeMillis, 30_000))).toBe(true)
+      const fiber = yield* Effect.fork(hooks.waitMail(hookContext()))
+      yield* untilWaiting(bob)
+      yield* deliver("alice", bob)
+      yield* TestClock.adjust("5 seconds")
+      yield* claimAll(bob)
+      yield* TestClock.adjust("30 seconds")
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* deliver("carol", bob)
+      yield* TestClock.adjust("1 second")
+      expect(yield* Fiber.join(fiber)).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("from carol") })
     }).pipe(Effect.provide(bus)))
 })
 

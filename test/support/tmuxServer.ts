@@ -112,21 +112,44 @@ export const tmuxServer = (root: string) =>
 
 /**
  * A stand-in for a coding agent's terminal UI: stdin in raw mode, every chunk read appended to `log` as one JSON
- * line `{ seq, at, text }` (at = hrtime in ns) and echoed to the screen, so a test sees both what was typed and
- * how it arrived. Prints `fake-tui ready` once raw mode is on.
+ * line `{ seq, at, text }` (at = hrtime in ns), and a screen drawn like a runtime's TUI: the submitted lines, an
+ * input line `❯ <typed text>`, and a status line that says `esc to interrupt` for a while after Enter submits the
+ * input (a turn), `? for shortcuts` otherwise. Options (argv after the log): `--ignore-enters N` drops the first N
+ * Enters (a TUI still starting), `--dialog TEXT` shows a dialog that swallows every key. Prints `fake-tui ready`.
  */
 export const fakeTuiScript = `
 import { appendFileSync } from "node:fs"
-const log = process.argv[2]
+const [log, ...options] = process.argv.slice(2)
+const option = (name) => { const index = options.indexOf(name); return index < 0 ? undefined : options[index + 1] }
+let ignoredEnters = Number(option("--ignore-enters") ?? 0)
+const dialog = option("--dialog") ?? ""
+const turnMillis = Number(option("--turn-ms") ?? 400)
 process.stdin.setRawMode(true)
 process.stdin.resume()
 let seq = 0
+let input = ""
+let busy = false
+const history = []
+const draw = () => {
+  const lines = ["fake-tui ready", ...history, ...(dialog === "" ? [] : [dialog]), "❯ " + input, busy ? "  esc to interrupt" : "  ? for shortcuts"]
+  process.stdout.write("\\x1b[2J\\x1b[H" + lines.join("\\r\\n"))
+}
 process.stdin.on("data", (chunk) => {
   const text = chunk.toString("utf8")
   appendFileSync(log, JSON.stringify({ seq: seq++, at: process.hrtime.bigint().toString(), text }) + "\\n")
-  process.stdout.write(text.replaceAll("\\r", "\\r\\n"))
+  if (dialog !== "") return draw()
+  for (const char of text) {
+    if (char !== "\\r") { input += char; continue }
+    if (ignoredEnters > 0) { ignoredEnters--; continue }
+    if (input === "") continue
+    history.push("· " + input)
+    input = ""
+    busy = true
+    setTimeout(() => { busy = false; draw() }, turnMillis)
+  }
+  draw()
 })
-process.stdout.write("fake-tui ready\\r\\n")
+draw()
 `
 
 /** One chunk the fake TUI read. */
@@ -137,10 +160,10 @@ export interface TuiChunk {
 }
 
 /** Writes the fake TUI into `dir`; returns the argv that runs it with its chunk log at `log`. */
-export const fakeTuiCommand = (dir: string, log: string): ReadonlyArray<string> => {
+export const fakeTuiCommand = (dir: string, log: string, options: ReadonlyArray<string> = []): ReadonlyArray<string> => {
   const script = join(dir, "fake-tui.mjs")
   if (!fs.existsSync(script)) fs.writeFileSync(script, fakeTuiScript)
-  return [process.execPath, script, log]
+  return [process.execPath, script, log, ...options]
 }
 
 /** The chunks the fake TUI has logged so far. */

@@ -3,6 +3,7 @@ import type { AgentId } from "../../src/domain/AgentId.js"
 import type { AgentRegistration } from "../../src/domain/AgentRecord.js"
 import { formatMillis } from "../../src/domain/Timestamp.js"
 import { TmuxTestControl } from "../../src/layers/TmuxTest.js"
+import { idleTui } from "../../src/layers/TmuxTestScreen.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
 import { Registry } from "../../src/services/Registry.js"
 import type { PaneInfo } from "../../src/services/Tmux.js"
@@ -18,9 +19,13 @@ export const seedAgent = (agentId: string, overrides: Partial<AgentRegistration>
     return yield* registry.register(explicitRegistration(agentId, overrides), Option.none(), now)
   })
 
-/** Sets the panes the recording tmux reports. */
+/** Sets the panes the recording tmux reports, each showing an idle TUI at its prompt. */
 export const setPanes = (...panes: ReadonlyArray<PaneInfo>) =>
-  Effect.flatMap(TmuxTestControl, (control) => Ref.set(control.panes, panes))
+  Effect.flatMap(TmuxTestControl, (control) =>
+    Effect.zipRight(
+      Ref.set(control.panes, panes),
+      Ref.set(control.screens, new Map(panes.map((found) => [found.paneId, idleTui()])))
+    ))
 
 /** The tmux calls recorded so far. */
 export const tmuxCalls = Effect.flatMap(TmuxTestControl, (control) => Ref.get(control.calls))
@@ -35,10 +40,11 @@ export const claimAll = (agentId: string) =>
     (claimed) => claimed.messages
   )
 
-/** Runs an effect that may pause before a nudge's Enter, moving the test clock past the pause. */
+/** Runs an effect that may pause before a nudge's Enter and watch the pane after it, moving the test clock on until it ends. */
 export const overNudgePause = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(effect)
     yield* TestClock.adjust("150 millis")
+    for (let step = 0; step < 100 && Option.isNone(yield* Fiber.poll(fiber)); step++) yield* TestClock.adjust("100 millis")
     return yield* Fiber.join(fiber)
   })

@@ -1,0 +1,24 @@
+import type { ScreenModel } from "./RuntimeAdapter.js"
+
+/** The text of a TUI's input line: the last line that starts with its prompt glyph, less the glyph; "" when none. */
+export const inputLine = (screen: ScreenModel, text: string): string => {
+  const lines = text.split("\n")
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const line = lines[index]!.trimStart()
+    if (line.startsWith(screen.prompt)) return line.slice(screen.prompt.length).trim()
+  }
+  return ""
+}
+
+/** Whether the screen shows a running turn. */
+export const showsBusy = (screen: ScreenModel, text: string): boolean => screen.busy.some((pattern) => pattern.test(text))
+
+/** Whether the screen shows a dialog or a menu, which must never be typed into. */
+export const showsDialog = (screen: ScreenModel, text: string): boolean => screen.dialog.some((pattern) => pattern.test(text))
+
+/**
+ * Whether a typed notice took effect: it is no longer on the input line, and a turn runs now (for a runtime whose
+ * running turn shows; one with no busy marker counts on the first alone).
+ */
+export const noticeSubmitted = (screen: ScreenModel, notice: string, after: string): boolean =>
+  !inputLine(screen, after).includes(notice) && (screen.busy.length === 0 || showsBusy(screen, after))

@@ -1,0 +1,38 @@
+/** The terminal UI the recording tmux simulates in a pane, for tests of typed nudges. */
+export interface SimulatedTui {
+  /** The glyph of its input line (`❯` for Claude Code, `›` for Codex). */
+  readonly prompt: string
+  /** What the input line holds. */
+  readonly input: string
+  /** Whether a turn runs (the screen then shows `esc to interrupt`). */
+  readonly busy: boolean
+  /** A dialog's text on screen ("" for none): typing and Enter then change nothing. */
+  readonly dialog: string
+  /** How many Enters are ignored before one submits the input (a TUI still starting up). */
+  readonly ignoredEnters: number
+}
+
+/** An idle TUI at its prompt, with an empty input line. */
+export const idleTui = (prompt = "❯", overrides: Partial<SimulatedTui> = {}): SimulatedTui => ({
+  prompt,
+  input: "",
+  busy: false,
+  dialog: "",
+  ignoredEnters: 0,
+  ...overrides
+})
+
+/** The screen of a simulated TUI, as capture-pane shows it. */
+export const renderTui = (tui: SimulatedTui): string =>
+  [tui.dialog, `${tui.prompt} ${tui.input}`, tui.busy ? "  esc to interrupt" : "  ? for shortcuts"].join("\n")
+
+/** The TUI after text is typed into it. */
+export const typeIntoTui = (tui: SimulatedTui, text: string): SimulatedTui =>
+  tui.dialog !== "" ? tui : { ...tui, input: tui.input + text }
+
+/** The TUI after Enter: a dialog keeps it, an ignored Enter is used up, else the input is submitted and a turn runs. */
+export const pressEnterInTui = (tui: SimulatedTui): SimulatedTui => {
+  if (tui.dialog !== "") return tui
+  if (tui.ignoredEnters > 0) return { ...tui, ignoredEnters: tui.ignoredEnters - 1 }
+  return tui.input === "" ? tui : { ...tui, input: "", busy: true }
+}
