@@ -22,6 +22,8 @@ export interface ScreenModel {
   readonly busy: ReadonlyArray<RegExp>
   /** Any of these on screen: a dialog or a menu waits for the user. */
   readonly dialog: ReadonlyArray<RegExp>
+  /** Any of these on screen: the TUI is still starting up, and would not submit what is typed. */
+  readonly starting: ReadonlyArray<RegExp>
 }
 
 /** How an agent runtime is started, identified, woken and registered. */

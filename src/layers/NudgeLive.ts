@@ -1,7 +1,7 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import { nudgeText, shellCommands } from "../domain/NudgeText.js"
-import { inputLine, noticeSubmitted, showsBusy, showsDialog } from "../domain/PaneScreen.js"
+import { inputLine, noticeSubmitted, showsBusy, showsDialog, showsStarting } from "../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { wakeSlot } from "../domain/WakeThrottle.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -16,10 +16,13 @@ const skipped = (reason: WakeSkipReason): NudgeOutcome => ({ nudged: false, meth
 /** How often a typed nudge looks at the pane while it waits for the turn to start. */
 const watchStep = Duration.millis(100)
 
+/** How many looks a TUI still starting up gets to submit a notice it took (15 s). */
+const startupSteps = 150
+
 /**
  * Builds the nudger: a recipient whose mail waiter (its rewake hook, its launch wrapper) is alive is left to it;
  * otherwise its runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the
- * registry, a live non-shell pane that shows no dialog and runs no turn, then copy-mode exit, the fixed text typed
+ * registry, a live non-shell pane that shows no dialog, has started up and runs no turn, then copy-mode exit, the fixed text typed
  * literally, a pause, a separate Enter, and the pane watched until the turn started (one more Enter when it did not).
  */
 export const make = Effect.gen(function*() {
@@ -31,14 +34,19 @@ export const make = Effect.gen(function*() {
   const throttleMillis = Duration.toMillis(config.nudgeThrottle)
   const watchSteps = Math.max(1, Math.ceil(Duration.toMillis(config.nudgeConfirmTimeout) / Duration.toMillis(watchStep)))
 
-  /** Presses Enter, then watches the pane until the notice was submitted and a turn runs; succeeds with whether it was. */
+  /**
+   * Presses Enter, then watches the pane until the notice was submitted and a turn runs; succeeds with whether it
+   * was. A TUI that took the input but is still starting up (it submits once started) is watched for longer.
+   */
   const enterAndWatch = (paneId: string, adapter: RuntimeAdapter) =>
     Effect.gen(function*() {
       yield* tmux.pressEnter(paneId)
-      for (let step = 0; step < watchSteps; step++) {
+      let limit = watchSteps
+      for (let step = 0; step < limit; step++) {
         yield* Effect.sleep(watchStep)
         const after = yield* tmux.capture(paneId)
         if (noticeSubmitted(adapter.screen, nudgeText, after)) return true
+        if (showsStarting(adapter.screen, after)) limit = Math.max(limit, startupSteps)
       }
       return false
     })
@@ -47,6 +55,7 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const before = yield* tmux.capture(paneId)
       if (showsDialog(adapter.screen, before)) return skipped("dialog_open")
+      if (showsStarting(adapter.screen, before)) return skipped("runtime_starting")
       if (adapter.stopHook && showsBusy(adapter.screen, before)) {
         // A running turn ends in the Stop hook, which shows the mail: nothing to type.
         return { nudged: false, method: "turn-boundary", confirmed: false, pending: false, reason: "busy" } satisfies NudgeOutcome

@@ -23,18 +23,20 @@ const numberedMenu = /^\s*[❯›>] \d+\. /m
 const claudeScreen: ScreenModel = {
   prompt: "❯",
   busy: [/esc to interrupt/, /retrying in \d+s/],
-  dialog: [numberedMenu, /Enter to confirm/i, /Esc to cancel/i, /Do you trust/i]
+  dialog: [numberedMenu, /Enter to confirm/i, /Esc to cancel/i, /Do you trust/i],
+  starting: []
 }
 
 /** Codex's TUI (0.17x): `›` composer; `esc to interrupt` while a turn runs; hook review and quit menus. */
 const codexScreen: ScreenModel = {
   prompt: "›",
   busy: [/esc to interrupt/],
-  dialog: [numberedMenu, /enter confirm/i, /Hooks need review/i, /Task is still running/i]
+  dialog: [numberedMenu, /enter confirm/i, /Hooks need review/i, /Task is still running/i],
+  starting: [/Waiting for startup/]
 }
 
 /** A TUI this bus knows nothing of: a `>` prompt, no busy marker (a turn start cannot be confirmed). */
-const plainScreen: ScreenModel = { prompt: ">", busy: [], dialog: [numberedMenu] }
+const plainScreen: ScreenModel = { prompt: ">", busy: [], dialog: [numberedMenu], starting: [] }
 
 const flag = (name: string, value: string): ReadonlyArray<string> => value === "" ? [] : [name, value]
 

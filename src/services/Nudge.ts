@@ -11,6 +11,7 @@ export type WakeSkipReason =
   | "shell_in_pane"
   | "tmux_failed"
   | "dialog_open"
+  | "runtime_starting"
   | "busy"
   | "not_confirmed"
   /** Not a failure: the nudge was confirmed, but only after a second Enter. */
@@ -35,7 +36,7 @@ export interface NudgeShape {
   /**
    * Wakes a recipient; never fails. A recipient whose mail waiter held its inbox before the message was delivered
    * (`waiterAtDelivery`; looked up now when not given) is left to that waiter. Otherwise, if its runtime takes nudges,
-   * its pane is alive, shows no dialog and runs no turn, and it was not woken within the throttle: the fixed notice is
+   * its pane is alive, shows no dialog, has started up and runs no turn, and it was not woken within the throttle: the fixed notice is
    * typed, then Enter, and the pane is watched until the notice left the input line and a turn started (Enter is
    * pressed once more when it did not).
    */

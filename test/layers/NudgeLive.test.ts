@@ -206,6 +206,17 @@ describe("NudgeLive", () => {
       expect(yield* wakeThroughPause(bob)).toEqual(confirmed)
     }).pipe(Effect.provide(nudgeLayer)))
 
+  it.effect("a Codex TUI still starting up is not typed into (it would not submit); the next send tries again", () =>
+    Effect.gen(function*() {
+      const codexBob = { ...bob, runtime: "codex" }
+      yield* withPanes(pane("%5", "s:0.1"))
+      yield* withScreen("%5", idleTui("›", { dialog: "  Waiting for startup  · esc cancel" }))
+      expect(yield* wakeThroughPause(codexBob)).toEqual(skipped("runtime_starting"))
+      expect(yield* sends).toEqual([])
+      yield* withScreen("%5", idleTui("›"))
+      expect(yield* wakeThroughPause(codexBob)).toEqual(confirmed)
+    }).pipe(Effect.provide(nudgeLayer)))
+
   it.effect("a session running a turn is not typed into: its Stop hook shows the mail when the turn ends", () =>
     Effect.gen(function*() {
       yield* withPanes(pane("%5", "s:0.1"))

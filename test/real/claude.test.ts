@@ -3,10 +3,12 @@
  * `helioy-bus install claude`. The model is a local stand-in, so turns start and end offline; that a turn started is
  * read from the session's own transcript, never from text on the screen.
  */
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
-import { removeTempDirs } from "../support/mcpClient.js"
-import { claudeTurns, type ClaudeSession, exitClaude, seedClaude, startClaude } from "./support/claudeSession.js"
+import { busBin, removeTempDirs } from "../support/mcpClient.js"
+import { claudeIdle, claudeTurns, type ClaudeSession, exitClaude, seedClaude, startClaude } from "./support/claudeSession.js"
+import { clientsBin } from "./support/clients.js"
 import { figure, median } from "./support/figures.js"
 import { type RealRig, startRealRig, waitFor } from "./support/realRig.js"
 
@@ -33,7 +35,7 @@ afterAll(async () => {
 /** Waits until the session is idle with its rewake waiter armed again (its last turn ended in the Stop hook). */
 const idleAndArmed = (session: ClaudeSession) =>
   waitFor(`${session.agentId} idle with its waiter armed`, 60, () =>
-    rig.hasWaiter(session.agentId) && rig.tmux.capture(session.paneId).includes("? for shortcuts") ? true : undefined, () =>
+    rig.hasWaiter(session.agentId) && claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined, () =>
     rig.tmux.capture(session.paneId))
 
 /** Sends `content` to a session as `tester`; returns the send's result and when it was sent. */
@@ -56,17 +58,18 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
 
   it("whoami through each session's own MCP server answers that session's id", async () => {
     for (const session of [a, b]) {
-      rig.tmux.run("send-keys", "-t", session.paneId, "-l", "CALL_TOOL mcp__helioy-bus__whoami")
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      rig.tmux.run("send-keys", "-t", session.paneId, "Enter")
-    }
-    const answers = await waitFor("both whoami results", 60, () => {
-      const found = rig.model.toolResults.filter((result) => result.tool === "mcp__helioy-bus__whoami")
-      return found.length >= 2 ? found : undefined
-    })
-    for (const session of [a, b]) {
-      const answer = answers.find((result) => result.cwd === session.cwd)
-      expect(JSON.parse(answer!.text)).toMatchObject({ agent_id: session.agentId, session_id: session.sessionId })
+      const whoami = () => rig.model.toolResults.find((result) => result.tool === "mcp__helioy-bus__whoami" && result.cwd === session.cwd)
+      // The MCP servers connect in the background: until this one has, the model is not offered its tools; ask again.
+      for (let attempt = 0; attempt < 6 && whoami() === undefined; attempt++) {
+        await waitFor("the session to be idle", 60, () => claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined)
+        const turns = claudeTurns(session).length
+        rig.tmux.run("send-keys", "-t", session.paneId, "-l", "CALL_TOOL mcp__helioy-bus__whoami")
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        rig.tmux.run("send-keys", "-t", session.paneId, "Enter")
+        await waitFor("the whoami turn to start", 30, () => claudeTurns(session).length > turns ? true : undefined)
+        await waitFor("the whoami turn to end", 60, () => whoami() ?? (claudeIdle(rig.tmux.capture(session.paneId)) ? null : undefined))
+      }
+      expect(JSON.parse(whoami()!.text)).toMatchObject({ agent_id: session.agentId, session_id: session.sessionId, identity_source: "session" })
     }
   })
 
@@ -129,5 +132,45 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
     await exitClaude(rig, b)
     await waitFor("B's registration to go", 30, () => rig.agents().some((agent) => agent.agent_id === b.agentId) ? undefined : true)
     expect(rig.agents().map((agent) => agent.agent_id)).toContain(a.agentId)
+  })
+})
+
+describe("Claude Code without the bus's hooks: the typed nudge is the fallback", () => {
+  let plain: RealRig
+  afterAll(async () => {
+    await plain?.close()
+  })
+
+  it("a session the launch wrapper registered is woken by the fixed notice typed into its pane, even early in its life; each nudge is confirmed by its turn starting", async () => {
+    plain = await startRealRig({ HELIOY_BUS_NUDGE_THROTTLE_SECONDS: "0" })
+    const repo = plain.repo("repoP")
+    seedClaude(plain, [repo], { hooks: false })
+    const paneId = plain.openPane(repo, [process.execPath, busBin, "run", "claude", "--", join(clientsBin(), "claude")])
+    const row = await waitFor("the wrapped session to register", 60, () => plain.agents().find((agent) => agent.pane_id === paneId))
+    const sender = await plain.sender()
+    const outcomes: Array<Record<string, unknown>> = []
+    for (let round = 0; round < 5; round++) {
+      // The first send comes as soon as the wrapper registered: the TUI may still be starting.
+      if (round > 0) await waitFor("the session to be idle", 60, () => claudeIdle(plain.tmux.capture(paneId)) ? true : undefined)
+      const at = Date.now()
+      const sent = await sender.ok("send_message", { to: row.agent_id, content: `SECRET-TYPED-${round}` })
+      const wake = (sent.wakes as Array<Record<string, unknown>>)[0]!
+      outcomes.push(wake)
+      if (wake.reason === "runtime_starting" || wake.reason === "dialog_open") {
+        round--
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+        continue
+      }
+      expect(wake).toMatchObject({ wake: "nudge", confirmed: true })
+      await waitFor(`turn ${round} at the stand-in model`, 30, () =>
+        plain.model.requests.find((request) => request.at >= at && request.lastUserText.includes(nudgeText)))
+      expect(plain.tmux.capture(paneId)).not.toContain(`SECRET-TYPED-${round}`)
+    }
+    const typed = outcomes.filter((outcome) => outcome.wake === "nudge")
+    figure("claude-typed", {
+      nudges: typed.length,
+      confirmedShare: typed.filter((outcome) => outcome.confirmed === true).length / typed.length,
+      confirmedOnFirstEnterShare: typed.filter((outcome) => outcome.confirmed === true && outcome.reason === undefined).length / typed.length
+    })
   })
 })

@@ -57,11 +57,14 @@ export const startClaude = async (
   if (options.waiter !== false) {
     await waitFor(`the rewake waiter of ${row.agent_id}`, 60, () => rig.hasWaiter(row.agent_id) ? true : undefined)
   }
-  await waitFor("the TUI to be idle at its prompt", 60, () => rig.tmux.capture(paneId).includes("? for shortcuts") ? true : undefined, () =>
+  await waitFor("the TUI to be idle at its prompt", 60, () => claudeIdle(rig.tmux.capture(paneId)) ? true : undefined, () =>
     rig.tmux.capture(paneId))
   const agent = rig.agents().find((found) => found.pane_id === paneId)!
   return { paneId, agentId: agent.agent_id, sessionId: agent.session_id, cwd, transcript: transcriptOf(rig, cwd, agent.session_id) }
 }
+
+/** Whether a Claude Code screen shows its input box and no running turn (its status line varies with the permission mode). */
+export const claudeIdle = (screen: string): boolean => /^❯/m.test(screen) && !/esc to interrupt/.test(screen)
 
 /** The turns a session started so far: the user-side entries of its transcript, with their times and texts. */
 export const claudeTurns = (session: ClaudeSession): ReadonlyArray<{ readonly at: number; readonly text: string }> => {

@@ -34,8 +34,8 @@ export const seedCodex = (rig: RealRig, projects: ReadonlyArray<string>) => {
 export const wrappedCodex = (args: ReadonlyArray<string> = []) => [process.execPath, busBin, "run", "codex", "--", join(clientsBin(), "codex"), ...args]
 
 /**
- * Starts a wrapped Codex in a new pane in `cwd`, trusts the bus's hooks when Codex asks ("Hooks need review", as a
- * user does on the first start after an install), and waits until the session is registered under that pane, its
+ * Starts a wrapped Codex in a new pane in `cwd`, answering its first-run questions as a user does (trusts the bus's
+ * hooks at "Hooks need review"; runs without the daemon this time when started with it turned off while one runs), and waits until the session is registered under that pane, its
  * thread bound (unless `relay` is false) and its TUI idle.
  */
 export const startCodex = async (
@@ -45,18 +45,29 @@ export const startCodex = async (
 ): Promise<CodexSession> => {
   const paneId = rig.openPane(cwd, wrappedCodex(options.args), options.env)
   const screen = () => rig.tmux.capture(paneId)
-  await waitFor("the Codex TUI to start", 90, () => {
+  // The first-run questions can come up after the prompt first shows: answer them whenever they are on screen, and
+  // count the TUI as started once its prompt has shown with no question for 2 s.
+  let idleSince: number | undefined
+  const row = await waitFor("the Codex session to start, register and bind its thread", 120, () => {
     const text = screen()
     if (text.includes("Hooks need review")) {
       rig.tmux.run("send-keys", "-t", paneId, "Down")
       rig.tmux.run("send-keys", "-t", paneId, "Enter")
       return undefined
     }
-    return text.includes("? for shortcuts") ? true : undefined
-  }, screen)
-  const row = await waitFor("the Codex session to register and bind its thread", 60, () => {
+    if (text.includes("Run without daemon this time")) {
+      // Started with the daemon turned off while one runs: the user runs this one without it.
+      rig.tmux.run("send-keys", "-t", paneId, "1")
+      return undefined
+    }
+    if (!text.includes("? for shortcuts") || text.includes("Waiting for startup")) {
+      idleSince = undefined
+      return undefined
+    }
+    idleSince ??= Date.now()
     const found = rig.agents().find((agent) => agent.pane_id === paneId)
-    return found !== undefined && (options.relay === false || found.session_id !== "") ? found : undefined
+    const ready = found !== undefined && (options.relay === false || found.session_id !== "") && Date.now() - idleSince >= 2000
+    return ready ? found : undefined
   }, screen)
   if (options.relay !== false) await waitFor(`the wrapper's waiter of ${row.agent_id}`, 30, () => rig.hasWaiter(row.agent_id) ? true : undefined)
   return { paneId, agentId: row.agent_id, cwd, threadId: row.session_id }

@@ -14,6 +14,8 @@ export interface ModelRequest {
   readonly lastUserText: string
   /** The working directory the system prompt names. */
   readonly cwd: string
+  /** The names of the tools the request offers. */
+  readonly tools: ReadonlyArray<string>
 }
 
 /** A tool result Claude Code sent back. */
@@ -89,7 +91,7 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
       const last = [...turns].reverse().find((turn) => turn.role === "user")
       const lastUserText = textOf(last?.content)
       const cwd = /working directory: (\S+)/i.exec(textOf(body.system) + "\n" + turns.map((turn) => textOf(turn.content)).join("\n"))?.[1] ?? ""
-      requests.push({ at: Date.now(), lastUserText, cwd })
+      requests.push({ at: Date.now(), lastUserText, cwd, tools: (body.tools ?? []).map((tool) => tool.name ?? "") })
       const blocks = Array.isArray(last?.content) ? last.content as ReadonlyArray<Block> : []
       for (const block of blocks) {
         if (block.type === "tool_result" && block.tool_use_id !== undefined && pendingTools.has(block.tool_use_id)) {

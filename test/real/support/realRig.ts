@@ -83,6 +83,28 @@ const processExists = (pid: number) => {
   }
 }
 
+/** The processes whose working directory is under `root`. */
+const processesUnder = (root: string): Array<number> =>
+  fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
+    try {
+      return fs.readlinkSync(`/proc/${entry}/cwd`).startsWith(root) ? [Number(entry)] : []
+    } catch {
+      return []
+    }
+  })
+
+/** Waits (up to 15 s) for the clients under `root` to exit after their tmux server went, then kills what is left. */
+const endProcessesUnder = async (root: string) => {
+  for (let step = 0; step < 150 && processesUnder(root).length > 0; step++) await new Promise((resolve) => setTimeout(resolve, 100))
+  for (const pid of processesUnder(root)) {
+    try {
+      process.kill(pid, "SIGKILL")
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Starts a rig under a fresh temporary root. */
 export const startRealRig = async (overrides: Record<string, string> = {}): Promise<RealRig> => {
   const root = makeTempDir("helioy-real-")
@@ -102,6 +124,8 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     OPENAI_API_KEY: dummyKeys.openai,
     DISABLE_AUTOUPDATER: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    // Every tool in every request, so the stand-in model can call the bus's tools by name.
+    ENABLE_TOOL_SEARCH: "false",
     ...overrides
   }
   const tmux = startTmuxServer(root)
@@ -113,6 +137,10 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     const handle = openDatabase(join(busDir, "registry.db"), { readonly: true })
     try {
       return handle.prepare(sql).all(...params) as unknown as ReadonlyArray<A>
+    } catch (error) {
+      // A registry the first server is still creating: nothing registered yet.
+      if (/no such table/.test(String(error))) return []
+      throw error
     } finally {
       handle.close()
     }
@@ -149,7 +177,7 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     },
     sender: async () => {
       if (sender !== undefined) return sender
-      sender = await startBusServer({ home, busDir, agentId: "tester", env: { TMUX_TMPDIR: tmux.tmpdir } })
+      sender = await startBusServer({ home, busDir, agentId: "tester", env: { TMUX_TMPDIR: tmux.tmpdir, ...overrides } })
       await sender.ok("register_agent", { pwd: root, agent_id: "tester", runtime: "generic" })
       return sender
     },
@@ -157,6 +185,7 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
       await sender?.close()
       tmux.kill()
       await model.close()
+      await endProcessesUnder(root)
     }
   }
 }
