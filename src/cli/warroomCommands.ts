@@ -1,10 +1,10 @@
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import { type WarroomServices, WarroomLive } from "../layers/AppLive.js"
 import { serveWarroom } from "../mcp/warroomServer.js"
 import * as Warroom from "../programs/warroom.js"
 import { version } from "../version.js"
-import { failureText, killedLines, presetLines, repoSummary, spawnSummary, statusTable } from "./warroomOutput.js"
+import { addSummary, failureText, killedLines, presetLines, repoSummary, spawnSummary, statusTable } from "./warroomOutput.js"
 
 /** Runs a warroom program on the live services and prints its result; a failure prints `error: ...` and exits 1. */
 const runPrinted = <A, E>(program: Effect.Effect<A, E, WarroomServices>, print: (value: A) => string) =>
@@ -26,17 +26,68 @@ const cwdOption = Options.text("cwd").pipe(Options.withDefault(""), Options.with
 const agentsOption = (description: string) =>
   Options.text("agents").pipe(Options.withDefault(""), Options.withDescription(description))
 
+const launchOptions = {
+  permissionMode: Options.text("permission-mode").pipe(
+    Options.withDefault(""),
+    Options.withDescription("Claude Code members' permission mode (default: Claude Code's own): manual, acceptEdits, auto, plan, dontAsk, bypassPermissions.")
+  ),
+  codexSandbox: Options.text("codex-sandbox").pipe(
+    Options.withDefault(""),
+    Options.withDescription("Codex members' sandbox (default: Codex's own): read-only, workspace-write, danger-full-access.")
+  ),
+  codexApproval: Options.text("codex-approval").pipe(
+    Options.withDefault(""),
+    Options.withDescription("Codex members' approval policy (default: Codex's own): on-request, never.")
+  ),
+  wait: Options.integer("wait").pipe(
+    Options.optional,
+    Options.withDescription("Seconds to wait until every member has registered and shows its prompt (default 60).")
+  ),
+  keepFailed: Options.boolean("keep-failed").pipe(Options.withDescription("Leave the panes of members that died open."))
+}
+
+/** The launch options as the requests take them. */
+const launchRequest = (options: {
+  readonly permissionMode: string
+  readonly codexSandbox: string
+  readonly codexApproval: string
+  readonly wait: Option.Option<number>
+  readonly keepFailed: boolean
+}) => ({
+  permissions: { claudeMode: options.permissionMode, codexSandbox: options.codexSandbox, codexApproval: options.codexApproval },
+  readiness: { waitSeconds: Option.getOrUndefined(options.wait), keepFailed: options.keepFailed }
+})
+
+/** Exits 1 when a member failed to start (after printing the summary). */
+const failWhenAMemberFailed = (result: { readonly failed?: ReadonlyArray<unknown> }) =>
+  Effect.sync(() => {
+    if ((result.failed ?? []).length > 0) process.exitCode = 1
+  })
+
 const spawn = Command.make("spawn", {
   name: nameArg,
   agents: agentsOption("Agent types, space-separated, each optionally 'runtime/agent' (e.g. \"backend codex/reviewer general\")."),
   preset: Options.text("preset").pipe(Options.repeated, Options.withDescription("A saved preset whose agents come first (repeatable).")),
   runtime: runtimeOption,
   layout: Options.text("layout").pipe(Options.withDefault("tiled"), Options.withDescription("tmux layout (tiled, even-horizontal, ...).")),
-  cwd: cwdOption
-}, ({ agents, cwd, layout, name, preset, runtime }) => {
+  cwd: cwdOption,
+  ...launchOptions
+}, ({ agents, cwd, layout, name, preset, runtime, ...launch }) => {
   const dir = cwd === "" ? process.cwd() : cwd
   return runPrinted(
-    Warroom.spawnTeam({ name, agents: Warroom.splitAgents(agents), presets: preset, cwd: dir, layout, runtime, fallbackCwd: process.cwd() }),
+    Effect.tap(
+      Warroom.spawnTeam({
+        name,
+        agents: Warroom.splitAgents(agents),
+        presets: preset,
+        cwd: dir,
+        layout,
+        runtime,
+        fallbackCwd: process.cwd(),
+        ...launchRequest(launch)
+      }),
+      failWhenAMemberFailed
+    ),
     (spawned) => spawnSummary(spawned, dir)
   )
 }).pipe(Command.withDescription("Open a warroom window in your tmux session, one pane per agent."))
@@ -45,11 +96,12 @@ const add = Command.make("add", {
   name: nameArg,
   agent: Args.text({ name: "agent" }).pipe(Args.withDescription("The agent type ('runtime/agent' allowed).")),
   runtime: runtimeOption,
-  cwd: cwdOption
-}, ({ agent, cwd, name, runtime }) =>
+  cwd: cwdOption,
+  ...launchOptions
+}, ({ agent, cwd, name, runtime, ...launch }) =>
   runPrinted(
-    Warroom.addAgent({ name, agent, cwd, runtime, fallbackCwd: process.cwd() }),
-    (added) => `added ${added.added.agent_id} to ${added.warroom_id} (${added.added.pane_id} ${added.added.tmux_target}); ${added.member_count} members`
+    Effect.tap(Warroom.addAgent({ name, agent, cwd, runtime, fallbackCwd: process.cwd(), ...launchRequest(launch) }), failWhenAMemberFailed),
+    addSummary
   )).pipe(Command.withDescription("Add one agent to an active warroom."))
 
 const remove = Command.make("remove", {
@@ -99,8 +151,11 @@ const serve = Command.make("serve", {}, () => serveWarroom(version)).pipe(
 )
 
 /** The `helioy-warroom` command line; with no subcommand, repo mode (one general agent per git repo under $HELIOY_BASE). */
-export const warroomCommand = Command.make("helioy-warroom", {}, () =>
-  runPrinted(Warroom.spawnRepos({ window: "warroom", layout: "tiled", runtime: "" }), repoSummary)).pipe(
+export const warroomCommand = Command.make("helioy-warroom", launchOptions, (launch) =>
+  runPrinted(
+    Effect.tap(Warroom.spawnRepos({ window: "warroom", layout: "tiled", runtime: "", ...launchRequest(launch) }), failWhenAMemberFailed),
+    repoSummary
+  )).pipe(
     Command.withDescription("Spawn, watch and tear down teams of coding agents in tmux panes."),
     Command.withSubcommands([spawn, add, remove, status, kill, presets, savePreset, serve])
   )

@@ -3,34 +3,66 @@ import type { Preset } from "../domain/Preset.js"
 import { repoOf } from "../domain/Warroom.js"
 import type { statusMemberView, statusWarroomView } from "../domain/WarroomView.js"
 
-/** A spawn as the programs return it (the fields printed). */
-interface Spawned {
-  readonly warroom_id: string
-  readonly members: ReadonlyArray<{
-    readonly agent_id: string
-    readonly desired_role: string
-    readonly desired_runtime: string
-    readonly desired_repo: string | null
-    readonly tmux_target: string
-    readonly pane_id: string
-  }>
+/** A member as spawn and add return it (the fields printed). */
+interface SpawnedMember {
+  readonly agent_id: string
+  readonly desired_role: string
+  readonly desired_runtime: string
+  readonly desired_repo: string | null
+  readonly tmux_target: string
+  readonly pane_id: string
+  readonly state: string
 }
 
-const memberLines = (spawned: Spawned) =>
-  spawned.members.map((m) => `  ${m.agent_id}  ${m.desired_runtime}  ${m.pane_id} ${m.tmux_target}`)
+/** What became of members that are not ready (the fields printed). */
+interface Unready {
+  readonly pending?: ReadonlyArray<{ readonly agent_id: string; readonly reason: string; readonly screen: string }>
+  readonly failed?: ReadonlyArray<{ readonly agent_id: string; readonly reason: string; readonly last_lines: string }>
+}
 
-/** `<name> ready: N agents (roles) in <dir>`, then one line per member: agent id, runtime, pane. */
+/** A spawn as the programs return it (the fields printed). */
+interface Spawned extends Unready {
+  readonly warroom_id: string
+  readonly members: ReadonlyArray<SpawnedMember>
+}
+
+const memberLine = (m: SpawnedMember) => `  ${m.agent_id}  ${m.desired_runtime}  ${m.pane_id} ${m.tmux_target}  ${m.state}`
+
+const quoted = (text: string) => text === "" ? [] : text.split("\n").map((line) => `      | ${line}`)
+
+/** A line per member that is not ready, with its reason and what its pane showed. */
+const unreadyLines = (result: Unready) => [
+  ...(result.pending ?? []).flatMap((p) => [`pending ${p.agent_id}: ${p.reason}`, ...quoted(p.screen)]),
+  ...(result.failed ?? []).flatMap((f) => [`failed ${f.agent_id}: ${f.reason}`, ...quoted(f.last_lines)])
+]
+
+/** `ready: N agents` when all are, else `K of N agents ready`. */
+const readyCount = (spawned: Spawned) => {
+  const ready = spawned.members.filter((m) => m.state === "ready" || m.state === "started").length
+  return ready === spawned.members.length ? `ready: ${ready} agents` : `${ready} of ${spawned.members.length} agents ready`
+}
+
+/** `<name> ready: N agents (roles) in <dir>` (or `K of N agents ready`), one line per member, then why any is not ready. */
 export const spawnSummary = (spawned: Spawned, cwd: string): string =>
   [
-    `${spawned.warroom_id} ready: ${spawned.members.length} agents (${spawned.members.map((m) => m.desired_role).join(", ")}) in ${repoOf(cwd)}`,
-    ...memberLines(spawned)
+    `${spawned.warroom_id} ${readyCount(spawned)} (${spawned.members.map((m) => m.desired_role).join(", ")}) in ${repoOf(cwd)}`,
+    ...spawned.members.map(memberLine),
+    ...unreadyLines(spawned)
   ].join("\n")
 
-/** Repo mode: `<window> ready: N agents (repo names)`, then one line per member. */
+/** Repo mode: `<window> ready: N agents (repo names)`, one line per member, then why any is not ready. */
 export const repoSummary = (spawned: Spawned): string =>
   [
-    `${spawned.warroom_id} ready: ${spawned.members.length} agents (${spawned.members.map((m) => m.desired_repo ?? "?").join(", ")})`,
-    ...memberLines(spawned)
+    `${spawned.warroom_id} ${readyCount(spawned)} (${spawned.members.map((m) => m.desired_repo ?? "?").join(", ")})`,
+    ...spawned.members.map(memberLine),
+    ...unreadyLines(spawned)
+  ].join("\n")
+
+/** `added <id> to <warroom> (<pane>); N members`, with the member's state, then why it is not ready. */
+export const addSummary = (added: Unready & { readonly warroom_id: string; readonly added: SpawnedMember; readonly member_count: number }): string =>
+  [
+    `added ${added.added.agent_id} to ${added.warroom_id} (${added.added.pane_id} ${added.added.tmux_target}, ${added.added.state}); ${added.member_count} members`,
+    ...unreadyLines(added)
   ].join("\n")
 
 type MemberView = ReturnType<typeof statusMemberView>

@@ -1,4 +1,5 @@
 import { Either, ParseResult, Schema } from "effect"
+import { claudePermissionModes, codexApprovals, codexSandboxes } from "./Permissions.js"
 
 /** The reference's preset name rule. */
 export const presetNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,49}$/
@@ -19,12 +20,23 @@ const AgentName = Schema.String.pipe(Schema.pattern(/^\S+$/, { message: () => pr
 
 const Agents = Schema.Array(AgentName).pipe(Schema.minItems(1, { message: () => presetAgentsRule }))
 
-/** A saved team of agent types: `{ name, description, agents, tags }`. */
+const Mode = (allowed: ReadonlyArray<string>, what: string) =>
+  Schema.String.pipe(Schema.filter((value) => allowed.includes(value), { message: () => `${what} is one of: ${allowed.join(", ")}` }))
+
+/** The permission keys a preset may carry (absent: the spawn's, the configuration's, or the runtime's default). */
+const permissionFields = {
+  permission_mode: Schema.optional(Mode(claudePermissionModes, "permission_mode")),
+  codex_sandbox: Schema.optional(Mode(codexSandboxes, "codex_sandbox")),
+  codex_approval: Schema.optional(Mode(codexApprovals, "codex_approval"))
+}
+
+/** A saved team of agent types: `{ name, description, agents, tags }`, and optionally the members' permissions. */
 export const Preset = Schema.Struct({
   name: PresetName,
   description: Schema.String,
   agents: Agents,
-  tags: Schema.Array(Schema.String)
+  tags: Schema.Array(Schema.String),
+  ...permissionFields
 })
 
 /** A saved team of agent types. */
@@ -35,7 +47,8 @@ export const PresetFile = Schema.Struct({
   name: PresetName,
   description: Schema.optionalWith(Schema.String, { default: () => "" }),
   agents: Agents,
-  tags: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] })
+  tags: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  ...permissionFields
 })
 
 /** What a caller gives to save a preset: `description` and `tags` optional. */
@@ -62,7 +75,21 @@ export const presetFileName = (name: string): string => `${name}.json`
 
 /** The text written for a preset: JSON, indent 2, as the reference writes it. */
 export const encodePreset = (preset: Preset): string =>
-  `${JSON.stringify({ name: preset.name, description: preset.description, agents: preset.agents, tags: preset.tags }, null, 2)}\n`
+  `${
+    JSON.stringify(
+      {
+        name: preset.name,
+        description: preset.description,
+        agents: preset.agents,
+        tags: preset.tags,
+        ...(preset.permission_mode === undefined ? {} : { permission_mode: preset.permission_mode }),
+        ...(preset.codex_sandbox === undefined ? {} : { codex_sandbox: preset.codex_sandbox }),
+        ...(preset.codex_approval === undefined ? {} : { codex_approval: preset.codex_approval })
+      },
+      null,
+      2
+    )
+  }\n`
 
 /**
  * Reads the text of `presets/<fileName>`: JSON whose `name` (the file stem when missing) matches the file name, with

@@ -1,14 +1,20 @@
+import type { MemberPermissions } from "./Permissions.js"
+
 /** A command line to start a runtime: the executable, its arguments, and variables to set. */
 export interface LaunchSpec {
   readonly command: string
   readonly args: ReadonlyArray<string>
   readonly env: Readonly<Record<string, string>>
+  /** The runtime's own program (`claude`, `codex`; the wrapped one when `command` is the launch wrapper), "" for none. */
+  readonly program: string
 }
 
-/** What to launch: a bare runtime, or one playing a specialist agent type. */
+/** What to launch: a bare runtime, or one playing a specialist agent type, with its permissions. */
 export interface LaunchOptions {
   readonly agentType?: string | undefined
   readonly instructionsFile?: string | undefined
+  /** Default: the runtime's own. */
+  readonly permissions?: MemberPermissions | undefined
 }
 
 /**
@@ -24,6 +30,8 @@ export interface ScreenModel {
   readonly dialog: ReadonlyArray<RegExp>
   /** Any of these on screen: the TUI is still starting up, and would not submit what is typed. */
   readonly starting: ReadonlyArray<RegExp>
+  /** All of these on screen: the TUI has started and waits at its prompt (none: cannot be told). */
+  readonly ready: ReadonlyArray<RegExp>
 }
 
 /** How an agent runtime is started, identified, woken and registered. */

@@ -17,6 +17,8 @@ export interface BusTestOptions {
   /** The id the caller resolves to until it registers (default `test:general`). */
   readonly selfId?: string
   readonly config?: Partial<BusConfigShape>
+  /** The user id the fake process table reports (default 1000). */
+  readonly userId?: number
 }
 
 /** The whole bus in memory (registry, warrooms, mailbox, recording tmux, fake processes), with the real nudge rules on top. */
@@ -26,7 +28,7 @@ export const layerTest = (options: BusTestOptions = {}) => {
     WarroomsTest.layerTest,
     MailboxTest.layerWith(options.config?.maxUnread),
     TmuxTest.layerTest,
-    ProcessesTest.layerTest,
+    ProcessesTest.layerWith(options.userId === undefined ? {} : { userId: options.userId }),
     RuntimesLive.layerTest,
     PidFilesTest.layerTest,
     IdentityTest.layerTest(options.selfId ?? "test:general"),

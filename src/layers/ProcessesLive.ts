@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
 import { Processes, type ProcessesShape } from "../services/Processes.js"
 
@@ -23,6 +24,15 @@ export const processExists = (pid: number): boolean => {
   }
 }
 
+const isExecutableFile = (path: string): boolean => {
+  try {
+    fs.accessSync(path, fs.constants.X_OK)
+    return fs.statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 /** The process table through `/proc` and signal 0; never fails. */
 export const make: ProcessesShape = {
   self: process.pid,
@@ -35,7 +45,13 @@ export const make: ProcessesShape = {
         return Option.none()
       }
     }),
-  isAlive: (pid) => Effect.sync(() => processExists(pid))
+  isAlive: (pid) => Effect.sync(() => processExists(pid)),
+  userId: process.getuid?.(),
+  findExecutable: (name, searchPath) =>
+    Effect.sync(() => {
+      const candidates = name.includes("/") ? [name] : searchPath.split(":").filter((dir) => dir !== "").map((dir) => join(dir, name))
+      return Option.fromNullable(candidates.find(isExecutableFile))
+    })
 }
 
 /** The live process table. */

@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { Config, Effect, Layer, Option } from "effect"
+import { claudePermissionFlags, codexPermissionFlags, defaultPermissions, type PermissionChoice } from "../domain/Permissions.js"
 import type { LaunchOptions, RuntimeAdapter, ScreenModel } from "../domain/RuntimeAdapter.js"
 import { Runtimes, type RuntimesShape } from "../services/Runtimes.js"
 
@@ -14,6 +15,8 @@ export interface RuntimeSettings {
   readonly codexEffort: string
   /** The command that runs this package's CLI (for the Codex launch wrapper). */
   readonly busCommand: ReadonlyArray<string>
+  /** The members' permissions when a spawn names none (HELIOY_CLAUDE_PERMISSION_MODE, HELIOY_CODEX_SANDBOX, HELIOY_CODEX_APPROVAL). */
+  readonly permissionDefaults: PermissionChoice
 }
 
 /** A numbered menu with its selection marker (`❯ 1. Yes`, `› 2. Trust all`): a dialog, never typed into. */
@@ -24,7 +27,8 @@ const claudeScreen: ScreenModel = {
   prompt: "❯",
   busy: [/esc to interrupt/, /retrying in \d+s/],
   dialog: [numberedMenu, /Enter to confirm/i, /Esc to cancel/i, /Do you trust/i],
-  starting: []
+  starting: [],
+  ready: [/^❯/m]
 }
 
 /** Codex's TUI (0.17x): `›` composer; `esc to interrupt` while a turn runs; hook review and quit menus. */
@@ -32,11 +36,12 @@ const codexScreen: ScreenModel = {
   prompt: "›",
   busy: [/esc to interrupt/],
   dialog: [numberedMenu, /enter confirm/i, /Hooks need review/i, /Task is still running/i],
-  starting: [/Waiting for startup/]
+  starting: [/Waiting for startup/],
+  ready: [/\? for shortcuts/]
 }
 
 /** A TUI this bus knows nothing of: a `>` prompt, no busy marker (a turn start cannot be confirmed). */
-const plainScreen: ScreenModel = { prompt: ">", busy: [], dialog: [numberedMenu], starting: [] }
+const plainScreen: ScreenModel = { prompt: ">", busy: [], dialog: [numberedMenu], starting: [], ready: [] }
 
 const flag = (name: string, value: string): ReadonlyArray<string> => value === "" ? [] : [name, value]
 
@@ -52,8 +57,9 @@ export const claude = (settings: RuntimeSettings, id = "claude", model = setting
   messageSuffix: "",
   launch: (options: LaunchOptions) => ({
     command: "claude",
+    program: "claude",
     args: [
-      "--dangerously-skip-permissions",
+      ...claudePermissionFlags((options.permissions ?? defaultPermissions).claudeMode),
       ...flag("--model", model),
       ...flag("--effort", settings.claudeEffort),
       ...flag("--agent", options.agentType ?? "")
@@ -79,15 +85,17 @@ export const codex = (settings: RuntimeSettings): RuntimeAdapter => ({
   messageSuffix: codexSuffix,
   launch: (options: LaunchOptions) => {
     const [command, ...prefix] = settings.busCommand
+    const permissions = options.permissions ?? defaultPermissions
     return {
       command: command ?? "helioy-bus",
+      program: "codex",
       args: [
         ...prefix,
         "run",
         "codex",
         "--",
         "codex",
-        "--dangerously-bypass-approvals-and-sandbox",
+        ...codexPermissionFlags(permissions.codexSandbox, permissions.codexApproval),
         ...flag("--model", settings.codexModel),
         ...flag("--config", settings.codexEffort === "" ? "" : `model_reasoning_effort=${settings.codexEffort}`),
         ...flag("--config", options.instructionsFile ? `model_instructions_file=${options.instructionsFile}` : "")
@@ -112,6 +120,7 @@ export const grok = (settings: RuntimeSettings, id: string, model: string): Runt
     const [command, ...prefix] = settings.busCommand
     return {
       command: command ?? "helioy-bus",
+      program: "grok",
       args: [...prefix, "run", id, "--", "grok", "--always-approve", "-m", model, ...flag("--agent", options.agentType ?? "")],
       env: { HELIOY_RUNTIME: id, ...(options.agentType ? { HELIOY_BUS_AGENT_TYPE: options.agentType } : {}) }
     }
@@ -129,7 +138,7 @@ export const generic: RuntimeAdapter = {
   stopHook: false,
   screen: plainScreen,
   messageSuffix: "",
-  launch: () => ({ command: "", args: [], env: {} }),
+  launch: () => ({ command: "", args: [], env: {}, program: "" }),
   agentTypeDirs: () => []
 }
 
@@ -149,15 +158,17 @@ export const fromSettings = (settings: RuntimeSettings): RuntimesShape => {
   return {
     all,
     defaultRuntime: all[0]!,
-    get: (id) => Option.fromNullable(all.find((adapter) => adapter.id === id))
+    get: (id) => Option.fromNullable(all.find((adapter) => adapter.id === id)),
+    permissionDefaults: settings.permissionDefaults
   }
 }
 
 const setting = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 
 /**
- * Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT, and
- * the bus CLI script from HELIOY_BUS_BIN (default: this process's script); fails on a malformed variable.
+ * Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT, the
+ * members' default permissions from HELIOY_CLAUDE_PERMISSION_MODE, HELIOY_CODEX_SANDBOX, HELIOY_CODEX_APPROVAL, and the
+ * bus CLI script from HELIOY_BUS_BIN (default: this process's script); fails on a malformed variable.
  */
 export const make = Effect.gen(function*() {
   return fromSettings({
@@ -165,7 +176,12 @@ export const make = Effect.gen(function*() {
     claudeEffort: yield* setting("HELIOY_CLAUDE_EFFORT"),
     codexModel: yield* setting("HELIOY_CODEX_MODEL"),
     codexEffort: yield* setting("HELIOY_CODEX_EFFORT"),
-    busCommand: [process.execPath, (yield* setting("HELIOY_BUS_BIN")) || (process.argv[1] ?? "helioy-bus")]
+    busCommand: [process.execPath, (yield* setting("HELIOY_BUS_BIN")) || (process.argv[1] ?? "helioy-bus")],
+    permissionDefaults: {
+      claudeMode: yield* setting("HELIOY_CLAUDE_PERMISSION_MODE"),
+      codexSandbox: yield* setting("HELIOY_CODEX_SANDBOX"),
+      codexApproval: yield* setting("HELIOY_CODEX_APPROVAL")
+    }
   })
 })
 
@@ -178,7 +194,8 @@ export const testSettings: RuntimeSettings = {
   claudeEffort: "",
   codexModel: "",
   codexEffort: "",
-  busCommand: ["helioy-bus"]
+  busCommand: ["helioy-bus"],
+  permissionDefaults: {}
 }
 
 /** The runtimes with every setting at its default, for tests. */

@@ -1,5 +1,5 @@
 import { Command, CommandExecutor } from "@effect/platform"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Chunk, Effect, Layer, Option, Stream } from "effect"
 import { BusConfig } from "../services/BusConfig.js"
 import {
   type PaneInfo,
@@ -134,10 +134,12 @@ export const make = Effect.gen(function*() {
         const index = entries.reduce((max, entry) => Math.max(max, entry.index + 1), 0)
         yield* run(["set-hook", "-g", `${hook}[${index}]`, `run-shell -b ${JSON.stringify(command)}`])
       }),
-    capture: (paneId) => run(["capture-pane", "-p", "-J", "-t", paneId]),
+    capture: (paneId, history = 0) =>
+      run(["capture-pane", "-p", "-J", ...(history > 0 ? ["-S", `-${Math.floor(history)}`] : []), "-t", paneId]),
     newWindow: (options) =>
       spawn(["new-window", "-d", "-P", "-F", spawnedFormat, "-t", sessionTarget(options.session), "-n", options.name, ...launchArgs(options)]),
     splitWindow: (options) => spawn(["split-window", "-d", "-P", "-F", spawnedFormat, "-t", options.target, ...launchArgs(options)]),
+    signal: (channel) => Effect.asVoid(run(["wait-for", "-S", channel])),
     selectLayout: (window, layout) => Effect.asVoid(run(["select-layout", "-t", window, layout])),
     setPaneTitle: (paneId, title) => Effect.asVoid(run(["select-pane", "-t", paneId, "-T", literal(title)])),
     setWindowOption: (window, option, value) => Effect.asVoid(run(["set-option", "-w", "-t", window, option, value])),
@@ -145,6 +147,26 @@ export const make = Effect.gen(function*() {
     killWindow: (window) => Effect.asVoid(run(["kill-window", "-t", window])),
     windowOf: (paneId) => paneFormatOf(paneId, "#{window_id}", /^@\d+$/),
     sessionOfPane: (paneId) => paneFormatOf(paneId, "#{session_name}", /./),
+    exitStatusOf: (paneId) =>
+      Effect.gen(function*() {
+        const read = Effect.map(paneFormatOf(paneId, "#{pane_dead} #{pane_dead_status}", /^[01] ?-?\d*$/), (out) => out.split(" "))
+        const [dead, status] = yield* read
+        if (dead !== "1") return Option.none<number | null>()
+        if (status !== undefined && status !== "") return Option.some<number | null>(Number(status))
+        // tmux 3.3 sometimes marks a pane dead (its terminal closed) but misses reaping its program; any child of the
+        // server that exits makes it reap every zombie, and the status shows.
+        yield* Effect.ignore(run(["run-shell", "true"]))
+        const [, reaped] = yield* read
+        return Option.some<number | null>(reaped === undefined || reaped === "" ? null : Number(reaped))
+      }),
+    globalEnvironment: (name) =>
+      run(["show-environment", "-g", "--", name]).pipe(
+        Effect.map((out) => {
+          const line = out.trim()
+          return line.startsWith(`${name}=`) ? Option.some(line.slice(name.length + 1)) : Option.none<string>()
+        }),
+        Effect.catchTag("TmuxCommandFailed", () => Effect.succeed(Option.none<string>()))
+      ),
     windowsNamed: (session, name) =>
       Effect.map(run(["list-windows", "-t", sessionTarget(session), "-F", "#{window_id}\t#{window_name}"]), (out) =>
         out.split("\n").flatMap((line) => {

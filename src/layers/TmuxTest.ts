@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Ref } from "effect"
+import { Context, Effect, Layer, Option, Ref } from "effect"
 import {
   type PaneInfo,
   type PaneLaunch,
@@ -21,6 +21,7 @@ export type TmuxOp =
   | "ensureGlobalHook"
   | "newWindow"
   | "splitWindow"
+  | "signal"
   | "selectLayout"
   | "setPaneTitle"
   | "setWindowOption"
@@ -210,6 +211,7 @@ export const make = Effect.gen(function*() {
         yield* updateWindows((all) => all.map((w) => w.windowId === window.windowId ? { ...w, paneIds } : w))
         return yield* spawned(paneId)
       }),
+    signal: (channel) => enter({ op: "signal", target: channel }),
     selectLayout: (target, layout) =>
       Effect.gen(function*() {
         yield* enter({ op: "selectLayout", target, text: layout })
@@ -255,6 +257,9 @@ export const make = Effect.gen(function*() {
         const pane = yield* find(paneId)
         return pane.target.slice(0, pane.target.lastIndexOf(":"))
       }),
+    exitStatusOf: (paneId) =>
+      Effect.zipRight(available, Effect.map(find(paneId), (found): Option.Option<number | null> => found.dead ? Option.some(1) : Option.none())),
+    globalEnvironment: () => Effect.as(available, Option.none()),
     windowsNamed: (session, name) =>
       Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId))
   }

@@ -3,6 +3,7 @@ import { z } from "zod"
 import type { WarroomServices } from "../layers/AppLive.js"
 import * as Warroom from "../programs/warroom.js"
 import type { ProgramRunner } from "./servicesOnDemand.js"
+import { launchArgs, launchRequest, permissionArgs, permissionChoice } from "./warroomLaunchArgs.js"
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }
 const spawns = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false }
@@ -40,26 +41,30 @@ export const registerWarroomTools = (server: McpServer, run: ProgramRunner<Warro
     inputSchema: {
       window: z.string().optional().describe("warroom and window name (default 'warroom')"),
       layout: layoutArg,
-      runtime: runtimeArg
+      runtime: runtimeArg,
+      ...launchArgs
     },
     annotations: spawns
-  }, (args) => run(Warroom.spawnRepos({ window: args.window ?? "warroom", layout: args.layout ?? "tiled", runtime: args.runtime ?? "" })))
+  }, (args) =>
+    run(Warroom.spawnRepos({ window: args.window ?? "warroom", layout: args.layout ?? "tiled", runtime: args.runtime ?? "", ...launchRequest(args) })))
 
   server.registerTool("warroom_spawn", {
     title: "Spawn a warroom",
     description:
-      "Open a tmux window in your session with one pane per agent (1-8), each running its runtime with its identity in HELIOY_AGENT_ID; replaces a warroom of the same name. Unknown agent types spawn nothing. Returns warroom_id, members (agent_id, pane_id, tmux_target, warroom_member_id, ...), messaging.",
+      "Open a tmux window in your session with one pane per agent (1-8), each running its runtime with its identity in HELIOY_AGENT_ID; replaces a warroom of the same name. Unknown agent types spawn nothing. Waits until each member has registered and shows its prompt. Returns warroom_id, members (agent_id, pane_id, tmux_target, warroom_member_id, state, ...), messaging, ready, pending (with why and the pane's last lines: e.g. a first-run dialog) and failed (exit status, last lines).",
     inputSchema: {
       name: z.string().describe("1-30 letters, digits and hyphens, starting with a letter or digit"),
       agents: z.array(z.string()).optional().describe(`the members in order: each ${agentEntry}`),
       preset: z.string().optional().describe("a saved preset whose agents come first (see warroom_presets)"),
       cwd: z.string().optional().describe("the members' directory; defaults to your own registered directory"),
       layout: layoutArg,
-      runtime: runtimeArg
+      runtime: runtimeArg,
+      ...launchArgs
     },
     annotations: spawns
   }, (args) =>
     run(Warroom.spawnTeam({
+      ...launchRequest(args),
       name: args.name,
       agents: args.agents ?? [],
       presets: args.preset === undefined || args.preset.trim() === "" ? [] : [args.preset],
@@ -84,11 +89,12 @@ export const registerWarroomTools = (server: McpServer, run: ProgramRunner<Warro
       name: z.string().describe("the warroom"),
       agent: z.string().describe(agentEntry),
       cwd: z.string().optional().describe("the member's directory; defaults to the warroom's"),
-      runtime: runtimeArg
+      runtime: runtimeArg,
+      ...launchArgs
     },
     annotations: spawns
   }, (args) =>
-    run(Warroom.addAgent({ name: args.name, agent: args.agent, cwd: args.cwd ?? "", runtime: args.runtime ?? "", fallbackCwd })))
+    run(Warroom.addAgent({ name: args.name, agent: args.agent, cwd: args.cwd ?? "", runtime: args.runtime ?? "", fallbackCwd, ...launchRequest(args) })))
 
   server.registerTool("warroom_remove", {
     title: "Remove a member",
@@ -125,9 +131,16 @@ export const registerWarroomTools = (server: McpServer, run: ProgramRunner<Warro
       name: z.string().describe("1-50 letters, digits and hyphens, starting with a letter or digit"),
       agents: z.array(z.string()).describe(`the members in order: each ${agentEntry}`),
       description: z.string().optional(),
-      tags: z.array(z.string()).optional()
+      tags: z.array(z.string()).optional(),
+      ...permissionArgs
     },
     annotations: writes
   }, (args) =>
-    run(Warroom.savePreset({ name: args.name, agents: args.agents, description: args.description ?? "", tags: args.tags ?? [] })))
+    run(Warroom.savePreset({
+      name: args.name,
+      agents: args.agents,
+      description: args.description ?? "",
+      tags: args.tags ?? [],
+      permissions: permissionChoice(args)
+    })))
 }

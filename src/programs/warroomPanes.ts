@@ -1,6 +1,7 @@
 /** How warroom members become tmux panes: their checks, their launch, and closing what a failed spawn left. */
 import { Effect, Either, Ref } from "effect"
 import { validateAgentId } from "../domain/AgentId.js"
+import type { MemberPermissions } from "../domain/Permissions.js"
 import type { LaunchSpec } from "../domain/RuntimeAdapter.js"
 import { memberAgentId, paneTitle, repoOf } from "../domain/Warroom.js"
 import { InvalidMember } from "../domain/warroomErrors.js"
@@ -19,6 +20,8 @@ export interface MemberSpec {
   readonly cwd: string
   /** The repository recorded as `desired_repo`, if the member was spawned for one. */
   readonly repo?: string | undefined
+  /** The permissions its launch command carries (default: the runtime's own). */
+  readonly permissions?: MemberPermissions | undefined
 }
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/

@@ -4,7 +4,9 @@
  */
 import { isAbsolute, join, resolve } from "node:path"
 import { FileSystem } from "@effect/platform"
-import { Config, Effect, Option } from "effect"
+import { Config, Duration, Effect, Option } from "effect"
+import { InvalidInput } from "../domain/errors.js"
+import type { PermissionChoice } from "../domain/Permissions.js"
 import { generalRole } from "../domain/AgentType.js"
 import { isValidLayout, isValidWarroomName, maxMembers } from "../domain/Warroom.js"
 import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, NoRepos } from "../domain/warroomErrors.js"
@@ -14,7 +16,8 @@ import { kill } from "./warroomKill.js"
 import { remove } from "./warroomRemove.js"
 import { findCaller } from "./warroomSession.js"
 import { add, spawn } from "./warroomSpawn.js"
-import { checkDirectory, resolveAgents, toMember } from "./warroomTeam.js"
+import type { ReadinessWait } from "./warroomReady.js"
+import { checkDirectory, memberPermissions, resolveAgents, toMember } from "./warroomTeam.js"
 
 /** A spawn as asked: agent entries (`agent` or `runtime/agent`) and presets whose agents come first. */
 export interface SpawnRequest {
@@ -28,7 +31,27 @@ export interface SpawnRequest {
   readonly runtime: string
   /** The directory of the process serving the request (absolute). */
   readonly fallbackCwd: string
+  /** The members' permissions, as asked (unset parts: the presets', the configuration's, the runtime's default). */
+  readonly permissions: PermissionChoice
+  readonly readiness: ReadinessRequest
 }
+
+/** How long a spawn waits for its members (seconds; undefined: HELIOY_WARROOM_READY_SECONDS, default 60), and whether dead panes stay open. */
+export interface ReadinessRequest {
+  readonly waitSeconds?: number | undefined
+  readonly keepFailed: boolean
+}
+
+/** The wait of a request, from the request or the configuration; fails with InvalidInput for a negative wait. */
+const readinessOf = (request: ReadinessRequest) =>
+  Effect.gen(function*() {
+    const configured = yield* Config.number("HELIOY_WARROOM_READY_SECONDS").pipe(Config.withDefault(60), Effect.orElseSucceed(() => 60))
+    const seconds = request.waitSeconds ?? configured
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      return yield* new InvalidInput({ field: "wait_seconds", reason: "a number of seconds, 0 or more" })
+    }
+    return { wait: Duration.seconds(seconds), keepFailed: request.keepFailed } satisfies ReadinessWait
+  })
 
 /** The name, member count and layout rules, checked before anything else (in the reference's order). */
 const checkShape = (name: string, count: number, layout: string) =>
@@ -46,17 +69,22 @@ const absolute = (path: string, base: string) => isAbsolute(path) ? resolve(path
  */
 export const spawnTeam = Effect.fn("warroom.spawnTeam")(function*(request: SpawnRequest) {
   const presets = yield* Presets
-  const fromPresets = yield* Effect.forEach(request.presets, (name) => Effect.map(presets.get(name.trim()), (p) => p.agents))
-  const agents = [...fromPresets.flat(), ...request.agents].map((entry) => entry.trim()).filter((entry) => entry !== "")
+  const chosen = yield* Effect.forEach(request.presets, (name) => presets.get(name.trim()))
+  const agents = [...chosen.flatMap((preset) => preset.agents), ...request.agents].map((entry) => entry.trim()).filter((entry) => entry !== "")
   yield* checkShape(request.name, agents.length, request.layout)
   const caller = yield* findCaller
   const cwd = request.cwd.trim() === ""
     ? Option.getOrElse(caller.cwd, () => request.fallbackCwd)
     : absolute(request.cwd.trim(), request.fallbackCwd)
   yield* checkDirectory(cwd, "Warroom directory")
+  const permissions = yield* memberPermissions([
+    request.permissions,
+    ...chosen.map((preset) => ({ claudeMode: preset.permission_mode, codexSandbox: preset.codex_sandbox, codexApproval: preset.codex_approval }))
+  ])
+  const readiness = yield* readinessOf(request.readiness)
   const resolved = yield* resolveAgents(agents, request.runtime)
-  const members = yield* Effect.forEach(resolved, (agent) => toMember(agent, cwd))
-  return yield* spawn({ name: request.name, members, cwd, layout: request.layout, session: caller.session })
+  const members = yield* Effect.forEach(resolved, (agent) => toMember(agent, cwd, permissions))
+  return yield* spawn({ name: request.name, members, cwd, layout: request.layout, session: caller.session, readiness })
 })
 
 /** Repo mode as asked: the window name, layout and runtime of one general member per repository. */
@@ -64,6 +92,8 @@ export interface RepoSpawnRequest {
   readonly window: string
   readonly layout: string
   readonly runtime: string
+  readonly permissions: PermissionChoice
+  readonly readiness: ReadinessRequest
 }
 
 /** The immediate subdirectories of `base` holding `.git`, sorted by name. */
@@ -89,9 +119,11 @@ export const spawnRepos = Effect.fn("warroom.spawnRepos")(function*(request: Rep
   yield* checkDirectory(base, "HELIOY_BASE")
   const repos = yield* gitRepos(base)
   if (repos.length === 0) return yield* new NoRepos({ base })
+  const permissions = yield* memberPermissions([request.permissions])
+  const readiness = yield* readinessOf(request.readiness)
   const [agent] = yield* resolveAgents([generalRole], request.runtime)
-  const members = yield* Effect.forEach(repos, (repo) => toMember(agent!, join(base, repo), repo))
-  return yield* spawn({ name, members, cwd: base, layout: request.layout, session: caller.session })
+  const members = yield* Effect.forEach(repos, (repo) => toMember(agent!, join(base, repo), permissions, repo))
+  return yield* spawn({ name, members, cwd: base, layout: request.layout, session: caller.session, readiness })
 })
 
 /** An addition as asked: one agent entry, its directory ("" for the warroom's) and runtime. */
@@ -101,6 +133,8 @@ export interface AddRequest {
   readonly cwd: string
   readonly runtime: string
   readonly fallbackCwd: string
+  readonly permissions: PermissionChoice
+  readonly readiness: ReadinessRequest
 }
 
 /** `warroom_add`: resolves the agent (UnknownAgentTypes), checks its directory, and adds its pane to the active warroom. */
@@ -109,9 +143,11 @@ export const addAgent = Effect.fn("warroom.addAgent")(function*(request: AddRequ
   const warroom = yield* warrooms.get(request.name)
   const base = Option.match(warroom, { onNone: () => request.fallbackCwd, onSome: (w) => w.cwd })
   const cwd = request.cwd.trim() === "" ? base : absolute(request.cwd.trim(), request.fallbackCwd)
+  const permissions = yield* memberPermissions([request.permissions])
+  const readiness = yield* readinessOf(request.readiness)
   const [agent] = yield* resolveAgents([request.agent], request.runtime)
   yield* checkDirectory(cwd, "Member directory")
-  return yield* add(request.name, yield* toMember(agent!, cwd))
+  return yield* add(request.name, yield* toMember(agent!, cwd, permissions), readiness)
 })
 
 /** `warroom_remove`: by member id when given, else by role. */
@@ -133,6 +169,8 @@ export interface SavePresetRequest {
   readonly agents: ReadonlyArray<string>
   readonly description: string
   readonly tags: ReadonlyArray<string>
+  /** The members' permissions the preset carries (unset parts: none). */
+  readonly permissions?: PermissionChoice | undefined
 }
 
 /** `warroom_save_preset`: every agent must resolve (UnknownAgentTypes, nothing saved); writes and returns the path. */
@@ -140,6 +178,18 @@ export const savePreset = Effect.fn("warroom.savePreset")(function*(request: Sav
   const presets = yield* Presets
   const agents = request.agents.map((entry) => entry.trim()).filter((entry) => entry !== "")
   if (agents.length > 0) yield* resolveAgents(agents, "")
-  const path = yield* presets.save({ name: request.name, agents, description: request.description, tags: [...request.tags] })
+  const given = (value: string | undefined) => value?.trim() || undefined
+  const permissionMode = given(request.permissions?.claudeMode)
+  const codexSandbox = given(request.permissions?.codexSandbox)
+  const codexApproval = given(request.permissions?.codexApproval)
+  const path = yield* presets.save({
+    name: request.name,
+    agents,
+    description: request.description,
+    tags: [...request.tags],
+    ...(permissionMode === undefined ? {} : { permission_mode: permissionMode }),
+    ...(codexSandbox === undefined ? {} : { codex_sandbox: codexSandbox }),
+    ...(codexApproval === undefined ? {} : { codex_approval: codexApproval })
+  })
   return { saved: request.name, path }
 })

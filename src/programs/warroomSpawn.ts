@@ -1,7 +1,15 @@
 /** Spawning a warroom and adding members to it: checks first, then panes, then records; failures close what was opened. */
 import { Effect, Option, Ref } from "effect"
 import { InvalidInput } from "../domain/errors.js"
-import { encodeMetadata, isValidLayout, isValidWarroomName, maxMembers, messagingInstruction } from "../domain/Warroom.js"
+import {
+  encodeMetadata,
+  isValidLayout,
+  isValidWarroomName,
+  maxMembers,
+  messagingInstruction,
+  newMemberId,
+  windowIdOf
+} from "../domain/Warroom.js"
 import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../domain/warroomErrors.js"
 import { spawnedMemberView } from "../domain/WarroomView.js"
 import { BusDir } from "../services/BusDir.js"
@@ -9,6 +17,8 @@ import { Runtimes } from "../services/Runtimes.js"
 import { Tmux, type TmuxError, type TmuxShape } from "../services/Tmux.js"
 import { Warrooms } from "../services/Warrooms.js"
 import { kill } from "./warroomKill.js"
+import { checkLaunchable } from "./warroomLaunchable.js"
+import { memberState, readinessView, type ReadinessWait, watchReadiness } from "./warroomReady.js"
 import { activeIds, livePanes, now } from "./warroomMembers.js"
 import {
   checkMember,
@@ -30,7 +40,18 @@ export interface SpawnInput {
   readonly layout: string
   /** The tmux session (name or `$N`) that gets the window. */
   readonly session: string
+  /** How long to wait for the members to be ready, and whether to keep dead panes; no waiting when absent. */
+  readonly readiness?: ReadinessWait | undefined
 }
+
+
+/**
+ * The first member's command, held until the window's options are set: it waits on a tmux channel, then execs the
+ * command (the same process, so its exit status is the command's). The command is passed as positional parameters,
+ * never parsed by the shell.
+ */
+const heldUntil = (channel: string, command: ReadonlyArray<string>): ReadonlyArray<string> =>
+  ["/bin/sh", "-c", "tmux wait-for \"$0\"; exec \"$@\"", channel, ...command]
 
 const spawnFailed = (warroomId: string) => (error: TmuxError) =>
   Effect.fail(new SpawnFailed({ warroomId, reason: tmuxFailureText(error) }))
@@ -52,6 +73,7 @@ const validateSpawn = (input: SpawnInput) =>
     const { root } = yield* BusDir
     const launches = input.members.map((member, order) => memberLaunch(member, input.name, order, root))
     yield* Effect.forEach(input.members, (member, i) => checkMember(runtimes, member, launches[i]!.agentId), { discard: true })
+    yield* Effect.forEach(input.members, checkLaunchable, { discard: true })
     return launches
   })
 
@@ -80,10 +102,19 @@ export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
   const stored = yield* closingOnFailure(tmux, (created) =>
     Effect.gen(function*() {
       const [first, ...rest] = launches
-      const window = yield* tmux.newWindow({ session: input.session, name: input.name, ...first!.launch })
+      // The first member waits until the window's options are set: while the members start, a pane whose program
+      // exits stays, and its status and last lines can be read.
+      const channel = `helioy-spawn-${input.name}-${yield* newMemberId}`
+      const window = yield* tmux.newWindow({
+        session: input.session,
+        name: input.name,
+        ...first!.launch,
+        command: heldUntil(channel, first!.launch.command)
+      })
       yield* Ref.set(created, { windows: [window.windowId], panes: [] })
       yield* tmux.setWindowOption(window.windowId, "allow-rename", "off")
-      yield* tmux.setWindowOption(window.windowId, "remain-on-exit", "off")
+      yield* tmux.setWindowOption(window.windowId, "remain-on-exit", input.readiness === undefined ? "off" : "on")
+      yield* tmux.signal(channel)
       const panes = [window]
       for (const { launch } of rest) {
         panes.push(yield* tmux.splitWindow({ target: panes[panes.length - 1]!.paneId, ...launch }))
@@ -115,12 +146,26 @@ export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
       )
     }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(input.name), TmuxUnavailable: spawnFailed(input.name) }))
   )
+  const readiness = yield* watchReadiness(
+    input.readiness,
+    Option.fromNullable(windowIdOf(stored)),
+    stored.members.map((member, i) => ({
+      agentId: launches[i]!.agentId,
+      paneId: member.pane_id,
+      role: member.desired_role,
+      runtime: member.desired_runtime
+    }))
+  )
   return {
     warroom_id: stored.warroom_id,
     tmux_window: stored.tmux_window,
-    members: stored.members.map((member, i) => spawnedMemberView(member, launches[i]!.agentId)),
+    members: stored.members.map((member, i) => ({
+      ...spawnedMemberView(member, launches[i]!.agentId),
+      state: memberState(readiness, launches[i]!.agentId, member.pane_id)
+    })),
     spawned_at: spawnedAt,
-    messaging: { instruction: messagingInstruction, member_types: input.members.map((member) => member.role) }
+    messaging: { instruction: messagingInstruction, member_types: input.members.map((member) => member.role) },
+    ...readinessView(readiness)
   }
 })
 
@@ -128,7 +173,7 @@ export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
  * `warroom_add`: splits a new pane after the warroom's last live member (in that member's window), reapplies the
  * stored layout and records the member; fails with WarroomNotFound when no active warroom has live panes.
  */
-export const add = Effect.fn("warroom.add")(function*(name: string, member: MemberSpec) {
+export const add = Effect.fn("warroom.add")(function*(name: string, member: MemberSpec, readiness?: ReadinessWait) {
   const tmux = yield* Tmux
   const warrooms = yield* Warrooms
   const runtimes = yield* Runtimes
@@ -140,6 +185,7 @@ export const add = Effect.fn("warroom.add")(function*(name: string, member: Memb
   const spawnOrder = members.reduce((max, m) => Math.max(max, m.spawn_order + 1), 0)
   const { agentId, launch } = memberLaunch(member, name, spawnOrder, root)
   yield* checkMember(runtimes, member, agentId)
+  yield* checkLaunchable(member)
   const live = yield* livePanes
   const anchor = [...members].reverse().find((m) => live.has(m.pane_id))
   if (anchor === undefined) {
@@ -149,14 +195,24 @@ export const add = Effect.fn("warroom.add")(function*(name: string, member: Memb
   const added = yield* closingOnFailure(tmux, (created) =>
     Effect.gen(function*() {
       const windowId = yield* tmux.windowOf(anchor.pane_id)
+      if (readiness !== undefined) yield* tmux.setWindowOption(windowId, "remain-on-exit", "on")
       const pane = yield* tmux.splitWindow({ target: anchor.pane_id, ...launch })
       yield* Ref.set(created, { windows: [], panes: [pane.paneId] })
       yield* tmux.selectLayout(windowId, warroom.value.layout)
       const target = yield* Effect.orElseSucceed(Effect.map(tmux.pane(pane.paneId), (p) => p.target), () => pane.target)
       yield* titlePanes(tmux, [{ paneId: pane.paneId, title: memberTitle(member, target) }])
       const desired = { desiredRuntime: member.runtime, desiredRole: member.role, desiredRepo: member.repo ?? null }
-      return yield* warrooms.addMember(name, { ...desired, spawnOrder, tmuxTarget: target, paneId: pane.paneId }, yield* now)
+      const stored = yield* warrooms.addMember(name, { ...desired, spawnOrder, tmuxTarget: target, paneId: pane.paneId }, yield* now)
+      return { stored, windowId }
     }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(name), TmuxUnavailable: spawnFailed(name) }))
   )
-  return { warroom_id: name, added: spawnedMemberView(added, agentId), member_count: members.length + 1 }
+  const watched = yield* watchReadiness(readiness, Option.some(added.windowId), [
+    { agentId, paneId: added.stored.pane_id, role: member.role, runtime: member.runtime }
+  ])
+  return {
+    warroom_id: name,
+    added: { ...spawnedMemberView(added.stored, agentId), state: memberState(watched, agentId, added.stored.pane_id) },
+    member_count: members.length + 1,
+    ...readinessView(watched)
+  }
 })

@@ -2,6 +2,8 @@
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
 import { type AgentType, generalRole } from "../domain/AgentType.js"
+import { InvalidInput } from "../domain/errors.js"
+import { choosePermissions, type MemberPermissions, type PermissionChoice } from "../domain/Permissions.js"
 import { MissingDirectory, UnknownAgentTypes } from "../domain/warroomErrors.js"
 import { AgentCatalog, AgentResolution } from "../services/AgentCatalog.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -71,14 +73,24 @@ export const resolveAgents = (entries: ReadonlyArray<string>, runtime: string) =
 const launchName = (type: AgentType) =>
   type.namespace === "user" || type.namespace === "project" ? type.name : type.qualified_name
 
-/** A resolved agent as a member at `cwd`: its runtime adapter's command line (role, instructions file) for that role. */
-export const toMember = (resolved: ResolvedAgent, cwd: string, repo?: string) =>
+/** A resolved agent as a member at `cwd`: its runtime adapter's command line (role, instructions file, permissions). */
+export const toMember = (resolved: ResolvedAgent, cwd: string, permissions: MemberPermissions, repo?: string) =>
   Effect.map(Runtimes, (runtimes): MemberSpec => {
     const adapter = Option.getOrElse(runtimes.get(resolved.runtime), () => runtimes.defaultRuntime)
     const launch = resolved.agentType === undefined
-      ? adapter.launch({})
-      : adapter.launch({ agentType: launchName(resolved.agentType), instructionsFile: resolved.agentType.source })
-    return { role: resolved.role, runtime: resolved.runtime, launch, cwd, ...(repo === undefined ? {} : { repo }) }
+      ? adapter.launch({ permissions })
+      : adapter.launch({ agentType: launchName(resolved.agentType), instructionsFile: resolved.agentType.source, permissions })
+    return { role: resolved.role, runtime: resolved.runtime, launch, cwd, permissions, ...(repo === undefined ? {} : { repo }) }
+  })
+
+/**
+ * The members' permissions from the request's choice, then the presets' (the first that names one), then the
+ * configuration's, else each runtime's own default; fails with InvalidInput naming an unknown value.
+ */
+export const memberPermissions = (choices: ReadonlyArray<PermissionChoice>) =>
+  Effect.flatMap(Runtimes, (runtimes) => {
+    const chosen = choosePermissions([...choices, runtimes.permissionDefaults])
+    return chosen.ok ? Effect.succeed(chosen.value) : Effect.fail(new InvalidInput({ field: "permission_mode", reason: chosen.error }))
   })
 
 /** Checks that `path` is an existing directory; fails with MissingDirectory naming `what` it was meant to be. */

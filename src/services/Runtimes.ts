@@ -1,4 +1,5 @@
 import { Context, type Option } from "effect"
+import type { PermissionChoice } from "../domain/Permissions.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 
 /** The known agent runtimes. */
@@ -9,6 +10,8 @@ export interface RuntimesShape {
   readonly all: ReadonlyArray<RuntimeAdapter>
   /** The runtime used when none is named (`claude`). */
   readonly defaultRuntime: RuntimeAdapter
+  /** The members' permissions when a spawn and its preset name none (configuration; unchecked text). */
+  readonly permissionDefaults: PermissionChoice
 }
 
 /** The runtime adapters. */

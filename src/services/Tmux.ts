@@ -1,4 +1,4 @@
-import { Context, Data, type Effect } from "effect"
+import { Context, Data, type Effect, type Option } from "effect"
 
 /** One tmux pane as listed. */
 export interface PaneInfo {
@@ -58,12 +58,14 @@ export interface TmuxShape {
   readonly pressEnter: (paneId: string) => Effect.Effect<void, TmuxError>
   /** Adds a global tmux hook (e.g. `after-kill-pane`) running `command` at a free index, unless one already runs it; the user's hooks are never replaced. */
   readonly ensureGlobalHook: (hook: string, command: string) => Effect.Effect<void, TmuxError>
-  /** The visible text of a pane. */
-  readonly capture: (paneId: string) => Effect.Effect<string, TmuxError>
+  /** The visible text of a pane, with up to `history` lines of its scrollback before it (default none). */
+  readonly capture: (paneId: string, history?: number) => Effect.Effect<string, TmuxError>
   /** Opens a detached window `name` in `session` (exact session name, or id `$N`) whose only pane runs `command`. */
   readonly newWindow: (options: PaneLaunch & { readonly session: string; readonly name: string }) => Effect.Effect<SpawnedPane, TmuxError>
   /** Splits `target` (a pane `%N`: the new pane goes right after it; or a window `@N`: after its active pane) without focusing the new pane. */
   readonly splitWindow: (options: PaneLaunch & { readonly target: string }) => Effect.Effect<SpawnedPane, TmuxError>
+  /** Wakes whatever waits on a tmux channel (`wait-for -S`): a pane started by `afterSignal` runs its command then. */
+  readonly signal: (channel: string) => Effect.Effect<void, TmuxError>
   /** Arranges the panes of a window (`@N`) in a tmux layout (`tiled`, `main-vertical`, ...). */
   readonly selectLayout: (window: string, layout: string) => Effect.Effect<void, TmuxError>
   /** Sets a pane's title, taken literally (no `#{}` formats expanded). */
@@ -78,6 +80,13 @@ export interface TmuxShape {
   readonly windowOf: (paneId: string) => Effect.Effect<string, TmuxError>
   /** The name of the session holding a pane; fails with TmuxCommandFailed when the pane does not exist. */
   readonly sessionOfPane: (paneId: string) => Effect.Effect<string, TmuxError>
+  /**
+   * Whether a pane's program has exited (the pane kept by `remain-on-exit`): none while it runs, else its exit status,
+   * or null while tmux has not collected it yet; fails with TmuxCommandFailed when the pane is gone.
+   */
+  readonly exitStatusOf: (paneId: string) => Effect.Effect<Option.Option<number | null>, TmuxError>
+  /** A variable of the server's global environment (what new panes get), none when unset; fails when tmux cannot be run. */
+  readonly globalEnvironment: (name: string) => Effect.Effect<Option.Option<string>, TmuxError>
   /** The ids `@N` of the windows of a session (name or `$N`) named exactly `name`; empty when there are none. */
   readonly windowsNamed: (session: string, name: string) => Effect.Effect<ReadonlyArray<string>, TmuxError>
 }

@@ -35,7 +35,7 @@ const warroomFixture = Effect.gen(function*() {
   const member = (role: string, cwd: string, args: ReadonlyArray<string> = []) => ({
     role,
     runtime: "claude",
-    launch: { command: runtime, args, env: { EXTRA: "two words; $(touch pwned)" } },
+    launch: { command: runtime, args, env: { EXTRA: "two words; $(touch pwned)" }, program: "" },
     cwd
   })
   const windows = () => tmux.run("list-windows", "-t", "=work", "-F", "#{window_name}").trim().split("\n")

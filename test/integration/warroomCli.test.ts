@@ -38,9 +38,9 @@ describe("helioy-warroom CLI", () => {
     const rows = await r.waitRegistered(ids)
     expect(rows.map((row) => row.pane_id).sort()).toEqual(panes.map((p) => p.id).sort())
     const screen = await r.tmux.waitForPane(panes[0]!.id, (text) => text.includes("READY"), "backend to start")
-    expect(screen).toContain(`ID=${ids[0]}\nTYPE=user:backend\nRT=claude\nPWD=${r.dirs.proj}\nARGS=--dangerously-skip-permissions --agent backend\n`)
+    expect(screen).toContain(`ID=${ids[0]}\nTYPE=user:backend\nRT=claude\nPWD=${r.dirs.proj}\nARGS=--agent backend\n`)
     const general = await r.tmux.waitForPane(panes[2]!.id, (text) => text.includes("READY"), "general to start")
-    expect(general).toContain("ARGS=--dangerously-skip-permissions\n")
+    expect(general).toContain("ARGS=\n")
 
     ok(r.cli(["add", "design", "reviewer", "--cwd", r.dirs.api]))
     expect(r.panesOf("design")).toHaveLength(4)

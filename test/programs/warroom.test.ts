@@ -57,7 +57,11 @@ describe("warroom spawn", () => {
     Effect.gen(function*() {
       yield* Warroom.spawn(spawnInput("beta", [member("helioy-tools:backend"), member("general", { cwd: "/work/other" })]))
       const first = (yield* launchOf("%1"))!
-      expect(first.command).toEqual(["claude", "--dangerously-skip-permissions", "--agent", "helioy-tools:backend"])
+      // The first pane holds its command until the window's options are set, then execs it, with nothing parsed.
+      const [shell, flag, script, channel, ...command] = first.command
+      expect([shell, flag, script]).toEqual(["/bin/sh", "-c", "tmux wait-for \"$0\"; exec \"$@\""])
+      expect(command).toEqual(["claude", "--agent", "helioy-tools:backend"])
+      expect(yield* callsOf("signal")).toEqual([expect.objectContaining({ target: channel })])
       expect(first.cwd).toBe("/work/proj")
       expect(first.env).toMatchObject({
         HELIOY_AGENT_ID: "proj:helioy-tools:backend:beta.0",
@@ -66,7 +70,7 @@ describe("warroom spawn", () => {
         HELIOY_BUS_DIR: "/nonexistent/helioy-bus"
       })
       const second = (yield* launchOf("%2"))!
-      expect(second.command).toEqual(["claude", "--dangerously-skip-permissions"])
+      expect(second.command).toEqual(["claude"])
       expect(second).toMatchObject({ cwd: "/work/other", env: { HELIOY_AGENT_ID: "other:general:beta.1", HELIOY_BUS_AGENT_TYPE: "general" } })
       expect(yield* callsOf("typeLiteral", "pressEnter")).toEqual([])
     }).pipe(Effect.provide(bus)))
@@ -167,4 +171,21 @@ describe("warroom kill", () => {
       expect(yield* Effect.flatMap(Warrooms, (w) => w.list)).toEqual([])
       expect(yield* simulatedWindows).toEqual([])
     }).pipe(Effect.provide(bus)))
+})
+
+describe("warroom spawn checks that each member can start, before any pane opens", () => {
+  const bypass = { claudeMode: "bypassPermissions" as const, codexSandbox: "default" as const, codexApproval: "default" as const }
+
+  it.effect("a Claude Code member in bypassPermissions mode is refused for root, and nothing opens", () =>
+    Effect.gen(function*() {
+      const failure = yield* Effect.flip(Warroom.spawn(spawnInput("root", [member("general", { permissions: bypass })])))
+      expect(failure).toMatchObject({ _tag: "InvalidMember", reason: expect.stringContaining("refuses the bypassPermissions mode for root") })
+      expect(yield* simulatedWindows).toEqual([])
+    }).pipe(Effect.provide(AppTest.layerTest({ selfId: "lead:general", userId: 0 }))))
+
+  it.effect("the same member starts for another user", () =>
+    Effect.gen(function*() {
+      const spawned = yield* Warroom.spawn(spawnInput("user", [member("general", { permissions: bypass })]))
+      expect(spawned.members).toHaveLength(1)
+    }).pipe(Effect.provide(AppTest.layerTest({ selfId: "lead:general", userId: 1000 }))))
 })

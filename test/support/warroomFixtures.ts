@@ -14,7 +14,7 @@ export const member = (role: string, overrides: Partial<MemberSpec> = {}): Membe
   const adapter = runtimes.get(runtime)
   const launch = adapter._tag === "Some"
     ? adapter.value.launch(role === "general" ? {} : { agentType: role })
-    : { command: "nowhere", args: [], env: {} }
+    : { command: "nowhere", args: [], env: {}, program: "" }
   return { role, runtime, launch, cwd: "/work/proj", ...overrides }
 }
 

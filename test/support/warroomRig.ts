@@ -27,13 +27,27 @@ const agentFiles = {
   reviewer: "Reviews pull requests for correctness and style."
 }
 
-/** A fake `claude`: registers its pane through the SessionStart hook, prints what it was given, then waits. */
+/**
+ * A fake `claude`: registers its pane through the SessionStart hook, prints what it was given and a `❯` prompt, then
+ * waits. `FAKE_CLAUDE_EXIT=<code>` makes it print a refusal and exit at once instead; `FAKE_CLAUDE_DIALOG=1` makes it
+ * wait at a trust dialog (a numbered menu) after registering.
+ */
 const fakeClaude = (log: string) => `#!/bin/sh
+if [ -n "$FAKE_CLAUDE_EXIT" ]; then
+  echo "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons"
+  sleep 0.3
+  exit "$FAKE_CLAUDE_EXIT"
+fi
 HELIOY_BUS_CLAUDE_PID=$$
 export HELIOY_BUS_CLAUDE_PID
 printf '{"session_id":"fake-%s","transcript_path":"","cwd":"%s","hook_event_name":"SessionStart","source":"startup"}\\n' "$$" "$(pwd)" \\
   | '${process.execPath}' '${busBin}' hook session-start >/dev/null 2>>'${log}'
 printf 'ID=%s\\nTYPE=%s\\nRT=%s\\nPWD=%s\\nARGS=%s\\nREADY\\n' "$HELIOY_AGENT_ID" "$HELIOY_BUS_AGENT_TYPE" "$HELIOY_RUNTIME" "$(pwd)" "$*"
+if [ -n "$FAKE_CLAUDE_DIALOG" ]; then
+  printf 'Do you trust the files in this folder?\\n❯ 1. Yes, proceed\\n  2. No, exit\\n'
+else
+  printf '❯ \\n'
+fi
 exec sleep 600
 `
 
