@@ -93,7 +93,7 @@ describe("a warroom of two Claude Code members and one Codex member", () => {
 
   it("warroom_status shows every member alive and registered", async () => {
     const status = await call("warroom_status", { name: "crew" })
-    const members = status.warrooms?.[0]?.members ?? status.members
+    const members = status.result[0].members
     expect(members.map((member: { pane_alive: boolean; registered: boolean }) => [member.pane_alive, member.registered])).toEqual([[true, true], [true, true], [true, true]])
   })
 
