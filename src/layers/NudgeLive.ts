@@ -1,5 +1,5 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
-import { nudgeText, shellCommands } from "../domain/NudgeText.js"
+import { nudgeText } from "../domain/NudgeText.js"
 import { formatMillis } from "../domain/Timestamp.js"
 import type { AgentId } from "../domain/AgentId.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -14,7 +14,7 @@ const notNudged = (reason: Extract<NudgeOutcome, { nudged: false }>["reason"]): 
 /**
  * Builds the nudger: a recipient whose mail waiter (an async rewake hook) is alive is left to it; otherwise its
  * runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the registry, a live
- * non-shell pane, then copy-mode exit, the fixed text typed literally, a pause, and a separate Enter.
+ * pane whose foreground program is no shell or multiplexer, then copy-mode exit, the fixed text typed literally, a pause, and a separate Enter.
  */
 export const make = Effect.gen(function*() {
   const registry = yield* Registry
@@ -48,7 +48,9 @@ export const make = Effect.gen(function*() {
       yield* release
       return notNudged("pane_not_alive")
     }
-    if (shellCommands.has(pane.right.command)) {
+    // A shell (per /etc/shells), a nested tmux client, or a foreground that cannot be told: typing could run the text.
+    const program = yield* Effect.either(tmux.foreground(pane.right.paneId))
+    if (Either.isLeft(program) || program.right.kind !== "program") {
       yield* release
       return notNudged("shell_in_pane")
     }

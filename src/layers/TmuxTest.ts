@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Ref } from "effect"
+import { fallbackShells, programKind } from "../domain/PaneProgram.js"
 import {
   type PaneInfo,
   type PaneLaunch,
@@ -233,13 +234,11 @@ export const make = Effect.gen(function*() {
         return (yield* findWindow(paneId)).windowId
       }),
     sessionOfPane: (paneId) =>
-      Effect.gen(function*() {
-        yield* enter({ op: "sessionOfPane", target: paneId })
-        const pane = yield* find(paneId)
-        return pane.target.slice(0, pane.target.lastIndexOf(":"))
-      }),
+      Effect.zipRight(enter({ op: "sessionOfPane", target: paneId }), Effect.map(find(paneId), (pane) => pane.target.slice(0, pane.target.lastIndexOf(":")))),
     windowsNamed: (session, name) =>
-      Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId))
+      Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId)),
+    foreground: (paneId) =>
+      Effect.map(find(paneId), (pane) => ({ pid: 0, names: [pane.command], kind: programKind([pane.command], fallbackShells) }))
   }
   return { tmux, control }
 })

@@ -25,14 +25,14 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
     it.effect("a delivered message is claimed exactly once", () =>
       Effect.gen(function*() {
         const sent = yield* send({ content: "ship it" })
-        expect(yield* claimAll).toEqual({ messages: [sent], quarantined: [] })
-        expect(yield* claimAll).toEqual({ messages: [], quarantined: [] })
+        expect(yield* claimAll).toEqual({ messages: [sent], quarantined: [], remaining: 0 })
+        expect(yield* claimAll).toEqual({ messages: [], quarantined: [], remaining: 0 })
       }).pipe(Effect.provide(makeLayer())))
 
     it.effect("claiming an inbox that never received anything gives nothing", () =>
       Effect.gen(function*() {
         const mailbox = yield* Mailbox
-        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({ messages: [], quarantined: [] })
+        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({ messages: [], quarantined: [], remaining: 0 })
         expect(yield* mailbox.pending("proj:nobody" as AgentId)).toEqual([])
       }).pipe(Effect.provide(makeLayer())))
 
@@ -52,7 +52,7 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         const build = yield* send({ topic: "build" })
         const review = yield* send({ topic: "review" })
         const plain = yield* send({ topic: null })
-        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({ messages: [build], quarantined: [] })
+        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({ messages: [build], quarantined: [], remaining: 0 })
         expect((yield* mailbox.pending(bob)).map((p) => p.topic)).toEqual(["review", null])
         expect((yield* claimAll).messages).toEqual([review, plain])
       }).pipe(Effect.provide(makeLayer())))

@@ -1,0 +1,44 @@
+/** The sender and topic of a message file, read from its first few KiB (what hooks and summaries need, at any file size). */
+import { readBusFile } from "./boundedRead.js"
+
+/** Who sent a message and on which topic. */
+export interface MessageHead {
+  readonly from: string
+  readonly topic: string | null
+}
+
+const headBytes = 8192
+
+const stringField = (text: string, key: string): string | undefined => {
+  const match = new RegExp(`"${key}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*")`).exec(text)
+  if (!match) return undefined
+  try {
+    const value: unknown = JSON.parse(match[1]!)
+    return typeof value === "string" ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const fromObject = (text: string): MessageHead | undefined => {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown> | null
+    if (typeof value !== "object" || value === null || typeof value.from !== "string") return undefined
+    return { from: value.from, topic: typeof value.topic === "string" ? value.topic : null }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The sender and topic of the message file at `path`, read safely (no link followed, nothing but a regular file of
+ * one link) from its first 8 KiB; undefined when the file is refused or holds no sender there.
+ */
+export const readMessageHead = (path: string): MessageHead | undefined => {
+  const read = readBusFile(path, { maxBytes: headBytes, head: true })
+  if (read._tag !== "Text") return undefined
+  if (read.size <= headBytes) return fromObject(read.text)
+  const from = stringField(read.text, "from")
+  if (from === undefined) return undefined
+  return { from, topic: /"topic"\s*:\s*null/.test(read.text) ? null : stringField(read.text, "topic") ?? null }
+}
