@@ -11,7 +11,7 @@ export interface BusTree {
   readonly device: number | undefined
 }
 
-const { O_DIRECTORY, O_NOFOLLOW, O_RDONLY } = fs.constants
+const { O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_RDONLY } = fs.constants
 
 /** What opening one directory found: fine, missing, or unusable (and why). */
 type Inspection = { readonly _tag: "Ok" } | { readonly _tag: "Missing" } | { readonly _tag: "Unusable"; readonly reason: string; readonly code?: string }
@@ -42,7 +42,7 @@ const isSymlink = (path: string) => {
 const inspect = (tree: BusTree, path: string): Inspection => {
   let fd: number
   try {
-    fd = fs.openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+    fd = fs.openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK)
   } catch (error) {
     return openProblem(path, error)
   }

@@ -9,7 +9,7 @@ import { pruneArchive } from "../busFiles/archivePrune.js"
 import { isTempFileOf, tempFileWriter } from "../busFiles/atomicWrite.js"
 import { type FileRead, readBusFile } from "../busFiles/boundedRead.js"
 import { type BusTree, checkDirectory } from "../busFiles/directories.js"
-import { errnoOf } from "../busFiles/fileErrors.js"
+import { BusFileError, errnoOf } from "../busFiles/fileErrors.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
 import { claimedName, isMessageFileName, parseClaimedName } from "../busFiles/messageNames.js"
 import { processExists } from "../busFiles/processLiveness.js"
@@ -45,6 +45,23 @@ export interface TakenFiles {
 }
 
 const nothing: TakenFiles = { messages: [], quarantined: [], remaining: 0, held: [] }
+
+/**
+ * Makes sure `dir/name` (claimed/, archive/, quarantine/) is a usable directory, recreating it when missing; a
+ * symlink or a file found in its place is moved aside (renamed, never followed) to `.<name>.unusable.<pid>.<time>`
+ * first, so that no planted entry can stop reads for good. Throws BusFileError when it still cannot be used.
+ */
+const ensureSubdirectory = (reader: InboxReader, dir: string, name: string) => {
+  const path = join(dir, name)
+  try {
+    checkDirectory(reader.tree, path, true)
+  } catch (error) {
+    const misplaced = error instanceof BusFileError && error.path === path && (error.code === "ELOOP" || error.code === "ENOTDIR")
+    if (!misplaced) throw error
+    fs.renameSync(path, join(dir, `.${name}.unusable.${process.pid}.${Date.now()}`))
+    checkDirectory(reader.tree, path, true)
+  }
+}
 
 /** Puts back unread what `claimed/` holds for dead processes, and this process's own entries it no longer holds. */
 const restoreOrphans = (reader: InboxReader, dir: string) => {
@@ -86,7 +103,7 @@ const readLinked = (dir: string, name: string, path: string, limit: number): Fil
 const quarantine = (reader: InboxReader, dir: string, name: string, reason: string): QuarantinedFile | undefined => {
   try {
     const quarantineDir = join(dir, "quarantine")
-    checkDirectory(reader.tree, quarantineDir, true)
+    ensureSubdirectory(reader, dir, "quarantine")
     fs.renameSync(join(dir, name), join(quarantineDir, name))
     return { file: name, reason }
   } catch {
@@ -105,7 +122,7 @@ const claimFile = (reader: InboxReader, dir: string, name: string, heldPath: str
         if (errnoOf(error) === "ENOENT") return false
         throw error
       }
-      checkDirectory(reader.tree, join(dir, "claimed"), true)
+      ensureSubdirectory(reader, dir, "claimed")
     }
   }
 }
@@ -125,7 +142,7 @@ export const takeFiles = (reader: InboxReader, dir: string, topic: string | unde
   const names = fs.readdirSync(dir).filter(isMessageFileName).sort()
   if (names.length === 0) return nothing
   const claimedDir = join(dir, "claimed")
-  checkDirectory(reader.tree, claimedDir, true)
+  ensureSubdirectory(reader, dir, "claimed")
   const messages: Array<Message> = []
   const quarantined: Array<QuarantinedFile> = []
   const held: Array<HeldFile> = []
@@ -181,9 +198,9 @@ export const takeFiles = (reader: InboxReader, dir: string, topic: string | unde
 }
 
 /**
- * Settles held files: into `archive/` (recreated when missing) when `delivered`, else back into the inbox. A
- * delivered message whose archive cannot be used (a symlink, another user's) is deleted instead: it was read, and
- * the archive is only its history. Whatever cannot move is no longer held, so the next claim of this process puts
+ * Settles held files: into `archive/` (recreated when missing, a symlink or file in its place moved aside) when
+ * `delivered`, else back into the inbox. A delivered message whose archive still cannot be used (another user's) is
+ * deleted instead: it was read, and the archive is only its history. Whatever cannot move is no longer held, so the next claim of this process puts
  * it back. Returns a sentence per file that could not be settled as asked; never throws.
  */
 export const settleFiles = (
@@ -197,7 +214,7 @@ export const settleFiles = (
   let archiveProblem: string | undefined
   if (delivered && held.length > 0) {
     try {
-      checkDirectory(reader.tree, archiveDir, true)
+      ensureSubdirectory(reader, dir, "archive")
     } catch (error) {
       archiveProblem = error instanceof Error ? error.message : String(error)
     }

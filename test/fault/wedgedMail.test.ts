@@ -3,6 +3,7 @@
  * an inbox too large for one reply, claimed/, archive/ or the whole inbox deleted under a running server, and many
  * senders racing for the last places under the unread cap.
  */
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
@@ -98,6 +99,7 @@ describe("directories deleted under a running server", () => {
     const sender = await bus.start("sender:general")
     await sender.ok("send_message", { to: reader, content: "before" })
     expect(messagesOf(await bus.server.ok("get_messages"))).toHaveLength(1)
+    await bus.server.ok("whoami")
     fs.rmSync(join(bus.inbox, "claimed"), { recursive: true, force: true })
 
     await sender.ok("send_message", { to: reader, content: "after claimed/ was removed" })
@@ -124,6 +126,7 @@ describe("directories deleted under a running server", () => {
     const sender = await bus.start("sender:general")
     await sender.ok("send_message", { to: reader, content: "one" })
     await bus.server.ok("get_messages")
+    await bus.server.ok("whoami")
     fs.rmSync(join(bus.inbox, "archive"), { recursive: true, force: true })
     const sent = await sender.ok("send_message", { to: reader, content: "two" })
 
@@ -137,6 +140,31 @@ describe("directories deleted under a running server", () => {
     await bus.server.close()
     const next = await bus.start(reader)
     expect(messagesOf(await next.ok("get_messages"))).toEqual([])
+  })
+})
+
+describe("entries planted where the inbox's own directories go", () => {
+  it("a file at claimed/, a FIFO at quarantine/ and a symlink at archive/ are moved aside (never followed): reads go on", async () => {
+    const bus = await freshBus()
+    const outside = join(bus.root, "outside")
+    fs.mkdirSync(outside, { mode: 0o700 })
+    fs.rmSync(join(bus.inbox, "archive"), { recursive: true, force: true })
+    fs.writeFileSync(join(bus.inbox, "claimed"), "not a directory")
+    execFileSync("mkfifo", [join(bus.inbox, "quarantine")])
+    fs.symlinkSync(outside, join(bus.inbox, "archive"))
+    fs.writeFileSync(join(bus.inbox, "0000-00-00T00-00-00.000000+00-00_badbadba.json"), "{ corrupt")
+    const sender = await bus.start("sender:general")
+    const sent = await sender.ok("send_message", { to: reader, content: "still read" })
+
+    const read = await bus.server.ok("get_messages")
+
+    expect(messagesOf(read).map((message) => message.id)).toEqual([sent.message_id])
+    expect(read.quarantined).toEqual([{ file: "0000-00-00T00-00-00.000000+00-00_badbadba.json", reason: expect.stringMatching(/not a valid message/) }])
+    await bus.server.ok("whoami")
+    expect(fs.readdirSync(outside)).toEqual([])
+    for (const name of ["claimed", "archive", "quarantine"]) expect(fs.lstatSync(join(bus.inbox, name)).isDirectory()).toBe(true)
+    expect(auditInbox(bus.inbox).archived).toEqual([sent.message_id])
+    expect(fs.readdirSync(bus.inbox).filter((name) => name.includes(".unusable.")).map((name) => name.split(".")[1]).sort()).toEqual(["archive", "claimed", "quarantine"])
   })
 })
 
