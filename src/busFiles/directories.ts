@@ -108,12 +108,6 @@ export const checkDirectory = (tree: BusTree, path: string, create: boolean): bo
   return true
 }
 
-/** Why one directory is unusable (symlink, not a directory, another user's, group/world-writable), or undefined when it is fine or missing. */
-export const directoryProblem = (path: string): string | undefined => {
-  const found = inspect({ root: path, device: undefined }, path)
-  return found._tag === "Unusable" ? found.reason : undefined
-}
-
 /** The bus tree rooted at an existing directory `root` (its device read now); throws BusFileError when it is unusable. */
 export const openBusTree = (root: string): BusTree => {
   const tree: BusTree = { root, device: undefined }

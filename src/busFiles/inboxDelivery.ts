@@ -17,7 +17,7 @@ import { processExists } from "./processLiveness.js"
 export type DeliveryOutcome = { readonly _tag: "Delivered" } | { readonly _tag: "Full"; readonly unread: number }
 
 /** The name of an inbox's delivery lock. */
-export const deliveryLockName = ".deliver.lock"
+const deliveryLockName = ".deliver.lock"
 
 /** The suffix a staged file carries while its sender waits for the delivery lock: not counted as in flight. */
 const waitingSuffix = ".wait"

@@ -32,8 +32,9 @@ export const tmuxTargetProblem = (target: string): string | undefined => {
 export const isPaneAddress = (value: string): boolean =>
   paneIdProblem(value) === undefined || tmuxTargetProblem(value) === undefined
 
-/** Whether a value may be given to tmux as the `-t` of a window: a window id, or `session:=name` built by the bus. */
-export const isWindowAddress = (value: string): boolean => windowIdPattern.test(value)
+/** Whether a value may be given to tmux as the `-t` of a window: a window id `@N`, or `<session>:=<name>` (an exact name). */
+export const isWindowAddress = (value: string): boolean =>
+  windowIdPattern.test(value) || (/^[^:]+:=.+$/su.test(value) && isSessionAddress(value.slice(0, value.indexOf(":"))))
 
 /** Whether a value may be given to tmux as a session: a session id `$N`, or a session name. */
 export const isSessionAddress = (value: string): boolean => sessionIdPattern.test(value) || sessionName.test(value)

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import { Command, CommandExecutor } from "@effect/platform"
 import { Chunk, Effect, Layer, Stream } from "effect"
-import { isPaneAddress, isSessionAddress, windowIdPattern } from "../domain/PaneAddress.js"
+import { isPaneAddress, isSessionAddress, isWindowAddress, windowIdPattern } from "../domain/PaneAddress.js"
 import { fallbackShells, foregroundOf, type PaneProgram, programKind, shellNames } from "../domain/PaneProgram.js"
 import { BusConfig } from "../services/BusConfig.js"
 import {
@@ -67,9 +67,6 @@ const hostShells = (): ReadonlySet<string> => {
   }
 }
 
-/** A window argument: an id `@N`, or `<session>:=<name>` (an exact window name in a session). */
-const isWindowTarget = (value: string) => windowIdPattern.test(value) || /^.+:=.+$/su.test(value) && !/^[-=]/.test(value)
-
 const refused = (op: string, value: string, what: string) =>
   new TmuxCommandFailed({ args: [op], exitCode: -1, stderr: `refused ${JSON.stringify(value)}: not a ${what}` })
 
@@ -108,7 +105,7 @@ export const make = Effect.gen(function*() {
     isPaneAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "pane id %N or session:window.pane target"))
 
   const onWindow = <A>(op: string, target: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
-    isWindowTarget(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "window id @N"))
+    isWindowAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "window id @N"))
 
   const onSession = <A>(op: string, session: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
     isSessionAddress(session) ? Effect.suspend(effect) : Effect.fail(refused(op, session, "session name or id $N"))

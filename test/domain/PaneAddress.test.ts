@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { isPaneAddress, paneIdProblem, tmuxTargetProblem } from "../../src/domain/PaneAddress.js"
+import { isPaneAddress, isWindowAddress, paneIdProblem, tmuxTargetProblem } from "../../src/domain/PaneAddress.js"
 
 describe("pane addresses", () => {
   it.each(["%0", "%12", "%999999"])("accepts the pane id %s", (id) => {
@@ -29,5 +29,14 @@ describe("pane addresses", () => {
     expect(isPaneAddress("main:0.0")).toBe(true)
     expect(isPaneAddress("-t")).toBe(false)
     expect(isPaneAddress("=main:")).toBe(false)
+  })
+})
+
+describe("window addresses", () => {
+  it("are window ids or an exact name in a session, nothing tmux would read as an option or a pattern", () => {
+    expect(isWindowAddress("@4")).toBe(true)
+    expect(isWindowAddress("main:=warroom")).toBe(true)
+    expect(isWindowAddress("$2:=warroom")).toBe(true)
+    for (const value of ["-a", "=x", "@", "main", "main:warroom", "-t:=x", ":=x", "@4 "]) expect(isWindowAddress(value), value).toBe(false)
   })
 })
