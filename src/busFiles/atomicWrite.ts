@@ -5,11 +5,13 @@
  */
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
-import * as fsp from "node:fs/promises"
 import { join } from "node:path"
+import { promisify } from "node:util"
 import { asBusFileError, BusFileError } from "./fileErrors.js"
 
 const { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_WRONLY } = fs.constants
+
+const fsync = promisify(fs.fsync)
 
 const tempPattern = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/
 
@@ -35,28 +37,29 @@ const noSpace = (path: string) => new BusFileError(path, `the disk holding ${pat
 export const stageFile = async (dir: string, name: string, data: string | Uint8Array, mode: number): Promise<string> => {
   const temp = join(dir, tempName(name))
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data
-  let handle: fsp.FileHandle
+  let fd: number
   try {
-    handle = await fsp.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
+    fd = fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
   } catch (error) {
     throw asBusFileError(error, dir)
   }
   try {
-    await handle.chmod(mode)
+    fs.fchmodSync(fd, mode)
     // A write returns how much it wrote: on a full file system that is short, without an error. Write until done.
     for (let offset = 0; offset < bytes.length;) {
-      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, offset)
-      if (bytesWritten <= 0) throw noSpace(dir)
-      offset += bytesWritten
+      const written = fs.writeSync(fd, bytes, offset, bytes.length - offset, offset)
+      if (written <= 0) throw noSpace(dir)
+      offset += written
     }
-    await handle.sync()
-    if ((await handle.stat()).size !== bytes.length) throw noSpace(dir)
-    await handle.close()
+    // Only the fsync waits on the disk: it runs off the event loop.
+    await fsync(fd)
+    if (fs.fstatSync(fd).size !== bytes.length) throw noSpace(dir)
     return temp
   } catch (error) {
-    await handle.close().catch(() => undefined)
     fs.rmSync(temp, { force: true })
     throw asBusFileError(error, dir)
+  } finally {
+    fs.closeSync(fd)
   }
 }
 
@@ -74,18 +77,18 @@ export const discardStaged = (temp: string): void => fs.rmSync(temp, { force: tr
 
 /** Fsyncs a directory so that the names just linked or renamed in it survive a crash. Throws BusFileError. */
 export const syncDirectory = async (dir: string): Promise<void> => {
-  let handle: fsp.FileHandle
+  let fd: number
   try {
-    handle = await fsp.open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+    fd = fs.openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
   } catch (error) {
     throw asBusFileError(error, dir)
   }
   try {
-    await handle.sync()
+    await fsync(fd)
   } catch (error) {
     throw asBusFileError(error, dir)
   } finally {
-    await handle.close().catch(() => undefined)
+    fs.closeSync(fd)
   }
 }
 

@@ -150,6 +150,10 @@ export const takeFiles = (reader: InboxReader, dir: string, topic: string | unde
   let remaining = 0
   try {
     for (const [index, name] of names.entries()) {
+      if (messages.length >= limit) {
+        remaining += countRemaining(dir, names.slice(index), topic)
+        break
+      }
       const path = join(dir, name)
       let read: FileRead | "in-flight" = readBusFile(path, { maxBytes: reader.fileLimit })
       if (read._tag === "Refused" && read.refusal === "linked") read = readLinked(dir, name, path, reader.fileLimit)
