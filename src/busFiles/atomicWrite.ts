@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
-import { join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import { promisify } from "node:util"
 import { asBusFileError, BusFileError } from "./fileErrors.js"
 
@@ -27,6 +27,25 @@ export const tempFileWriter = (entry: string): number | undefined => {
 /** Whether `entry` is the temporary file of a write of `name` still being put into place. */
 export const isTempFileOf = (entry: string, name: string): boolean =>
   entry.startsWith(`.${name}.`) && tempFileWriter(entry) !== undefined
+
+/**
+ * Whether the file at `path` has exactly two links and the other is the temporary name of its own write, which its
+ * writer removes right after linking it into place: both names lie in one directory, so no file elsewhere is linked.
+ */
+export const isBeingPublished = (path: string): boolean => {
+  try {
+    const stat = fs.lstatSync(path)
+    if (!stat.isFile() || stat.nlink !== 2) return false
+    const dir = dirname(path)
+    return fs.readdirSync(dir).some((entry) => {
+      if (!isTempFileOf(entry, basename(path))) return false
+      const temp = fs.lstatSync(join(dir, entry))
+      return temp.ino === stat.ino && temp.dev === stat.dev
+    })
+  } catch {
+    return false
+  }
+}
 
 const noSpace = (path: string) => new BusFileError(path, `the disk holding ${path} is full; free some space and try again`, "ENOSPC")
 

@@ -1,4 +1,5 @@
 /** The sender and topic of a message file, read from its first few KiB (what hooks and summaries need, at any file size). */
+import { isBeingPublished } from "./atomicWrite.js"
 import { readBusFile } from "./boundedRead.js"
 
 /** Who sent a message and on which topic. */
@@ -32,10 +33,14 @@ const fromObject = (text: string): MessageHead | undefined => {
 
 /**
  * The sender and topic of the message file at `path`, read safely (no link followed, nothing but a regular file of
- * one link) from its first 8 KiB; undefined when the file is refused or holds no sender there.
+ * one link, or the two of a delivery being put into place) from its first 8 KiB; undefined when the file is refused or
+ * holds no sender there.
  */
 export const readMessageHead = (path: string): MessageHead | undefined => {
-  const read = readBusFile(path, { maxBytes: headBytes, head: true })
+  let read = readBusFile(path, { maxBytes: headBytes, head: true })
+  if (read._tag === "Refused" && read.refusal === "linked" && isBeingPublished(path)) {
+    read = readBusFile(path, { maxBytes: headBytes, head: true, anyLinks: true })
+  }
   if (read._tag !== "Text") return undefined
   if (read.size <= headBytes) return fromObject(read.text)
   const from = stringField(read.text, "from")

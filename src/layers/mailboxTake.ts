@@ -6,7 +6,7 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { pruneArchive } from "../busFiles/archivePrune.js"
-import { isTempFileOf, tempFileWriter } from "../busFiles/atomicWrite.js"
+import { isBeingPublished } from "../busFiles/atomicWrite.js"
 import { type FileRead, readBusFile } from "../busFiles/boundedRead.js"
 import { type BusTree, checkDirectory } from "../busFiles/directories.js"
 import { BusFileError, errnoOf } from "../busFiles/fileErrors.js"
@@ -88,17 +88,11 @@ const restoreOrphans = (reader: InboxReader, dir: string) => {
 
 /**
  * A message file with two links is normally a delivery caught between linking it into place and removing its
- * temporary name: left for the next read while its sender lives, taken once a dead sender's temporary file is
- * removed. With no such temporary file it is a link to a file elsewhere.
+ * temporary name (the same file under both names, in this inbox): read as usual. Otherwise it is a link to a file
+ * elsewhere, and refused.
  */
-const readLinked = (dir: string, name: string, path: string, limit: number): FileRead | "in-flight" => {
-  const staged = fs.readdirSync(dir).find((entry) => isTempFileOf(entry, name))
-  if (staged !== undefined) {
-    if (processExists(tempFileWriter(staged)!)) return "in-flight"
-    fs.rmSync(join(dir, staged), { force: true })
-  }
-  return readBusFile(path, { maxBytes: limit })
-}
+const readLinked = (path: string, refused: FileRead, limit: number): FileRead =>
+  isBeingPublished(path) ? readBusFile(path, { maxBytes: limit, anyLinks: true }) : refused
 
 const quarantine = (reader: InboxReader, dir: string, name: string, reason: string): QuarantinedFile | undefined => {
   try {
@@ -155,12 +149,8 @@ export const takeFiles = (reader: InboxReader, dir: string, topic: string | unde
         break
       }
       const path = join(dir, name)
-      let read: FileRead | "in-flight" = readBusFile(path, { maxBytes: reader.fileLimit })
-      if (read._tag === "Refused" && read.refusal === "linked") read = readLinked(dir, name, path, reader.fileLimit)
-      if (read === "in-flight") {
-        remaining++
-        continue
-      }
+      let read = readBusFile(path, { maxBytes: reader.fileLimit })
+      if (read._tag === "Refused" && read.refusal === "linked") read = readLinked(path, read, reader.fileLimit)
       if (read._tag === "Missing") continue
       const message = read._tag === "Text" ? reader.decode(read.text) : undefined
       if (message === undefined) {

@@ -100,20 +100,29 @@ describe("MailboxLive held files", () => {
       expect(yield* mailbox.claim(bob, Option.none())).toEqual({ messages: [], quarantined: [], remaining: 0 })
     }).pipe(Effect.provide(mailboxLive())))
 
-  it.effect("a message caught between being linked into place and its temporary name removed is left for the next read", () =>
+  it.effect("a message caught between being linked into place and its temporary name removed is read at once", () =>
     Effect.gen(function*() {
       const mailbox = yield* Mailbox
       const dir = (yield* BusDir).inboxDir(bob)
-      const [sent] = yield* sendThree
+      const sent = yield* sendThree
       const [first] = fs.readdirSync(dir).filter((entry) => entry.endsWith(".json")).sort()
-      // A live sender (our parent) has linked it and not yet removed its temporary name.
-      const temp = join(dir, `.${first}.${process.ppid}.0123456789ab.tmp`)
-      fs.linkSync(join(dir, first!), temp)
+      // Its sender (our parent, alive) has linked it into place and not yet removed its temporary name.
+      fs.linkSync(join(dir, first!), join(dir, `.${first}.${process.ppid}.0123456789ab.tmp`))
+      const pending = yield* mailbox.pending(bob)
+      expect(pending.map((message) => message.from)).toEqual(["proj:alice", "proj:alice", "proj:alice"])
+      expect(yield* mailbox.claim(bob, Option.none())).toEqual({ messages: sent, quarantined: [], remaining: 0 })
+    }).pipe(Effect.provide(mailboxLive())))
+
+  it.effect("a message file whose second link is not its own temporary name is quarantined unread", () =>
+    Effect.gen(function*() {
+      const mailbox = yield* Mailbox
+      const dir = (yield* BusDir).inboxDir(bob)
+      const [, second, third] = yield* sendThree
+      const [first] = fs.readdirSync(dir).filter((entry) => entry.endsWith(".json")).sort()
+      fs.linkSync(join(dir, first!), join(dir, "..", "..", "elsewhere"))
+      expect((yield* mailbox.pending(bob)).map((message) => message.from)).toEqual(["unknown", "proj:alice", "proj:alice"])
       const claimed = yield* mailbox.claim(bob, Option.none())
-      expect(claimed.messages).toHaveLength(2)
-      expect(claimed.remaining).toBe(1)
-      expect(claimed.quarantined).toEqual([])
-      fs.rmSync(temp)
-      expect((yield* mailbox.claim(bob, Option.none())).messages).toEqual([sent])
+      expect(claimed.messages).toEqual([second, third])
+      expect(claimed.quarantined).toEqual([{ file: first, reason: expect.stringMatching(/2 hard links/) }])
     }).pipe(Effect.provide(mailboxLive())))
 })
