@@ -38,8 +38,9 @@ const fromObject = (text: string): MessageHead | undefined => {
  */
 export const readMessageHead = (path: string): MessageHead | undefined => {
   let read = readBusFile(path, { maxBytes: headBytes, head: true })
-  if (read._tag === "Refused" && read.refusal === "linked" && isBeingPublished(path)) {
-    read = readBusFile(path, { maxBytes: headBytes, head: true, anyLinks: true })
+  // Two links: a delivery between linking and removing its temporary name (read again: that name may be gone now).
+  if (read._tag === "Refused" && read.refusal === "linked") {
+    read = readBusFile(path, { maxBytes: headBytes, head: true, anyLinks: isBeingPublished(path) })
   }
   if (read._tag !== "Text") return undefined
   if (read.size <= headBytes) return fromObject(read.text)

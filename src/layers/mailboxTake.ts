@@ -88,11 +88,11 @@ const restoreOrphans = (reader: InboxReader, dir: string) => {
 
 /**
  * A message file with two links is normally a delivery caught between linking it into place and removing its
- * temporary name (the same file under both names, in this inbox): read as usual. Otherwise it is a link to a file
- * elsewhere, and refused.
+ * temporary name (the same file under both names, in this inbox): read as usual, as it is once that name is gone
+ * (read again). Otherwise it is a link to a file elsewhere, and refused.
  */
-const readLinked = (path: string, refused: FileRead, limit: number): FileRead =>
-  isBeingPublished(path) ? readBusFile(path, { maxBytes: limit, anyLinks: true }) : refused
+const readLinked = (path: string, limit: number): FileRead =>
+  readBusFile(path, { maxBytes: limit, anyLinks: isBeingPublished(path) })
 
 const quarantine = (reader: InboxReader, dir: string, name: string, reason: string): QuarantinedFile | undefined => {
   try {
@@ -150,7 +150,7 @@ export const takeFiles = (reader: InboxReader, dir: string, topic: string | unde
       }
       const path = join(dir, name)
       let read = readBusFile(path, { maxBytes: reader.fileLimit })
-      if (read._tag === "Refused" && read.refusal === "linked") read = readLinked(path, read, reader.fileLimit)
+      if (read._tag === "Refused" && read.refusal === "linked") read = readLinked(path, reader.fileLimit)
       if (read._tag === "Missing") continue
       const message = read._tag === "Text" ? reader.decode(read.text) : undefined
       if (message === undefined) {
