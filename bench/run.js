@@ -146,7 +146,7 @@ const getThousand = async () => {
   const samples = []
   for (let run = 0; run < getRuns; run++) {
     await load(server, "reader", inboxSize)
-    const { ms, value } = await timed(() => server.call("get_messages", { agent_id: "reader" }))
+    const { ms, value } = await timed(() => server.call("get_messages", { agent_id: "reader", limit: inboxSize }))
     if (value.result.length !== inboxSize) throw new Error(`get_messages returned ${value.result.length} messages`)
     samples.push(ms)
   }
@@ -175,10 +175,10 @@ const concurrentSenders = async () => {
     }))
   )
   const received = []
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const batch = (await reader.call("get_messages", { agent_id: "sink" })).result
-    if (batch.length === 0) break
-    received.push(...batch)
+  for (;;) {
+    const reply = await reader.call("get_messages", { agent_id: "sink", limit: 1000 })
+    received.push(...reply.result)
+    if (reply.remaining === 0) break
   }
   const seen = new Map()
   const ids = new Set()

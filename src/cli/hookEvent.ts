@@ -1,14 +1,28 @@
 import { Effect, Option, Schema } from "effect"
 import type { HookEvent } from "../programs/hooks.js"
 
-const EventJson = Schema.parseJson(Schema.Struct({
-  session_id: Schema.optionalWith(Schema.String, { default: () => "" }),
-  cwd: Schema.optionalWith(Schema.String, { default: () => "" }),
-  source: Schema.optionalWith(Schema.String, { default: () => "" }),
-  reason: Schema.optionalWith(Schema.String, { default: () => "" }),
-  stop_hook_active: Schema.optionalWith(Schema.Boolean, { default: () => false }),
-  transcript_path: Schema.optionalWith(Schema.String, { default: () => "" })
-}))
+/** One field of an event object: decoded by its schema, or `fallback` when absent or of the wrong type. */
+const field = <A>(object: Readonly<Record<string, unknown>>, key: string, schema: Schema.Schema<A>, fallback: A): A =>
+  Option.getOrElse(Schema.decodeUnknownOption(schema)(object[key]), () => fallback)
+
+/** Decodes an event field by field: a field of the wrong type is dropped alone (read as absent), the others are kept. */
+const decodeEvent = (text: string) => {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    raw = {}
+  }
+  const object = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw as Record<string, unknown> : {}
+  return {
+    session_id: field(object, "session_id", Schema.String, ""),
+    cwd: field(object, "cwd", Schema.String, ""),
+    source: field(object, "source", Schema.String, ""),
+    reason: field(object, "reason", Schema.String, ""),
+    stop_hook_active: field(object, "stop_hook_active", Schema.Boolean, false),
+    transcript_path: field(object, "transcript_path", Schema.String, "")
+  }
+}
 
 /** A hook event and the runtime its shape suggests (`codex` for Codex transcripts, else none). */
 export interface ReadEvent {
@@ -33,12 +47,10 @@ const readAll = (limitMillis: number) =>
     process.stdin.once("error", done)
   })
 
-/** Reads the hook event JSON on stdin (at most `limitMillis` of waiting for it); malformed or absent input reads as an empty event. */
+/** Reads the hook event JSON on stdin (at most `limitMillis` of waiting for it); malformed or absent input reads as an empty event, a malformed field as absent. */
 export const readHookEvent = (limitMillis: number): Effect.Effect<ReadEvent> =>
   Effect.map(readAll(limitMillis), (text) => {
-    const decoded = Schema.decodeUnknownOption(EventJson)(text.trim() === "" ? "{}" : text)
-    const fields = Option.getOrElse(decoded, () => Schema.decodeUnknownSync(EventJson)("{}"))
-    const { transcript_path, ...event } = fields
+    const { transcript_path, ...event } = decodeEvent(text)
     return {
       event: { ...event, cwd: event.cwd === "" ? process.cwd() : event.cwd },
       runtimeHint: /\/\.codex\/|rollout-/.test(transcript_path) ? Option.some("codex") : Option.none()

@@ -1,17 +1,20 @@
 import * as fs from "node:fs"
 import { homedir } from "node:os"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
+import { readBusFile } from "../busFiles/boundedRead.js"
+import { type BusTree, checkDirectory, openBusTree } from "../busFiles/directories.js"
+import { readMessageHead } from "../busFiles/messageHead.js"
+import { isMessageFileName } from "../busFiles/messageNames.js"
+import { agentIdProblem } from "../domain/AgentIdSyntax.js"
 import { mailNotice } from "../domain/MailNotice.js"
 
-const ancestorAgent = (pidsDir: string): string | undefined => {
+const ancestorAgent = (tree: BusTree, pidsDir: string): string | undefined => {
+  if (!checkDirectory(tree, pidsDir, false)) return undefined
   let pid = process.pid
   for (let hop = 0; hop < 32 && pid > 1; hop++) {
-    try {
-      const id = fs.readFileSync(join(pidsDir, String(pid)), "utf8").trim()
-      if (id !== "") return id
-    } catch {
-      // no pid file for this process: look at its parent
-    }
+    const read = readBusFile(join(pidsDir, String(pid)), { maxBytes: 4096 })
+    const id = read._tag === "Text" ? read.text.trim() : ""
+    if (id !== "") return id
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
       pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
@@ -22,40 +25,25 @@ const ancestorAgent = (pidsDir: string): string | undefined => {
   return undefined
 }
 
-const senderOf = (path: string): string => {
-  try {
-    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
-    try {
-      const buffer = Buffer.alloc(4096)
-      const text = buffer.toString("utf8", 0, fs.readSync(fd, buffer, 0, buffer.length, 0))
-      return /"from"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1] ?? "unknown"
-    } finally {
-      fs.closeSync(fd)
-    }
-  } catch {
-    return "unknown"
-  }
-}
-
 /**
  * The per-prompt and per-tool hooks without loading Effect or SQLite: for a safe bus dir and an agent known from
- * HELIOY_AGENT_ID (not for Codex) or an ancestor's pid file, the hook's whole stdout ("" when no mail waits, else the additionalContext JSON naming the
- * senders). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never throws.
+ * HELIOY_AGENT_ID (not for Codex, whose daemon's environment may be another session's) or an ancestor's pid file, the hook's whole stdout ("" when no mail waits, else the additionalContext
+ * JSON naming the senders). Every directory is checked and every file read as the server does (no link followed, no
+ * FIFO opened for blocking). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never throws.
  */
 export const fastMailContext = (env: NodeJS.ProcessEnv, hookEventName: string): string | undefined => {
   try {
-    const busDir = env.HELIOY_BUS_DIR || join(homedir(), ".helioy", "bus")
-    const stat = fs.lstatSync(busDir)
-    if (!stat.isDirectory() || (stat.mode & 0o022) !== 0 || stat.uid !== process.getuid?.()) return undefined
-    // Codex runs hooks in a daemon whose environment may be another session's: only the process tree counts there.
+    const busDir = resolve(env.HELIOY_BUS_DIR || join(homedir(), ".helioy", "bus"))
+    const tree = openBusTree(busDir)
     const fromEnv = env.HELIOY_RUNTIME === "codex" ? undefined : env.HELIOY_AGENT_ID
-    const agentId = fromEnv || ancestorAgent(join(busDir, "pids"))
-    if (!agentId || /[/\\]/.test(agentId) || agentId.startsWith(".")) return undefined
+    const agentId = fromEnv || ancestorAgent(tree, join(busDir, "pids"))
+    if (!agentId || agentIdProblem(agentId) !== undefined) return undefined
     const inbox = join(busDir, "inbox", agentId)
-    const names = fs.readdirSync(inbox).filter((name) => name.endsWith(".json") && !name.startsWith(".")).sort()
+    if (!checkDirectory(tree, inbox, false)) return ""
+    const names = fs.readdirSync(inbox).filter(isMessageFileName).sort()
     if (names.length === 0) return ""
-    const additionalContext = mailNotice(agentId, names.map((name) => senderOf(join(inbox, name))))
-    return JSON.stringify({ hookSpecificOutput: { hookEventName, additionalContext } })
+    const senders = names.map((name) => readMessageHead(join(inbox, name))?.from ?? "unknown")
+    return JSON.stringify({ hookSpecificOutput: { hookEventName, additionalContext: mailNotice(agentId, senders) } })
   } catch {
     return undefined
   }

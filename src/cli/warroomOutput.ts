@@ -1,4 +1,5 @@
 /** What `helioy-warroom` prints: spawn summaries, the status table, kills, presets, and failures. */
+import { printable } from "../domain/AgentIdSyntax.js"
 import type { Preset } from "../domain/Preset.js"
 import { repoOf } from "../domain/Warroom.js"
 import type { statusMemberView, statusWarroomView } from "../domain/WarroomView.js"
@@ -80,8 +81,9 @@ const row = (m: MemberView): ReadonlyArray<string> => [
   m.last_seen ?? "-"
 ]
 
-/** Left-aligned columns separated by two spaces. */
-const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+/** Left-aligned columns separated by two spaces; control and format characters (from rows written elsewhere) shown escaped. */
+const table = (raw: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const rows = raw.map((cells) => cells.map(printable))
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)))
   return rows.map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n")
 }
@@ -92,7 +94,7 @@ export const statusTable = (views: ReadonlyArray<WarroomView>): string =>
     ? "no warroom agents running"
     : views.map((view) =>
       [
-        `── ${view.warroom_id} (window ${view.tmux_window}, ${view.status}, ${view.layout}, ${view.cwd}) ──`,
+        printable(`── ${view.warroom_id} (window ${view.tmux_window}, ${view.status}, ${view.layout}, ${view.cwd}) ──`),
         view.members.length === 0 ? "  (no members)" : table([columns, ...view.members.map(row)]),
         ""
       ].join("\n")

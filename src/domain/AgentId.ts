@@ -1,22 +1,9 @@
 import { Either, Schema } from "effect"
+import { agentIdProblem, maxAgentIdBytes, replaceForbidden, truncateUtf8 } from "./AgentIdSyntax.js"
 
-const forbidden = /[/\\;\u0000-\u001f\u007f]/
+export { agentIdProblem, maxAgentIdBytes, printable } from "./AgentIdSyntax.js"
 
-/** Says what is wrong with a would-be agent id, or undefined when it is fine to use as an inbox directory name. */
-export const agentIdProblem = (id: string): string | undefined =>
-  id === ""
-    ? "an agent id must not be empty"
-    : id.length > 200
-    ? `agent id is ${id.length} characters; the limit is 200`
-    : forbidden.test(id)
-    ? `agent id ${JSON.stringify(id)} contains '/', '\\', ';' or a control character; use letters, digits and - _ . : % @`
-    : id.startsWith(".")
-    ? `agent id ${JSON.stringify(id)} must not start with '.'`
-    : id.trim() !== id
-    ? `agent id ${JSON.stringify(id)} must not start or end with white space`
-    : undefined
-
-/** An agent's id: its inbox directory name, so it can never hold a path separator, a `;`, a control character or a leading dot. */
+/** An agent's id: its inbox directory name, so it can never hold a path separator, a `;`, a control or format character, a leading dot, or more than 200 UTF-8 bytes. */
 export const AgentId = Schema.String.pipe(
   Schema.filter((id) => agentIdProblem(id) ?? true),
   Schema.brand("AgentId")
@@ -31,20 +18,24 @@ export const validateAgentId = (id: string): Either.Either<AgentId, string> => {
   return problem === undefined ? Either.right(id as AgentId) : Either.left(problem)
 }
 
-const unsafeCharacters = /[/\\;\u0000-\u001f\u007f]/g
-
 /**
  * The reference's canonical id `{repo}:{agent_type}[:{tmux_target}]`, repo being the basename of `pwd`
  * (`unknown` when empty), with characters an id may not hold replaced by `-`.
  */
 export const canonicalAgentId = (pwd: string, agentType = "general", tmuxTarget = ""): AgentId => {
   const trimmed = pwd.replace(/\/+$/, "")
-  const base = trimmed.slice(trimmed.lastIndexOf("/") + 1).replace(unsafeCharacters, "-").replace(/^[\s.]+/, "").trim()
+  const base = replaceForbidden(trimmed.slice(trimmed.lastIndexOf("/") + 1)).replace(/^[\s.]+/, "").trim()
   const repo = base === "" ? "unknown" : base
-  const type = agentType.trim() === "" ? "general" : agentType.trim().replace(unsafeCharacters, "-")
-  const target = tmuxTarget.replace(unsafeCharacters, "-")
+  const type = agentType.trim() === "" ? "general" : replaceForbidden(agentType.trim())
+  const target = replaceForbidden(tmuxTarget)
   const id = target === "" ? `${repo}:${type}` : `${repo}:${type}:${target}`
-  return id.slice(0, 200).trim() as AgentId
+  return truncateUtf8(id, maxAgentIdBytes).trim() as AgentId
+}
+
+/** `id` followed by `:<suffix>`, `id` shortened as needed so that the whole stays within the id length limit. */
+export const withIdSuffix = (id: string, suffix: string): string => {
+  const tail = `:${suffix}`
+  return `${truncateUtf8(id, maxAgentIdBytes - Buffer.byteLength(tail, "utf8")).trimEnd()}${tail}`
 }
 
 /** The reference's pane-title identity pattern `repo:type[:more]:session:window.pane`. */

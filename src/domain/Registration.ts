@@ -1,6 +1,6 @@
 import { Option } from "effect"
 import type { AgentRegistration, AgentRow } from "./AgentRecord.js"
-import { canonicalAgentId } from "./AgentId.js"
+import { canonicalAgentId, withIdSuffix } from "./AgentId.js"
 
 /** What one registration does to the registry: the row to upsert and the rows to delete first. */
 export interface RegistrationPlan {
@@ -42,7 +42,7 @@ export const planRegistration = (
     const claimant = rows.find((row) => row.agent_id === agentId && row.pane_id !== "" && row.pane_id !== paneId)
     if (claimant) {
       const alive = Option.match(livePanes, { onNone: () => true, onSome: (panes) => panes.has(claimant.pane_id) })
-      if (alive) agentId = `${agentId}:${paneId}`
+      if (alive) agentId = withIdSuffix(agentId, paneId)
       else rows.filter((row) => row.pane_id === claimant.pane_id).forEach((row) => evicted.add(row.agent_id))
     }
   }

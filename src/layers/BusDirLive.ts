@@ -1,6 +1,8 @@
 import * as fs from "node:fs"
 import { join, resolve, sep } from "node:path"
 import { Effect, Layer } from "effect"
+import { checkDirectory, openBusTree } from "../busFiles/directories.js"
+import { BusFileError } from "../busFiles/fileErrors.js"
 import type { AgentId } from "../domain/AgentId.js"
 import { BusDirRefused } from "../domain/errors.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -47,12 +49,18 @@ export const make = Effect.gen(function*() {
     })
   }
   yield* checkSafe(root)
+  const tree = yield* Effect.try({
+    try: () => openBusTree(root),
+    catch: (error) => refuse(root, error instanceof Error ? error.message : String(error))
+  })
   const inboxRoot = join(root, "inbox")
   const pidsDir = join(root, "pids")
   const presetsDir = join(root, "presets")
   for (const dir of [inboxRoot, pidsDir, presetsDir]) {
-    yield* ensureDir(dir)
-    yield* checkSafe(dir)
+    yield* Effect.try({
+      try: () => checkDirectory(tree, dir, true),
+      catch: (error) => error instanceof BusFileError ? refuse(error.path, error.reason) : refuse(dir, String(error))
+    })
   }
   const inboxDir = (agentId: AgentId): string => {
     const dir = join(inboxRoot, agentId)
@@ -67,7 +75,8 @@ export const make = Effect.gen(function*() {
     inboxRoot,
     pidsDir,
     presetsDir,
-    inboxDir
+    inboxDir,
+    tree
   } satisfies BusDirShape
 })
 

@@ -11,5 +11,6 @@ export const layerTest = (root: string) =>
     inboxRoot: join(root, "inbox"),
     pidsDir: join(root, "pids"),
     presetsDir: join(root, "presets"),
-    inboxDir: (agentId: AgentId) => join(root, "inbox", agentId)
+    inboxDir: (agentId: AgentId) => join(root, "inbox", agentId),
+    tree: { root, device: undefined }
   })

@@ -2,6 +2,7 @@ import { Clock, Effect, Layer, Option, Ref, Stream, SubscriptionRef } from "effe
 import type { AgentId } from "../domain/AgentId.js"
 import { InboxFull } from "../domain/errors.js"
 import { type Message, messageFileName } from "../domain/Message.js"
+import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
 import { formatMicros } from "../domain/Timestamp.js"
 import { Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
 
@@ -12,7 +13,7 @@ interface Inbox {
 
 const emptyInbox: Inbox = { unread: new Map(), archived: [] }
 
-/** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, held until settled, topic filter, unread cap. */
+/** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, held until settled, topic filter, read limit and byte budget, unread cap. */
 export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
     const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())
@@ -23,22 +24,30 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
     const sortedNames = (inbox: Inbox) => [...inbox.unread.keys()].sort()
 
     /** Moves the claimed messages out of `unread` (held) until settled: archived when delivered, else unread again. */
-    const take = (agentId: AgentId, topic: Option.Option<string>) =>
+    const take = (agentId: AgentId, topic: Option.Option<string>, limit = defaultReadLimit) =>
       Effect.map(
         SubscriptionRef.modify(inboxes, (boxes) => {
           const inbox = inboxOf(boxes, agentId)
-          const claimed = sortedNames(inbox)
+          const matching = sortedNames(inbox)
             .map((file) => [file, inbox.unread.get(file)!] as const)
             .filter(([, message]) => Option.isNone(topic) || message.topic === topic.value)
+          let used = 0
+          let fitting = 0
+          while (fitting < matching.length && fitsRead(fitting, used, replyBytes(matching[fitting]![1]), limit)) {
+            used += replyBytes(matching[fitting]![1])
+            fitting++
+          }
+          const claimed = matching.slice(0, fitting)
           const unread = new Map(inbox.unread)
           claimed.forEach(([file]) => unread.delete(file))
-          return [claimed, new Map(boxes).set(agentId, { ...inbox, unread })] as const
+          return [{ claimed, remaining: matching.length - fitting }, new Map(boxes).set(agentId, { ...inbox, unread })] as const
         }),
-        (claimed): Taken => {
+        ({ claimed, remaining }): Taken => {
           let settled = false
           return {
             messages: claimed.map(([, message]) => message),
             quarantined: [],
+            remaining,
             settle: (delivered) =>
               Effect.suspend(() => {
                 if (settled) return Effect.void
@@ -85,11 +94,11 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
           })
         }),
       take,
-      claim: (agentId: AgentId, topic: Option.Option<string>) =>
+      claim: (agentId: AgentId, topic: Option.Option<string>, limit?: number) =>
         Effect.gen(function*() {
-          const taken = yield* take(agentId, topic)
+          const taken = yield* take(agentId, topic, limit)
           yield* taken.settle(true)
-          return { messages: taken.messages, quarantined: taken.quarantined }
+          return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
         }),
       awaitNew: (agentId: AgentId, known: ReadonlySet<string>) =>
         inboxes.changes.pipe(

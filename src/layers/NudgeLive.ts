@@ -1,6 +1,6 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
-import { nudgeText, shellCommands } from "../domain/NudgeText.js"
+import { nudgeText } from "../domain/NudgeText.js"
 import { inputLine, noticeSubmitted, showsBusy, showsDialog, showsStarting } from "../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { wakeSlot } from "../domain/WakeThrottle.js"
@@ -22,8 +22,9 @@ const startupSteps = 150
 /**
  * Builds the nudger: a recipient whose mail waiter (its rewake hook, its launch wrapper) is alive is left to it;
  * otherwise its runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the
- * registry, a live non-shell pane that shows no dialog, has started up and runs no turn, then copy-mode exit, the fixed text typed
- * literally, a pause, a separate Enter, and the pane watched until the turn started (one more Enter when it did not).
+ * registry, a live pane whose foreground program is no shell or multiplexer, that shows no dialog, has started up and
+ * runs no turn, then copy-mode exit, the fixed text typed literally, a pause, a separate Enter, and the pane watched
+ * until the turn started (one more Enter when it did not).
  */
 export const make = Effect.gen(function*() {
   const registry = yield* Registry
@@ -89,7 +90,9 @@ export const make = Effect.gen(function*() {
 
     const pane = yield* Effect.either(tmux.pane(address))
     if (Either.isLeft(pane) || pane.right.dead) return yield* Effect.as(release, skipped("pane_not_alive"))
-    if (shellCommands.has(pane.right.command)) return yield* Effect.as(release, skipped("shell_in_pane"))
+    // A shell (per /etc/shells), a nested tmux client, or a foreground that cannot be told: typing could run the text.
+    const program = yield* Effect.either(tmux.foreground(pane.right.paneId))
+    if (Either.isLeft(program) || program.right.kind !== "program") return yield* Effect.as(release, skipped("shell_in_pane"))
     const outcome = yield* Effect.orElseSucceed(typeNudge(pane.right.paneId, pane.right.inMode, adapter), () => skipped("tmux_failed"))
     // Nothing typed (or nothing that stays in the pane): the slot goes back, so the next send may try again.
     if (outcome.method !== "nudge") yield* release

@@ -1,48 +1,59 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
+import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
+import { readBusFile } from "../busFiles/boundedRead.js"
+import { checkDirectory } from "../busFiles/directories.js"
 import { MailboxUnavailable } from "../domain/errors.js"
 import { BusDir } from "../services/BusDir.js"
 import { PidFiles, type PidFilesShape } from "../services/PidFiles.js"
 
-/** Builds the pid files under `pids/`; only a failed write fails, reads of missing files are empty. */
+/** A pid file holds an agent id: anything longer is not one. */
+const maxPidFileBytes = 4096
+
+/**
+ * Builds the pid files under `pids/` (the directory checked on every use, no link followed): only a failed write
+ * fails; missing, unusable or unreadable files read as empty.
+ */
 export const make = Effect.gen(function*() {
-  const { pidsDir } = yield* BusDir
+  const { pidsDir, tree } = yield* BusDir
   const path = (pid: number) => join(pidsDir, String(pid))
+  /** Whether `pids/` is a usable directory of the bus (false when missing or unsafe). */
+  const usable = () => {
+    try {
+      return checkDirectory(tree, pidsDir, false)
+    } catch {
+      return false
+    }
+  }
+  const readAgent = (file: string): Option.Option<string> => {
+    const read = readBusFile(file, { maxBytes: maxPidFileBytes })
+    const content = read._tag === "Text" ? read.text.trim() : ""
+    return content === "" ? Option.none() : Option.some(content)
+  }
   return {
     write: (pid, agentId) =>
-      Effect.try({
-        try: () => {
-          const temp = `${path(pid)}.${process.pid}.tmp`
-          fs.writeFileSync(temp, agentId, { mode: 0o600 })
-          fs.renameSync(temp, path(pid))
+      Effect.tryPromise({
+        try: async () => {
+          checkDirectory(tree, pidsDir, true)
+          await replaceFileAtomically(pidsDir, String(pid), agentId)
         },
         catch: (error) => new MailboxUnavailable({ agentId, reason: `cannot write ${path(pid)}: ${(error as Error).message}` })
       }),
-    read: (pid) =>
-      Effect.sync(() => {
-        try {
-          const content = fs.readFileSync(path(pid), "utf8").trim()
-          return content === "" ? Option.none() : Option.some(content)
-        } catch {
-          return Option.none()
-        }
-      }),
-    remove: (pid) => Effect.sync(() => fs.rmSync(path(pid), { force: true })),
+    read: (pid) => Effect.sync(() => usable() ? readAgent(path(pid)) : Option.none()),
+    remove: (pid) => Effect.sync(() => usable() && fs.rmSync(path(pid), { force: true })),
     list: Effect.sync(() => {
+      if (!usable()) return []
       let names: Array<string>
       try {
         names = fs.readdirSync(pidsDir)
       } catch {
         return []
       }
-      return names.filter((name) => /^\d+$/.test(name)).flatMap((name) => {
-        try {
-          return [{ pid: Number(name), agentId: fs.readFileSync(join(pidsDir, name), "utf8").trim() }]
-        } catch {
-          return []
-        }
-      })
+      return names.filter((name) => /^\d+$/.test(name)).map((name) => ({
+        pid: Number(name),
+        agentId: Option.getOrElse(readAgent(join(pidsDir, name)), () => "")
+      }))
     })
   } satisfies PidFilesShape
 })

@@ -1,7 +1,10 @@
-import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { Effect, Either, Layer } from "effect"
+import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
+import { readBusFile } from "../busFiles/boundedRead.js"
+import { checkDirectory } from "../busFiles/directories.js"
+import { errnoOf } from "../busFiles/fileErrors.js"
 import {
   decodePresetFile,
   decodePresetInput,
@@ -24,78 +27,51 @@ import {
 /** A preset file larger than this is not a preset. */
 const maxPresetBytes = 256 * 1024
 
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
-
 const isPresetFile = (name: string) => name.endsWith(".json") && !name.startsWith(".")
 
-/** The text of a preset file: missing, unusable (symlink, not a file, too large, unreadable), or read. */
+/** The text of a preset file: missing, unusable (symlink, not a file, hard-linked, too large, unreadable), or read. */
 type FileText =
   | { readonly _tag: "Missing" }
   | { readonly _tag: "Unusable"; readonly reason: string }
   | { readonly _tag: "Text"; readonly text: string }
 
 const readPresetFile = (path: string): FileText => {
-  let fd: number
-  try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK)
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return { _tag: "Missing" }
-    return { _tag: "Unusable", reason: errorCode(error) === "ELOOP" ? "a symlink, not a preset" : `unreadable (${errorCode(error) ?? String(error)})` }
-  }
-  try {
-    const stat = fs.fstatSync(fd)
-    if (!stat.isFile()) return { _tag: "Unusable", reason: "not a regular file" }
-    if (stat.size > maxPresetBytes) return { _tag: "Unusable", reason: `${stat.size} bytes, larger than any preset` }
-    return { _tag: "Text", text: fs.readFileSync(fd, "utf8") }
-  } catch (error) {
-    return { _tag: "Unusable", reason: `unreadable (${errorCode(error) ?? String(error)})` }
-  } finally {
-    fs.closeSync(fd)
-  }
-}
-
-/** Writes `text` to `path` through a temp file in the same directory: mode 0600, fsynced, renamed over, directory fsynced. */
-const writeAtomically = (dir: string, path: string, text: string) => {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const temp = join(dir, `.${randomBytes(8).toString("hex")}.preset.tmp`)
-  try {
-    const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600)
-    try {
-      fs.writeFileSync(fd, text)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
-    fs.renameSync(temp, path)
-  } catch (error) {
-    fs.rmSync(temp, { force: true })
-    throw error
-  }
-  const dirFd = fs.openSync(dir, fs.constants.O_RDONLY)
-  try {
-    fs.fsyncSync(dirFd)
-  } finally {
-    fs.closeSync(dirFd)
+  const read = readBusFile(path, { maxBytes: maxPresetBytes })
+  switch (read._tag) {
+    case "Missing":
+      return read
+    case "Refused":
+      return { _tag: "Unusable", reason: read.refusal === "symlink" ? "a symlink, not a preset" : read.reason }
+    case "Text":
+      return { _tag: "Text", text: read.text }
   }
 }
 
 /** Builds the presets under the bus dir's `presets/`; reads report unusable files, a failed directory read or write fails. */
 export const make = Effect.gen(function*() {
-  const { presetsDir } = yield* BusDir
+  const { presetsDir, tree } = yield* BusDir
   const unavailable = (error: unknown) =>
     new PresetsUnavailable({ path: presetsDir, reason: (error as Error).message ?? String(error) })
 
   const fileNames = Effect.try({
     try: () => {
       try {
+        if (!checkDirectory(tree, presetsDir, false)) return []
         return fs.readdirSync(presetsDir).filter(isPresetFile).sort()
       } catch (error) {
-        if (errorCode(error) === "ENOENT") return []
+        if (errnoOf(error) === "ENOENT") return []
         throw error
       }
     },
     catch: unavailable
   })
+
+  /** A preset file, read only from a checked `presets/` directory (missing when there is none). */
+  const readChecked = (path: string) =>
+    Effect.map(
+      Effect.try({ try: () => checkDirectory(tree, presetsDir, false), catch: unavailable }),
+      (exists): FileText => exists ? readPresetFile(path) : { _tag: "Missing" }
+    )
 
   const list = Effect.fn("Presets.list")(function*() {
     const presets = []
@@ -114,7 +90,7 @@ export const make = Effect.gen(function*() {
   const get = Effect.fn("Presets.get")(function*(name: string) {
     if (!presetNamePattern.test(name)) return yield* new InvalidPreset({ name, reason: presetNameRule })
     const path = join(presetsDir, presetFileName(name))
-    const file = readPresetFile(path)
+    const file = yield* readChecked(path)
     if (file._tag === "Missing") {
       const known = (yield* fileNames).map((fileName) => fileName.replace(/\.json$/, ""))
       return yield* new PresetNotFound({ name, known })
@@ -130,7 +106,13 @@ export const make = Effect.gen(function*() {
     if (Either.isLeft(decoded)) return yield* new InvalidPreset({ name: String(input.name), reason: decoded.left })
     const preset = decoded.right
     const path = join(presetsDir, presetFileName(preset.name))
-    yield* Effect.try({ try: () => writeAtomically(presetsDir, path, encodePreset(preset)), catch: unavailable })
+    yield* Effect.tryPromise({
+      try: async () => {
+        checkDirectory(tree, presetsDir, true)
+        await replaceFileAtomically(presetsDir, presetFileName(preset.name), encodePreset(preset))
+      },
+      catch: unavailable
+    })
     return path
   })
 

@@ -1,7 +1,10 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { Effect, Layer, Option } from "effect"
+import { processExists } from "../busFiles/processLiveness.js"
 import { Processes, type ProcessesShape } from "../services/Processes.js"
+
+export { processExists } from "../busFiles/processLiveness.js"
 
 const parentFromProc = (pid: number): Option.Option<number> => {
   try {
@@ -11,16 +14,6 @@ const parentFromProc = (pid: number): Option.Option<number> => {
     return Number.isInteger(parent) && parent > 0 ? Option.some(parent) : Option.none()
   } catch {
     return Option.none()
-  }
-}
-
-/** Whether a process exists (signal 0; a process of another user counts). */
-export const processExists = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"
   }
 }
 

@@ -43,6 +43,25 @@ const makePrivate = (path: string, create: boolean) => {
   }
 }
 
+/**
+ * Why SQLite must not open `path` (registry.db, its -wal or -shm): a symlink (SQLite would follow it out of the bus
+ * dir), not a regular file, a file with other hard links, or another user's; undefined when it is fine or missing.
+ */
+const registryFileProblem = (path: string): string | undefined => {
+  let stat: fs.Stats
+  try {
+    stat = fs.lstatSync(path)
+  } catch {
+    return undefined
+  }
+  if (stat.isSymbolicLink()) return `${path} is a symlink; the bus never follows links out of the bus dir. Remove it (and move the real file into place if it is your registry)`
+  if (!stat.isFile()) return `${path} is not a regular file; move it aside`
+  if (stat.nlink !== 1) return `${path} has ${stat.nlink} hard links (a link to a file elsewhere); move it aside`
+  const uid = process.getuid?.()
+  if (uid !== undefined && stat.uid !== uid) return `${path} belongs to uid ${stat.uid}, not to you; move it aside`
+  return undefined
+}
+
 /** A ROLLBACK that finds no transaction (BEGIN itself failed, e.g. busy, or SQLite already rolled back) is a no-op. */
 const noTransactionActive = (error: SqlError.SqlError) =>
   /no transaction is active/.test(String((error.cause as Error | undefined)?.message))
@@ -55,7 +74,12 @@ export const make = Effect.gen(function*() {
   const { registryDb } = yield* BusDir
   const { busyTimeout } = yield* BusConfig
   const fail = unavailable(registryDb, busyTimeout)
-  for (const path of [registryDb, `${registryDb}-wal`, `${registryDb}-shm`]) makePrivate(path, path === registryDb)
+  const files = [registryDb, `${registryDb}-wal`, `${registryDb}-shm`]
+  for (const path of files) {
+    const problem = registryFileProblem(path)
+    if (problem !== undefined) return yield* new RegistryUnavailable({ reason: problem })
+  }
+  for (const path of files) makePrivate(path, path === registryDb)
   const sqlite = yield* SqliteClient.make({ filename: registryDb }).pipe(
     Effect.catchAllDefect((defect) => Effect.fail(fail(defect)))
   )

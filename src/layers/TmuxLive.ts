@@ -1,5 +1,8 @@
+import * as fs from "node:fs"
 import { Command, CommandExecutor } from "@effect/platform"
 import { Chunk, Effect, Layer, Option, Stream } from "effect"
+import { isPaneAddress, isSessionAddress, isWindowAddress, windowIdPattern } from "../domain/PaneAddress.js"
+import { fallbackShells, foregroundOf, type PaneProgram, programKind, shellNames } from "../domain/PaneProgram.js"
 import { BusConfig } from "../services/BusConfig.js"
 import {
   type PaneInfo,
@@ -10,7 +13,8 @@ import {
   type TmuxShape,
   TmuxUnavailable
 } from "../services/Tmux.js"
-import { envFlags, execArgv, literal, sessionTarget } from "./tmuxArgv.js"
+import { parsePs, procNames, procTable } from "./processTable.js"
+import { envFlags, execArgv, literal, sessionTarget, tmuxCommandArgument } from "./tmuxArgv.js"
 
 const paneFormat = [
   "#{pane_id}",
@@ -54,21 +58,30 @@ const collect = (stream: Stream.Stream<Uint8Array, unknown>) =>
     Effect.orElseSucceed(() => "")
   )
 
+/** The shells of this host, from `/etc/shells` (a built-in list when it cannot be read). */
+const hostShells = (): ReadonlySet<string> => {
+  try {
+    return new Set([...shellNames(fs.readFileSync("/etc/shells", "utf8"))])
+  } catch {
+    return fallbackShells
+  }
+}
+
+const refused = (op: string, value: string, what: string) =>
+  new TmuxCommandFailed({ args: [op], exitCode: -1, stderr: `refused ${JSON.stringify(value)}: not a ${what}` })
+
 /** Builds tmux on `@effect/platform` Command: each call is one tmux process whose exit code is checked. */
 export const make = Effect.gen(function*() {
   const executor = yield* CommandExecutor.CommandExecutor
   const { tmuxBin } = yield* BusConfig
 
-  const run = (args: ReadonlyArray<string>): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
+  /** Runs one program to its end; fails with its exit code and stderr when that is not 0. */
+  const runProgram = (bin: string, args: ReadonlyArray<string>): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
     Effect.scoped(
       Effect.gen(function*() {
-        // -u: without a UTF-8 locale (an MCP server's environment often has no LANG) tmux prints the tab
-        // separators of -F formats as '_', and no pane would parse.
-        const process = yield* executor.start(Command.make(tmuxBin, "-u", ...args)).pipe(
+        const process = yield* executor.start(Command.make(bin, ...args)).pipe(
           Effect.mapError((error) =>
-            new TmuxUnavailable({
-              reason: `cannot run '${tmuxBin}' (${error.message}); install tmux or set HELIOY_TMUX_BIN`
-            })
+            new TmuxUnavailable({ reason: `cannot run '${bin}' (${error.message}); ${bin === tmuxBin ? "install tmux or set HELIOY_TMUX_BIN" : `install ${bin}`}` })
           )
         )
         const [stdout, stderr, exitCode] = yield* Effect.all(
@@ -76,13 +89,42 @@ export const make = Effect.gen(function*() {
           { concurrency: 3 }
         )
         if (exitCode !== 0) {
-          return yield* new TmuxCommandFailed({ args, exitCode, stderr: stderr.trim() })
+          return yield* new TmuxCommandFailed({ args: args.slice(bin === tmuxBin ? 1 : 0), exitCode, stderr: stderr.trim() })
         }
         return stdout
       })
-    ).pipe(Effect.withSpan("Tmux.run", { attributes: { command: args[0] } }))
+    )
 
-  const send = (args: ReadonlyArray<string>) => Effect.asVoid(run(["send-keys", ...args]))
+  // -u: without a UTF-8 locale (an MCP server's environment often has no LANG) tmux prints the tab separators of -F
+  // formats as '_', and no pane would parse.
+  const run = (args: ReadonlyArray<string>) =>
+    runProgram(tmuxBin, ["-u", ...args]).pipe(Effect.withSpan("Tmux.run", { attributes: { command: args[0] } }))
+
+  /** Runs `op` only when `target` is a pane address (`%N` or `session:window.pane`), so tmux never reads it as an option or a pattern. */
+  const onPane = <A>(op: string, target: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
+    isPaneAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "pane id %N or session:window.pane target"))
+
+  const onWindow = <A>(op: string, target: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
+    isWindowAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "window id @N"))
+
+  const onSession = <A>(op: string, session: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
+    isSessionAddress(session) ? Effect.suspend(effect) : Effect.fail(refused(op, session, "session name or id $N"))
+
+  const send = (target: string, args: ReadonlyArray<string>) =>
+    onPane("send-keys", target, () => Effect.asVoid(run(["send-keys", "-t", target, ...args])))
+
+  /** The foreground program under `panePid`, from `/proc`, else from `ps` (names: its command only). */
+  const foregroundProgram = (panePid: number): Effect.Effect<PaneProgram | undefined> =>
+    Effect.gen(function*() {
+      const fromProc = procTable()
+      const rows = fromProc === undefined
+        ? parsePs(yield* Effect.orElseSucceed(runProgram("ps", ["-A", "-o", "pid=,ppid=,pgid=,tpgid=,comm="]), () => ""))
+        : fromProc.map((row) => ({ row, comm: "" }))
+      const leader = foregroundOf(rows.map((entry) => entry.row), panePid)
+      if (leader === undefined) return undefined
+      const names = fromProc === undefined ? rows.filter((entry) => entry.row.pid === leader.pid).map((entry) => entry.comm) : procNames(leader.pid)
+      return { pid: leader.pid, names, kind: programKind(names, hostShells()) }
+    })
 
   const spawn = (args: ReadonlyArray<string>) =>
     Effect.flatMap(run(args), (out) => {
@@ -94,7 +136,7 @@ export const make = Effect.gen(function*() {
 
   // display-message exits 0 with an empty expansion when its target does not exist: an empty answer is a missing pane.
   const paneFormatOf = (paneId: string, format: string, shape: RegExp) =>
-    Effect.flatMap(run(["display-message", "-p", "-t", paneId, format]), (out) => {
+    Effect.flatMap(onPane("display-message", paneId, () => run(["display-message", "-p", "-t", paneId, format])), (out) => {
       const value = out.trim()
       return shape.test(value)
         ? Effect.succeed(value)
@@ -110,7 +152,7 @@ export const make = Effect.gen(function*() {
           : Effect.fail(new TmuxUnavailable({ reason: `tmux list-panes failed: ${error.stderr}` })))
     ),
     pane: (target) =>
-      run(["display-message", "-p", "-t", target, paneFormat]).pipe(
+      onPane("display-message", target, () => run(["display-message", "-p", "-t", target, paneFormat])).pipe(
         Effect.flatMap((out) => {
           const pane = parsePane(out.trimEnd())
           return pane
@@ -118,9 +160,9 @@ export const make = Effect.gen(function*() {
             : Effect.fail(new TmuxCommandFailed({ args: ["display-message", target], exitCode: 0, stderr: "no such pane" }))
         })
       ),
-    cancelMode: (paneId) => send(["-t", paneId, "-X", "cancel"]),
-    typeLiteral: (paneId, text) => send(["-t", paneId, "-l", "--", text]),
-    pressEnter: (paneId) => send(["-t", paneId, "Enter"]),
+    cancelMode: (paneId) => send(paneId, ["-X", "cancel"]),
+    typeLiteral: (paneId, text) => send(paneId, ["-l", "--", text]),
+    pressEnter: (paneId) => send(paneId, ["Enter"]),
     ensureGlobalHook: (hook, command) =>
       Effect.gen(function*() {
         const listed = yield* run(["show-hooks", "-g", hook]).pipe(
@@ -130,21 +172,28 @@ export const make = Effect.gen(function*() {
           const match = /^\S+\[(\d+)\]\s+(.*)$/.exec(line)
           return match ? [{ index: Number(match[1]), body: match[2] ?? "" }] : []
         })
-        if (entries.some((entry) => entry.body.includes(command))) return
+        const argument = tmuxCommandArgument(command)
+        if (entries.some((entry) => entry.body.includes(argument))) return
+        if (/[\p{Cc}]/u.test(command)) return yield* refused("set-hook", command, "command without control characters")
         const index = entries.reduce((max, entry) => Math.max(max, entry.index + 1), 0)
-        yield* run(["set-hook", "-g", `${hook}[${index}]`, `run-shell -b ${JSON.stringify(command)}`])
+        yield* run(["set-hook", "-g", `${hook}[${index}]`, `run-shell -b ${argument}`])
       }),
     capture: (paneId, history = 0) =>
-      run(["capture-pane", "-p", "-J", ...(history > 0 ? ["-S", `-${Math.floor(history)}`] : []), "-t", paneId]),
+      onPane("capture-pane", paneId, () =>
+        run(["capture-pane", "-p", "-J", ...(history > 0 ? ["-S", `-${Math.floor(history)}`] : []), "-t", paneId])),
     newWindow: (options) =>
-      spawn(["new-window", "-d", "-P", "-F", spawnedFormat, "-t", sessionTarget(options.session), "-n", options.name, ...launchArgs(options)]),
-    splitWindow: (options) => spawn(["split-window", "-d", "-P", "-F", spawnedFormat, "-t", options.target, ...launchArgs(options)]),
+      onSession("new-window", options.session, () =>
+        spawn(["new-window", "-d", "-P", "-F", spawnedFormat, "-t", sessionTarget(options.session), "-n", options.name, ...launchArgs(options)])),
+    splitWindow: (options) =>
+      (windowIdPattern.test(options.target) ? onWindow : onPane)("split-window", options.target, () =>
+        spawn(["split-window", "-d", "-P", "-F", spawnedFormat, "-t", options.target, ...launchArgs(options)])),
     signal: (channel) => Effect.asVoid(run(["wait-for", "-S", channel])),
-    selectLayout: (window, layout) => Effect.asVoid(run(["select-layout", "-t", window, layout])),
-    setPaneTitle: (paneId, title) => Effect.asVoid(run(["select-pane", "-t", paneId, "-T", literal(title)])),
-    setWindowOption: (window, option, value) => Effect.asVoid(run(["set-option", "-w", "-t", window, option, value])),
-    killPane: (paneId) => Effect.asVoid(run(["kill-pane", "-t", paneId])),
-    killWindow: (window) => Effect.asVoid(run(["kill-window", "-t", window])),
+    selectLayout: (window, layout) => onWindow("select-layout", window, () => Effect.asVoid(run(["select-layout", "-t", window, layout]))),
+    setPaneTitle: (paneId, title) => onPane("select-pane", paneId, () => Effect.asVoid(run(["select-pane", "-t", paneId, "-T", literal(title)]))),
+    setWindowOption: (window, option, value) =>
+      onWindow("set-option", window, () => Effect.asVoid(run(["set-option", "-w", "-t", window, option, value]))),
+    killPane: (paneId) => onPane("kill-pane", paneId, () => Effect.asVoid(run(["kill-pane", "-t", paneId]))),
+    killWindow: (window) => onWindow("kill-window", window, () => Effect.asVoid(run(["kill-window", "-t", window]))),
     windowOf: (paneId) => paneFormatOf(paneId, "#{window_id}", /^@\d+$/),
     sessionOfPane: (paneId) => paneFormatOf(paneId, "#{session_name}", /./),
     exitStatusOf: (paneId) =>
@@ -168,11 +217,21 @@ export const make = Effect.gen(function*() {
         Effect.catchTag("TmuxCommandFailed", () => Effect.succeed(Option.none<string>()))
       ),
     windowsNamed: (session, name) =>
-      Effect.map(run(["list-windows", "-t", sessionTarget(session), "-F", "#{window_id}\t#{window_name}"]), (out) =>
-        out.split("\n").flatMap((line) => {
-          const tab = line.indexOf("\t")
-          return tab > 0 && line.slice(tab + 1) === name ? [line.slice(0, tab)] : []
-        }))
+      onSession("list-windows", session, () =>
+        Effect.map(run(["list-windows", "-t", sessionTarget(session), "-F", "#{window_id}\t#{window_name}"]), (out) =>
+          out.split("\n").flatMap((line) => {
+            const tab = line.indexOf("\t")
+            return tab > 0 && line.slice(tab + 1) === name ? [line.slice(0, tab)] : []
+          }))),
+    foreground: (paneId) =>
+      Effect.gen(function*() {
+        const panePid = Number(yield* paneFormatOf(paneId, "#{pane_pid}", /^\d+$/))
+        const program = yield* foregroundProgram(panePid)
+        if (program === undefined) {
+          return yield* new TmuxCommandFailed({ args: ["foreground", paneId], exitCode: 0, stderr: `no foreground process found under pid ${panePid}` })
+        }
+        return program
+      })
   } satisfies TmuxShape
 })
 

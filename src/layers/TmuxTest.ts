@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Option, Ref } from "effect"
+import { fallbackShells, programKind } from "../domain/PaneProgram.js"
 import {
   type PaneInfo,
   type PaneLaunch,
@@ -252,16 +253,14 @@ export const make = Effect.gen(function*() {
         return (yield* findWindow(paneId)).windowId
       }),
     sessionOfPane: (paneId) =>
-      Effect.gen(function*() {
-        yield* enter({ op: "sessionOfPane", target: paneId })
-        const pane = yield* find(paneId)
-        return pane.target.slice(0, pane.target.lastIndexOf(":"))
-      }),
+      Effect.zipRight(enter({ op: "sessionOfPane", target: paneId }), Effect.map(find(paneId), (pane) => pane.target.slice(0, pane.target.lastIndexOf(":")))),
     exitStatusOf: (paneId) =>
       Effect.zipRight(available, Effect.map(find(paneId), (found): Option.Option<number | null> => found.dead ? Option.some(1) : Option.none())),
     globalEnvironment: () => Effect.as(available, Option.none()),
     windowsNamed: (session, name) =>
-      Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId))
+      Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId)),
+    foreground: (paneId) =>
+      Effect.map(find(paneId), (pane) => ({ pid: 0, names: [pane.command], kind: programKind([pane.command], fallbackShells) }))
   }
   return { tmux, control }
 })

@@ -22,3 +22,10 @@ export const envFlags = (env: Readonly<Record<string, string>>): ReadonlyArray<s
 
 /** The `-t` target of a session: an id `$N` as is, a name matched exactly (`=name`, never by prefix). */
 export const sessionTarget = (session: string): string => session.startsWith("$") ? `${session}:` : `=${session}:`
+
+/**
+ * `text` as one argument in tmux's command language, taken literally: double-quoted with `\`, `"` and `$` escaped
+ * (tmux expands `$VAR` in double quotes), and `#` doubled, since `run-shell` expands `#{…}` and `#(…)` formats in its
+ * command before the shell sees it.
+ */
+export const tmuxCommandArgument = (text: string): string => `"${text.replace(/[\\"$]/g, "\\$&").replaceAll("#", "##")}"`

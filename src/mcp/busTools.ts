@@ -85,10 +85,11 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
   server.registerTool("get_messages", {
     title: "Get messages",
     description:
-      "Read and claim your unread messages, oldest first (each message is returned to exactly one reader). With 'topic', only messages of that topic are read; the others stay unread.",
+      "Read and claim your unread messages, oldest first (each message is returned to exactly one reader). With 'topic', only messages of that topic are read; the others stay unread. At most 'limit' messages (default 100) and about 2 MiB come back at once; 'remaining' says how many are still unread: call again to read them.",
     inputSchema: {
       agent_id: agentIdArg("whose inbox to read"),
-      topic: z.string().optional().describe("only read messages with this topic")
+      topic: z.string().optional().describe("only read messages with this topic"),
+      limit: z.number().int().optional().describe("the most messages to return, 1 to 1000 (default 100)")
     },
     annotations: writes
   }, (args, extra) => {
@@ -99,6 +100,7 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
       taken = claimed
       return {
         result: claimed.messages,
+        remaining: claimed.remaining,
         ...(claimed.quarantined.length > 0 ? { quarantined: claimed.quarantined } : {})
       }
     })).then((result) => {

@@ -1,7 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js"
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 
 /** Name and version an MCP server announces. */
 export interface ServerInfo {
@@ -52,9 +52,28 @@ const trackResponses = (transport: StdioServerTransport) => {
   return { responses, closeAll }
 }
 
+/** The MCP connection broke while the client was still there (a message over the transport's limit, a read error). */
+export class TransportClosed extends Data.TaggedError("TransportClosed")<{ readonly reason: string }> {
+  override get message() {
+    return `the MCP connection closed: ${this.reason}`
+  }
+}
+
+/** Why the SDK's stdio transport gave up, in words. */
+const closeReason = (error: Error | undefined): string => {
+  const tooLong = /ReadBuffer exceeded maximum size of (\d+)/.exec(error?.message ?? "")
+  if (tooLong) {
+    const mib = Math.round(Number(tooLong[1]) / 1024 / 1024)
+    return `the client sent a JSON-RPC message longer than ${mib} MiB, the limit of the MCP stdio transport; ` +
+      "nothing after it can be read, so the server stops (send large content as a file path instead)"
+  }
+  return error === undefined ? "the transport closed while stdin was still open" : `the transport failed: ${error.message}`
+}
+
 /**
  * Serves an MCP server on stdin/stdout until stdin ends or the transport closes; the tools are registered by
- * `register`, which may follow responses out of the process. Interrupting the effect closes the server.
+ * `register`, which may follow responses out of the process. Interrupting the effect closes the server. Fails with
+ * TransportClosed, saying why, when the transport closes while the client is still connected.
  */
 export const serveStdio = (info: ServerInfo, register: (server: McpServer, responses: Responses) => void) =>
   Effect.acquireUseRelease(
@@ -70,12 +89,23 @@ export const serveStdio = (info: ServerInfo, register: (server: McpServer, respo
       return { server, transport, closeAll: tracked.closeAll }
     }),
     ({ transport }) =>
-      Effect.async<void>((resume) => {
-        const done = () => resume(Effect.void)
+      Effect.async<void, TransportClosed>((resume) => {
+        let ended = false
+        let lastError: Error | undefined
+        const done = () => {
+          ended = true
+          resume(Effect.void)
+        }
+        const protocolError = transport.onerror
+        transport.onerror = (error) => {
+          lastError = error
+          protocolError?.(error)
+        }
         const protocolClose = transport.onclose
         transport.onclose = () => {
           protocolClose?.()
-          done()
+          if (ended || process.stdin.readableEnded) done()
+          else resume(Effect.fail(new TransportClosed({ reason: closeReason(lastError) })))
         }
         process.stdin.once("end", done)
         process.stdin.once("close", done)

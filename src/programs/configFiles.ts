@@ -1,7 +1,10 @@
+import { mkdirSync } from "node:fs"
 import { homedir } from "node:os"
 import { basename, dirname, join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { Clock, Config, Effect, Option, Schema } from "effect"
+import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
+import { describeFileError } from "../busFiles/fileErrors.js"
 
 /** Where Claude Code and Codex keep the user's configuration. */
 export interface ConfigLocations {
@@ -80,27 +83,21 @@ export const backUp = (target: string, mode: number) =>
   })
 
 /**
- * Replaces a file atomically: writes a temporary file beside it (given mode, fsynced), renames it over the file, then
- * fsyncs the directory; creates missing parent directories (0700). A reader sees the old or the new file, never a
- * part. Fails with ConfigFileError (the temporary file is removed).
+ * Replaces a file atomically (the bus's one atomic write): writes a temporary file beside it (given mode, fsynced,
+ * never through a link), renames it over the file, then fsyncs the directory; creates missing parent directories
+ * (0700). A reader sees the old or the new file, never a part. Fails with ConfigFileError (the temporary file is removed).
  */
 export const writeAtomically = (target: string, content: string, mode: number) =>
-  Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const dir = dirname(target)
-    yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(Effect.mapError(failWith(dir, "create it")))
-    const temp = join(dir, `.${basename(target)}.helioy-bus-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`)
-    const write = Effect.scoped(Effect.gen(function*() {
-      const file = yield* fs.open(temp, { flag: "wx", mode })
-      yield* file.writeAll(new TextEncoder().encode(content))
-      yield* file.sync
-    })).pipe(
-      Effect.zipRight(fs.chmod(temp, mode)),
-      Effect.zipRight(fs.rename(temp, target)),
-      Effect.mapError(failWith(target, "write it")),
-      Effect.tapError(() => Effect.ignore(fs.remove(temp)))
-    )
-    yield* write
-    // Persist the rename itself; a directory that cannot be opened for fsync is no reason to fail.
-    yield* Effect.ignore(Effect.scoped(Effect.flatMap(fs.open(dir, { flag: "r" }), (handle) => handle.sync)))
+  Effect.tryPromise({
+    try: async () => {
+      const dir = dirname(target)
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 })
+      } catch (error) {
+        throw new ConfigFileError({ path: dir, reason: `cannot create it (${describeFileError(error, dir)})` })
+      }
+      // Persisting the rename is best effort here: a directory that cannot be opened for fsync is no reason to fail.
+      await replaceFileAtomically(dir, basename(target), content, { mode, directorySyncOptional: true })
+    },
+    catch: (error) => error instanceof ConfigFileError ? error : failWith(target, "write it")(error as Error)
   })

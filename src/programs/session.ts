@@ -1,6 +1,7 @@
 import { Effect, Either, Option } from "effect"
 import { identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
 import { mailNotice } from "../domain/MailNotice.js"
+import { tmuxTargetProblem } from "../domain/PaneAddress.js"
 import { Identity } from "../services/Identity.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { PidFiles } from "../services/PidFiles.js"
@@ -46,7 +47,8 @@ export const joinSession = Effect.fn("session.join")(function*(input: JoinInput)
     runtime: input.runtime,
     session_id: input.sessionId,
     pane_id: Option.match(pane, { onNone: () => "", onSome: (found) => found.paneId }),
-    tmux_target: Option.match(pane, { onNone: () => "", onSome: (found) => found.target }),
+    // A session name tmux allows but a target may not start with (`-foo`) leaves the pane id alone to address it.
+    tmux_target: Option.match(pane, { onNone: () => "", onSome: (found) => tmuxTargetProblem(found.target) === undefined ? found.target : "" }),
     pid: input.runtimePid
   })
   yield* pidFiles.write(input.runtimePid, registered.agent_id)

@@ -1,4 +1,5 @@
 import { Context } from "effect"
+import type { BusTree } from "../busFiles/directories.js"
 import type { AgentId } from "../domain/AgentId.js"
 
 /** The checked bus directory and the paths inside it. */
@@ -15,6 +16,8 @@ export interface BusDirShape {
   readonly presetsDir: string
   /** The inbox directory of one agent; a validated id always resolves inside `inbox/`. */
   readonly inboxDir: (agentId: AgentId) => string
+  /** The bus dir as the file operations check it: every directory they use lies in it, on its device. */
+  readonly tree: BusTree
 }
 
 /** The bus directory; its live layer refuses to build when the directory is unsafe. */

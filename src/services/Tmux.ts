@@ -1,4 +1,5 @@
 import { Context, Data, type Effect, type Option } from "effect"
+import type { PaneProgram } from "../domain/PaneProgram.js"
 
 /** One tmux pane as listed. */
 export interface PaneInfo {
@@ -44,7 +45,7 @@ export class TmuxCommandFailed extends Data.TaggedError("TmuxCommandFailed")<{
 /** Any tmux failure. */
 export type TmuxError = TmuxUnavailable | TmuxCommandFailed
 
-/** Intent-level tmux calls. */
+/** Intent-level tmux calls; every pane, window and session argument is checked before tmux sees it (`%N`, `@N`, `$N`, `session:window.pane`). */
 export interface TmuxShape {
   /** Every pane of the server in one call; empty when no server runs; fails when tmux cannot be run. */
   readonly listPanes: Effect.Effect<ReadonlyArray<PaneInfo>, TmuxUnavailable>
@@ -89,6 +90,11 @@ export interface TmuxShape {
   readonly globalEnvironment: (name: string) => Effect.Effect<Option.Option<string>, TmuxError>
   /** The ids `@N` of the windows of a session (name or `$N`) named exactly `name`; empty when there are none. */
   readonly windowsNamed: (session: string, name: string) => Effect.Effect<ReadonlyArray<string>, TmuxError>
+  /**
+   * The program in the foreground of a pane (`%N` or a target), found among `#{pane_pid}` and its descendants, and
+   * whether it is a shell (per `/etc/shells`) or a multiplexer client; fails when the pane or its foreground is not found.
+   */
+  readonly foreground: (paneId: string) => Effect.Effect<PaneProgram, TmuxError>
 }
 
 /** tmux. */

