@@ -1,6 +1,6 @@
 /** Whether spawned members really started: registered and at their prompt, stuck at a first-run dialog, or dead. */
 import { Clock, Duration, Effect, Either, Option } from "effect"
-import { showsDialog } from "../domain/PaneScreen.js"
+import { showsDialog, showsReady } from "../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -65,7 +65,7 @@ const gone = (screen: string): Sighting => ({ _tag: "Dead", exitStatus: null, sc
 const waiting = (registered: boolean, dialog: boolean, screen: string): Sighting => ({ _tag: "Waiting", registered, dialog, screen })
 
 const atPrompt = (adapter: Option.Option<RuntimeAdapter>, screen: string) =>
-  Option.match(adapter, { onNone: () => true, onSome: (found) => found.screen.ready.every((pattern) => pattern.test(screen)) })
+  Option.match(adapter, { onNone: () => true, onSome: (found) => showsReady(found.screen, screen) })
 
 /**
  * Watches opened members for up to `wait`: a member is ready once its agent is registered under its id and its pane
