@@ -16,6 +16,8 @@ export const make: Effect.Effect<BusConfigShape, import("effect/ConfigError").Co
   const tmuxBin = yield* Config.string("HELIOY_TMUX_BIN").pipe(Config.withDefault("tmux"))
   const confirmMillis = yield* Config.integer("HELIOY_BUS_NUDGE_CONFIRM_MS").pipe(Config.withDefault(2_000))
   const sessionWaitSeconds = yield* Config.number("HELIOY_BUS_SESSION_WAIT_SECONDS").pipe(Config.withDefault(30))
+  const mailWatch = yield* Config.boolean("HELIOY_BUS_MAIL_WATCH").pipe(Config.withDefault(true))
+  const rescanSeconds = yield* Config.number("HELIOY_BUS_MAIL_RESCAN_SECONDS").pipe(Config.withDefault(5))
   return {
     busDir,
     maxMessageBytes,
@@ -24,6 +26,8 @@ export const make: Effect.Effect<BusConfigShape, import("effect/ConfigError").Co
     nudgeEnterDelay: Duration.millis(150),
     nudgeConfirmTimeout: Duration.millis(confirmMillis),
     sessionWait: Duration.seconds(sessionWaitSeconds),
+    mailWatch,
+    mailRescan: Duration.seconds(rescanSeconds),
     archiveTtl: Duration.days(archiveDays),
     busyTimeout: Duration.millis(busyMillis),
     tmuxBin
@@ -42,6 +46,8 @@ export const layerWith = (overrides: Partial<BusConfigShape> & { readonly busDir
     nudgeEnterDelay: Duration.millis(150),
     nudgeConfirmTimeout: Duration.seconds(2),
     sessionWait: Duration.seconds(30),
+    mailWatch: true,
+    mailRescan: Duration.seconds(5),
     archiveTtl: Duration.days(7),
     busyTimeout: Duration.millis(5_000),
     tmuxBin: "tmux",

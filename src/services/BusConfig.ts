@@ -16,6 +16,10 @@ export interface BusConfigShape {
   readonly nudgeConfirmTimeout: Duration.Duration
   /** How long a hook waits for its session to be registered by a concurrent hook or the launch wrapper (`HELIOY_BUS_SESSION_WAIT_SECONDS`, default 30 s). */
   readonly sessionWait: Duration.Duration
+  /** Whether mail waiters watch inboxes for change events (`HELIOY_BUS_MAIL_WATCH`, default on; off for file systems without them). */
+  readonly mailWatch: boolean
+  /** How often a mail waiter re-scans its inbox anyway, so a missed event never loses a wake (`HELIOY_BUS_MAIL_RESCAN_SECONDS`, default 5 s). */
+  readonly mailRescan: Duration.Duration
   /** How long read messages stay in `archive/` (`HELIOY_BUS_ARCHIVE_TTL_DAYS`, default 7 days). */
   readonly archiveTtl: Duration.Duration
   /** How long a registry write waits for another process's lock (`HELIOY_BUS_BUSY_TIMEOUT_MS`, default 5 s). */
