@@ -1,5 +1,4 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
-import type { AgentId } from "../domain/AgentId.js"
 import { nudgeText } from "../domain/NudgeText.js"
 import { inputLine, noticeSubmitted, showsBusy, showsDialog, showsReady, showsStarting } from "../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
@@ -78,7 +77,7 @@ export const make = Effect.gen(function*() {
     const found = runtimes.get(recipient.runtime)
     if (Option.isNone(found)) return skipped("unsupported_runtime")
     const adapter = found.value
-    if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id as AgentId))) {
+    if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id))) {
       return { nudged: true, method: adapter.wake.rewakeHook ? "rewake" : "daemon", confirmed: false, pending: true } satisfies NudgeOutcome
     }
     if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")

@@ -1,6 +1,7 @@
 /** Whether spawned members really started: registered and at their prompt, stuck at a first-run dialog, or dead. */
 import { Clock, Duration, Effect, Either, Option } from "effect"
 import { showsDialog, showsReady } from "../domain/PaneScreen.js"
+import type { AgentId } from "../domain/AgentId.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -8,7 +9,7 @@ import { Tmux } from "../services/Tmux.js"
 
 /** A member just opened in a pane, as the readiness watch needs it. */
 export interface OpenedMember {
-  readonly agentId: string
+  readonly agentId: AgentId
   readonly paneId: string
   readonly role: string
   readonly runtime: string
@@ -183,7 +184,7 @@ export const readinessView = (readiness: Option.Option<Readiness>) =>
 export const watchReadiness = (
   wait: ReadinessWait | undefined,
   windowId: Option.Option<string>,
-  members: ReadonlyArray<{ readonly agentId: string; readonly paneId: string; readonly role: string; readonly runtime: string }>
+  members: ReadonlyArray<OpenedMember>
 ) =>
   Effect.gen(function*() {
     if (wait === undefined) return Option.none<Readiness>()
