@@ -45,7 +45,7 @@ export type BusServices =
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
 
-const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layer))
+const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()))
 
 /** Both stores of registry.db on one SqlClient (one connection, one lock). */
 const RegistryDbLive = Layer.merge(RegistryLive.layer, WarroomsLive.layer).pipe(Layer.provide(SqlLive.layer))

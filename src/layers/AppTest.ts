@@ -34,7 +34,7 @@ export const layerTest = (options: BusTestOptions = {}) => {
     PidFilesTest.layerTest,
     IdentityTest.layerTest(AgentId.make(options.selfId ?? "test:general")),
     BusDirTest.layerTest("/nonexistent/helioy-bus"),
-    BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus", ...options.config })
+    BusConfigLive.layer({ busDir: "/nonexistent/helioy-bus", ...options.config })
   )
   return NudgeLive.layer.pipe(Layer.provideMerge(stores))
 }

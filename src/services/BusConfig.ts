@@ -26,6 +26,12 @@ export interface BusConfigShape {
   readonly busyTimeout: Duration.Duration
   /** The tmux binary (`HELIOY_TMUX_BIN`, default `tmux` on PATH). */
   readonly tmuxBin: string
+  /** How long a warroom spawn waits for its members to become ready by default (`HELIOY_WARROOM_READY_SECONDS`, default 60 s). */
+  readonly warroomReadyWait: Duration.Duration
+  /** Where `warroom_spawn_repos` looks for repositories (`HELIOY_BASE`, default `~/Dev`). */
+  readonly reposBase: string
+  /** Whether the Codex launch wrapper relays through the Codex daemon to wake its session (`HELIOY_CODEX_DAEMON`, default on). */
+  readonly codexDaemon: boolean
 }
 
 /** The bus settings. */

@@ -106,7 +106,7 @@ describe("links out of the bus dir", () => {
     const busDir = join(root, "bus")
     const target = join(root, "victim")
     fs.writeFileSync(target, "untouched")
-    const layer = PidFilesLive.layer.pipe(Layer.provide(BusDirLive.layer), Layer.provide(BusConfigLive.layerWith({ busDir })))
+    const layer = PidFilesLive.layer.pipe(Layer.provide(BusDirLive.layer), Layer.provide(BusConfigLive.layer({ busDir })))
     await Effect.runPromise(Effect.provide(Effect.void, layer))
     const pid = 4242
     // The names a writer of pids/4242 has used for its temporary file.

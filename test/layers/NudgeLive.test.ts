@@ -19,7 +19,7 @@ const nudgeLayer = NudgeLive.layer.pipe(
     TmuxTest.layerTest,
     RuntimesLive.layerTest,
     MailboxTest.layerTest,
-    BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus" })
+    BusConfigLive.layer({ busDir: "/nonexistent/helioy-bus" })
   ))
 )
 
