@@ -1,9 +1,9 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { lineDiff } from "../domain/LineDiff.js"
-import { configLocations } from "../programs/configFiles.js"
-import { applyInstall, type InstallRuntime, type PlannedFile, planInstall } from "../programs/install.js"
-import { thisInstallation } from "./installation.js"
+import { lineDiff } from "../install/LineDiff.js"
+import { configLocations } from "../install/configFiles.js"
+import { applyInstall, type InstallRuntime, type PlannedFile, planInstall } from "../install/install.js"
+import { thisInstallation } from "../install/thisInstallation.js"
 
 const nextSteps: Record<InstallRuntime, string> = {
   claude: "Restart Claude Code sessions to load the helioy-bus server and hooks; check the setup with: helioy-bus doctor",

@@ -1,8 +1,8 @@
 import { Effect, Either, Option } from "effect"
-import { withClaudeHooks, withClaudeMcpServer } from "../domain/ClaudeConfig.js"
-import { withCodexConfig, withCodexHooks } from "../domain/CodexConfig.js"
-import type { Installation } from "../domain/Installation.js"
-import { jsonEqual } from "../domain/Json.js"
+import { withClaudeHooks, withClaudeMcpServer } from "./ClaudeConfig.js"
+import { withCodexConfig, withCodexHooks } from "./CodexConfig.js"
+import type { Installation } from "./Installation.js"
+import { jsonEqual } from "./Json.js"
 import { backUp, type ConfigLocations, ConfigFileError, readConfigFile, writeAtomically } from "./configFiles.js"
 
 /** The runtimes `helioy-bus install` wires up. */

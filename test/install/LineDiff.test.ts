@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { lineDiff } from "../../src/domain/LineDiff.js"
+import { lineDiff } from "../../src/install/LineDiff.js"
 
 describe("lineDiff", () => {
   it("is empty for equal texts", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { claudeHookGroups, withClaudeHooks, withClaudeMcpServer } from "../../src/domain/ClaudeConfig.js"
-import { withCodexHooks } from "../../src/domain/CodexConfig.js"
-import { busHookOf, claudeHooks, isBusHookCommand } from "../../src/domain/HookWiring.js"
-import type { Installation } from "../../src/domain/Installation.js"
+import { claudeHookGroups, withClaudeHooks, withClaudeMcpServer } from "../../src/install/ClaudeConfig.js"
+import { withCodexHooks } from "../../src/install/CodexConfig.js"
+import { busHookOf, claudeHooks, isBusHookCommand } from "../../src/install/HookWiring.js"
+import type { Installation } from "../../src/install/Installation.js"
 
 const installation: Installation = { node: "/opt/node/bin/node", bin: "/opt/helioy-bus/bin/helioy-bus.js" }
 const moved: Installation = { node: "/usr/bin/node", bin: "/home/me/src/helioy bus/bin/helioy-bus.js" }

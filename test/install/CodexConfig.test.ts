@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { parse } from "smol-toml"
-import { withCodexConfig } from "../../src/domain/CodexConfig.js"
-import { codexEnvVars } from "../../src/domain/HookWiring.js"
-import type { Installation } from "../../src/domain/Installation.js"
+import { withCodexConfig } from "../../src/install/CodexConfig.js"
+import { codexEnvVars } from "../../src/install/HookWiring.js"
+import type { Installation } from "../../src/install/Installation.js"
 
 const installation: Installation = { node: "/opt/node/bin/node", bin: "/opt/helioy-bus/bin/helioy-bus.js" }
 
