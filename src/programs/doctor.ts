@@ -3,6 +3,7 @@ import { Reactivity } from "@effect/experimental"
 import { Command, FileSystem } from "@effect/platform"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect, Either, Option, Stream } from "effect"
+import { shellWords } from "../domain/ShellWords.js"
 import { busServerName } from "../install/ClaudeConfig.js"
 import { parseToml } from "../install/CodexConfig.js"
 import { busHookOf, claudeHooks, codexEnvVars, codexHooks, type HookSpec } from "../install/HookWiring.js"
@@ -111,11 +112,6 @@ const tmuxCheck = (tmuxBin: string) =>
           : check("warn", "tmux", `${tmuxBin} -V exited ${code}; idle agents cannot be nudged until tmux runs`)
     })
   })
-
-/** Splits a hook command line into words (quotes removed, nothing expanded). */
-const shellWords = (line: string): Array<string> =>
-  Array.from(line.matchAll(/'((?:[^']|'\\'')*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g), (match) =>
-    match[1] !== undefined ? match[1].replaceAll("'\\''", "'") : match[2] ?? match[3]!)
 
 /** A file path a configuration names that is absolute and missing (a plugin-relative or PATH name is not checked). */
 const missingPath = (path: unknown) =>
