@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { lineDiff } from "../install/LineDiff.js"
+import { diffPreview } from "../install/diffPreview.js"
 import { configLocations } from "../install/configFiles.js"
 import { applyInstall, type InstallRuntime, type PlannedFile, planInstall } from "../install/install.js"
 import { thisInstallation } from "../install/thisInstallation.js"
@@ -15,7 +15,7 @@ const preview = (file: PlannedFile): string => {
   if (!file.changed) return `unchanged ${file.path}`
   return Option.match(file.before, {
     onNone: () => `would create ${file.path}:\n${file.after.replace(/\n$/, "").split("\n").map((line) => `+ ${line}`).join("\n")}`,
-    onSome: (before) => `would update ${file.path} (after a backup):\n${lineDiff(before, file.after)}`
+    onSome: (before) => `would update ${file.path} (after a backup):\n${diffPreview(before, file.after)}`
   })
 }
 
