@@ -1,20 +1,15 @@
 import { Either } from "effect"
-import { parse } from "smol-toml"
-import { busServerName } from "./ClaudeConfig.js"
-import { mergeBusHooks } from "./HookMerge.js"
-import { codexEnvVars, codexHooks, hookGroups } from "./HookWiring.js"
-import { hookCommandLine, type Installation, serveArgs } from "./Installation.js"
-import { isJsonObject, jsonEqual, type JsonObject } from "./Json.js"
+import { type CodexConfigToml, readCodexConfig } from "./CodexFiles.js"
+import { codexEnvVars } from "./HookWiring.js"
+import { type Installation, serveArgs } from "./Installation.js"
+import { jsonEqual, type JsonObject, withoutKeys } from "./Json.js"
+import { busServerName } from "./McpServerEntry.js"
 import { hasTableHeader, setTableKeys, type TomlAssignment, tomlValue } from "./TomlTables.js"
 
 const serverPath = ["mcp_servers", busServerName] as const
 
-/** Parses a TOML document; fails with the parser's message. */
-export const parseToml = (text: string): Either.Either<JsonObject, string> =>
-  Either.try({
-    try: () => parse(text) as JsonObject,
-    catch: (error) => `not valid TOML: ${(error as Error).message.split("\n")[0]}`
-  })
+/** The comment an install writes under the `hooks = true` it added to `[features]`: how an uninstall knows to remove it. */
+export const addedHooksNote = "hooks = true above: added by helioy-bus install codex (helioy-bus uninstall codex removes it)"
 
 /** The `env_vars` the bus server needs, followed by any others the user already forwards; never fails. */
 const envVarsWith = (current: unknown): ReadonlyArray<string> => {
@@ -32,28 +27,17 @@ export const codexMcpServer = (installation: Installation, currentEnvVars?: unkn
   env_vars: envVarsWith(currentEnvVars)
 })
 
-const tableAt = (document: JsonObject, path: ReadonlyArray<string>): JsonObject | undefined => {
-  let table: unknown = document
-  for (const part of path) table = isJsonObject(table) ? table[part] : undefined
-  return isJsonObject(table) ? table : undefined
-}
-
 /** The document without the keys the install owns (and without tables that held nothing else), for comparison. */
-const withoutOwnedKeys = (document: JsonObject): JsonObject => {
-  const copy = structuredClone(document)
-  const servers = copy.mcp_servers
-  if (isJsonObject(servers) && isJsonObject(servers[busServerName])) {
-    const server = servers[busServerName]
-    for (const key of ["command", "args", "env_vars"]) delete server[key]
-    if (Object.keys(server).length === 0) delete servers[busServerName]
-    if (Object.keys(servers).length === 0) delete copy.mcp_servers
+const withoutOwnedKeys = (config: CodexConfigToml): JsonObject => {
+  const { [busServerName]: server, ...servers } = config.mcp_servers ?? {}
+  const serverRest = server === undefined ? undefined : withoutKeys(server, ["command", "args", "env_vars"])
+  const allServers = serverRest === undefined ? servers : { ...servers, [busServerName]: serverRest }
+  const features = config.features === undefined ? undefined : withoutKeys(config.features, ["hooks", "codex_hooks"])
+  return {
+    ...withoutKeys(config, ["mcp_servers", "features"]),
+    ...(Object.keys(allServers).length === 0 ? {} : { mcp_servers: allServers }),
+    ...(features === undefined ? {} : { features })
   }
-  if (isJsonObject(copy.features)) {
-    delete copy.features.hooks
-    delete copy.features.codex_hooks
-    if (Object.keys(copy.features).length === 0) delete copy.features
-  }
-  return copy
 }
 
 const handEdit = (table: string) =>
@@ -63,11 +47,10 @@ const handEdit = (table: string) =>
 /** The assignments of one table that differ from the document, or a reason the table cannot be edited as text. */
 const assignmentsFor = (
   text: string,
-  document: JsonObject,
+  current: JsonObject | undefined,
   path: ReadonlyArray<string>,
   wanted: Record<string, string | boolean | ReadonlyArray<string>>
 ): Either.Either<ReadonlyArray<TomlAssignment>, string> => {
-  const current = tableAt(document, path)
   const changes = Object.entries(wanted)
     .filter(([key, value]) => !jsonEqual(current?.[key], value))
     .map(([key, value]) => ({ key, value: tomlValue(value) }))
@@ -77,43 +60,32 @@ const assignmentsFor = (
 
 /**
  * `~/.codex/config.toml` with `[mcp_servers.helioy-bus]` (command, args, env_vars) and `[features] hooks = true`
- * set (a deprecated `codex_hooks` key is rewritten as `hooks`); every other line of the file is kept byte for byte. Fails with a reason when the file is not valid TOML, when
+ * set (a deprecated `codex_hooks` key is rewritten as `hooks`; a `hooks` key added is followed by `addedHooksNote`);
+ * every other line of the file is kept byte for byte. Fails with a reason when the file is not valid TOML, when
  * a table it must change is written inline, or when the edit would not leave the user's settings exactly as they were.
  */
 export const withCodexConfig = (text: string, installation: Installation): Either.Either<string, string> =>
   Either.gen(function*() {
-    const before = yield* parseToml(text)
-    const server = codexMcpServer(installation, tableAt(before, serverPath)?.env_vars)
-    const serverChanges = yield* assignmentsFor(text, before, serverPath, server)
+    const before = yield* readCodexConfig(text)
+    const server = codexMcpServer(installation, before.mcp_servers?.[busServerName]?.env_vars)
+    const serverChanges = yield* assignmentsFor(text, before.mcp_servers?.[busServerName], serverPath, server)
     const withServer = setTableKeys(text, serverPath, serverChanges)
-    const featureChanges = yield* assignmentsFor(withServer, before, ["features"], { hooks: true })
-    const hasFormerKey = tableAt(before, ["features"])?.codex_hooks !== undefined
+    const featureChanges = yield* assignmentsFor(withServer, before.features, ["features"], { hooks: true })
+    const hasFormerKey = before.features?.codex_hooks !== undefined
     if (hasFormerKey && !hasTableHeader(withServer, ["features"])) return yield* Either.left(handEdit("features"))
+    const added = before.features?.hooks === undefined && !hasFormerKey
     const result = setTableKeys(withServer, ["features"], [
-      ...featureChanges.map((change) => ({ ...change, replaces: "codex_hooks" })),
+      ...featureChanges.map((change) => ({ ...change, replaces: "codex_hooks", ...(added ? { note: addedHooksNote } : {}) })),
       ...(featureChanges.length === 0 && hasFormerKey ? [{ key: "hooks", value: "true", replaces: "codex_hooks" }] : [])
     ])
     if (result === text) return text
-    const after = yield* Either.mapLeft(parseToml(result), (reason) => `the edited file would be ${reason}; ${handEdit("mcp_servers")}`)
-    const written = tableAt(after, serverPath)
+    const after = yield* Either.mapLeft(readCodexConfig(result), (reason) => `the edited file would be ${reason}; ${handEdit("mcp_servers")}`)
+    const written = after.mcp_servers?.[busServerName]
     const ours = jsonEqual(written?.command, server.command) && jsonEqual(written?.args, server.args) &&
-      jsonEqual(written?.env_vars, server.env_vars) && tableAt(after, ["features"])?.hooks === true &&
-      tableAt(after, ["features"])?.codex_hooks === undefined
+      jsonEqual(written?.env_vars, server.env_vars) && after.features?.hooks === true &&
+      after.features?.codex_hooks === undefined
     if (!ours || !jsonEqual(withoutOwnedKeys(before), withoutOwnedKeys(after))) {
       return yield* Either.left(`the file is laid out in a way this installer cannot edit safely; ${handEdit("mcp_servers.helioy-bus")}`)
     }
     return result
   })
-
-/** The bus's hook groups for Codex, by event, running this installation. */
-export const codexHookGroups = (installation: Installation) =>
-  hookGroups(codexHooks, (hook) => hookCommandLine(installation, hook))
-
-/**
- * `~/.codex/hooks.json` with the bus's hooks merged into `hooks` (every other event and handler kept, no duplicate
- * of ours). Fails with a reason when the file or its `hooks` is not of the documented shape.
- */
-export const withCodexHooks = (hooksFile: unknown, installation: Installation): Either.Either<JsonObject, string> => {
-  if (!isJsonObject(hooksFile)) return Either.left("the file does not hold a JSON object")
-  return Either.map(mergeBusHooks(hooksFile.hooks, codexHookGroups(installation)), (hooks) => ({ ...hooksFile, hooks }))
-}

@@ -1,6 +1,7 @@
 import { Effect, Either, Option } from "effect"
 import { withClaudeHooks, withClaudeMcpServer } from "./ClaudeConfig.js"
-import { withCodexConfig, withCodexHooks } from "./CodexConfig.js"
+import { withCodexConfig } from "./CodexConfig.js"
+import { withCodexHooks } from "./CodexHooks.js"
 import type { Installation } from "./Installation.js"
 import { jsonEqual } from "./Json.js"
 import { backUp, type ConfigLocations, ConfigFileError, readConfigFile, writeAtomically } from "./configFiles.js"

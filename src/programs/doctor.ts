@@ -4,8 +4,8 @@ import { Command, FileSystem } from "@effect/platform"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect, Either, Option, Stream } from "effect"
 import { shellWords } from "../domain/ShellWords.js"
-import { busServerName } from "../install/ClaudeConfig.js"
-import { parseToml } from "../install/CodexConfig.js"
+import { readCodexConfig } from "../install/CodexFiles.js"
+import { busServerName } from "../install/McpServerEntry.js"
 import { busHookOf, claudeHooks, codexEnvVars, codexHooks, type HookSpec } from "../install/HookWiring.js"
 import { isJsonObject, type JsonObject } from "../install/Json.js"
 import { checkSafe } from "../layers/BusDirLive.js"
@@ -194,7 +194,7 @@ const claudeReport = (locations: ConfigLocations) =>
       return { wired: true, checks: [config, settings].flatMap((read) => Either.isLeft(read) ? [read.left] : []) }
     }
     const servers = config.right.mcpServers
-    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] : undefined
+    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] as JsonObject : undefined
     const enabled = settings.right.enabledPlugins
     const plugins = isJsonObject(enabled) ? Object.keys(enabled).filter((id) => id.startsWith(`${busServerName}@`) && enabled[id] === true) : []
     const found = findHooks(settings.right.hooks, claudeHooks)
@@ -232,14 +232,14 @@ const codexReport = (locations: ConfigLocations) =>
     const fix = "run helioy-bus install codex"
     const file = yield* Effect.either(readConfigFile(locations.codexConfig))
     if (Either.isLeft(file)) return { wired: true, checks: [check("fail", "codex", file.left.message)] } satisfies RuntimeReport
-    const parsed = parseToml(Option.getOrElse(file.right.text, () => ""))
+    const parsed = readCodexConfig(Option.getOrElse(file.right.text, () => ""))
     if (Either.isLeft(parsed)) {
       return { wired: true, checks: [check("fail", "codex", `${locations.codexConfig} is ${parsed.left}; fix it`)] } satisfies RuntimeReport
     }
     const hooksFile = yield* readJson(locations.codexHooks, "codex hooks")
     const config = parsed.right
     const servers = config.mcp_servers
-    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] : undefined
+    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] as JsonObject : undefined
     const found = findHooks(Either.isRight(hooksFile) ? hooksFile.right.hooks : undefined, codexHooks)
     const anyHook = found.some((hook) => Option.isSome(hook.command))
     if (server === undefined && !anyHook && Either.isRight(hooksFile)) {

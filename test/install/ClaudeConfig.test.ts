@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { claudeHookGroups, withClaudeHooks, withClaudeMcpServer } from "../../src/install/ClaudeConfig.js"
-import { withCodexHooks } from "../../src/install/CodexConfig.js"
+import { withCodexHooks } from "../../src/install/CodexHooks.js"
 import { busHookOf, claudeHooks, isBusHookCommand } from "../../src/install/HookWiring.js"
 import type { Installation } from "../../src/install/Installation.js"
 
