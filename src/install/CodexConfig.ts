@@ -11,6 +11,10 @@ const serverPath = ["mcp_servers", busServerName] as const
 /** The comment an install writes under the `hooks = true` it added to `[features]`: how an uninstall knows to remove it. */
 export const addedHooksNote = "hooks = true above: added by helioy-bus install codex (helioy-bus uninstall codex removes it)"
 
+/** The comment an install writes under `hooks = true` in a `[features]` table it added: an uninstall removes both. */
+export const addedFeaturesNote =
+  "[features] and hooks = true above: added by helioy-bus install codex (helioy-bus uninstall codex removes them)"
+
 /** The `env_vars` the bus server needs, followed by any others the user already forwards; never fails. */
 const envVarsWith = (current: unknown): ReadonlyArray<string> => {
   const existing = Array.isArray(current) ? current.filter((name): name is string => typeof name === "string") : []
@@ -60,7 +64,7 @@ const assignmentsFor = (
 
 /**
  * `~/.codex/config.toml` with `[mcp_servers.helioy-bus]` (command, args, env_vars) and `[features] hooks = true`
- * set (a deprecated `codex_hooks` key is rewritten as `hooks`; a `hooks` key added is followed by `addedHooksNote`);
+ * set (a deprecated `codex_hooks` key is rewritten as `hooks`; a `hooks` key added is followed by a note saying so);
  * every other line of the file is kept byte for byte. Fails with a reason when the file is not valid TOML, when
  * a table it must change is written inline, or when the edit would not leave the user's settings exactly as they were.
  */
@@ -73,9 +77,9 @@ export const withCodexConfig = (text: string, installation: Installation): Eithe
     const featureChanges = yield* assignmentsFor(withServer, before.features, ["features"], { hooks: true })
     const hasFormerKey = before.features?.codex_hooks !== undefined
     if (hasFormerKey && !hasTableHeader(withServer, ["features"])) return yield* Either.left(handEdit("features"))
-    const added = before.features?.hooks === undefined && !hasFormerKey
+    const note = before.features === undefined ? addedFeaturesNote : before.features.hooks === undefined && !hasFormerKey ? addedHooksNote : undefined
     const result = setTableKeys(withServer, ["features"], [
-      ...featureChanges.map((change) => ({ ...change, replaces: "codex_hooks", ...(added ? { note: addedHooksNote } : {}) })),
+      ...featureChanges.map((change) => ({ ...change, replaces: "codex_hooks", ...(note === undefined ? {} : { note }) })),
       ...(featureChanges.length === 0 && hasFormerKey ? [{ key: "hooks", value: "true", replaces: "codex_hooks" }] : [])
     ])
     if (result === text) return text

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { parse } from "smol-toml"
-import { addedHooksNote, withCodexConfig } from "../../src/install/CodexConfig.js"
+import { addedFeaturesNote, addedHooksNote, withCodexConfig } from "../../src/install/CodexConfig.js"
 import { codexEnvVars } from "../../src/install/HookWiring.js"
 import type { Installation } from "../../src/install/Installation.js"
 
@@ -95,7 +95,7 @@ HELIOY_BUS_AGENT_TYPE = "reviewer"
 
   it("marks a hooks key it adds with a note on the next line, and only a key it adds", () => {
     expect(edit(userConfig)).toContain(`[features]\nweb_search = true\nhooks = true\n# ${addedHooksNote}\n`)
-    expect(edit("")).toContain(`[features]\nhooks = true\n# ${addedHooksNote}\n`)
+    expect(edit("")).toContain(`[features]\nhooks = true\n# ${addedFeaturesNote}\n`)
     expect(edit("[features]\nhooks = false\n")).not.toContain(addedHooksNote)
     expect(edit("[features]\ncodex_hooks = true\n")).not.toContain(addedHooksNote)
     expect(edit("[features]\nhooks = true\n")).not.toContain(addedHooksNote)
