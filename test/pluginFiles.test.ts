@@ -3,7 +3,7 @@ import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { parse } from "smol-toml"
-import { claudeHooks, codexEnvVars, codexHooks, hookGroups } from "../src/domain/HookWiring.js"
+import { claudeHooks, codexEnvVars, codexHooks, hookGroups } from "../src/install/HookWiring.js"
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 const json = (path: string) => JSON.parse(fs.readFileSync(repoFile(path), "utf8")) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any

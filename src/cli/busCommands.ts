@@ -5,6 +5,7 @@ import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
 import { installCommand } from "./installCommand.js"
 import { runCommand } from "./runCommand.js"
+import { uninstallCommand } from "./uninstallCommand.js"
 
 const warroom = Options.boolean("warroom").pipe(
   Options.withDescription("Also offer the warroom tools, so that a session runs one MCP server instead of two.")
@@ -23,7 +24,7 @@ const demo = Command.make("demo", {}, () => Effect.flatMap(Effect.promise(() => 
 /** The `helioy-bus` command line. */
 export const busCommand = Command.make("helioy-bus").pipe(
   Command.withDescription("A message bus for coding agents."),
-  Command.withSubcommands([serve, demo, hookCommand, runCommand, installCommand, doctorCommand])
+  Command.withSubcommands([serve, demo, hookCommand, runCommand, installCommand, uninstallCommand, doctorCommand])
 )
 
 /** Runs `helioy-bus` with the given argv. */

@@ -1,7 +1,7 @@
 import { Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import * as BusConfigLive from "../layers/BusConfigLive.js"
-import { configLocations } from "../programs/configFiles.js"
+import { configLocations } from "../install/configFiles.js"
 import { type Check, diagnose } from "../programs/doctor.js"
 
 const line = (check: Check) => `${check.status.padEnd(4)}  ${check.subject}: ${check.detail}`

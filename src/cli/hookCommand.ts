@@ -5,6 +5,7 @@ import { Cause, Config, Effect, Exit, Option } from "effect"
 import { BusLive, type BusServices } from "../layers/AppLive.js"
 import * as BusConfigLive from "../layers/BusConfigLive.js"
 import * as hooks from "../programs/hooks.js"
+import { shellWord } from "../domain/ShellWords.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Processes } from "../services/Processes.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -27,8 +28,6 @@ const handlers: Record<HookName, (context: hooks.HookContext) => Effect.Effect<h
 const shells = new Set(["sh", "bash", "dash", "zsh", "fish"])
 
 const env = (name: string) => Config.string(name).pipe(Config.withDefault(""))
-
-const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
 
 /**
  * The runtime process a hook belongs to: the first of the adapter's pid variables that is set (only where the
@@ -77,7 +76,7 @@ const runHook = (name: HookName) =>
       agentId: shared ? "" : yield* env("HELIOY_AGENT_ID"),
       paneId: shared ? "" : yield* env("TMUX_PANE"),
       agentType: (yield* env("HELIOY_BUS_AGENT_TYPE")) || "general",
-      pruneCommand: `HELIOY_BUS_DIR=${quote(config.busDir)} ${quote(process.execPath)} ${quote(process.argv[1] ?? "helioy-bus")} hook prune`
+      pruneCommand: `HELIOY_BUS_DIR=${shellWord(config.busDir)} ${shellWord(process.execPath)} ${shellWord(process.argv[1] ?? "helioy-bus")} hook prune`
     }
     return yield* handlers[name](context)
   }).pipe(Effect.provide(BusLive))

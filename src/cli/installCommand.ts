@@ -1,9 +1,9 @@
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { lineDiff } from "../domain/LineDiff.js"
-import { configLocations } from "../programs/configFiles.js"
-import { applyInstall, type InstallRuntime, type PlannedFile, planInstall } from "../programs/install.js"
-import { thisInstallation } from "./installation.js"
+import { Console, Effect } from "effect"
+import { configLocations } from "../install/configFiles.js"
+import { applyInstall, type InstallRuntime, planInstall } from "../install/install.js"
+import { thisInstallation } from "../install/thisInstallation.js"
+import { printApplied, printPreview, reportFailure } from "./configChanges.js"
 
 const nextSteps: Record<InstallRuntime, string> = {
   claude: "Restart Claude Code sessions to load the helioy-bus server and hooks; check the setup with: helioy-bus doctor",
@@ -11,51 +11,26 @@ const nextSteps: Record<InstallRuntime, string> = {
     "check the setup with: helioy-bus doctor"
 }
 
-const preview = (file: PlannedFile): string => {
-  if (!file.changed) return `unchanged ${file.path}`
-  return Option.match(file.before, {
-    onNone: () => `would create ${file.path}:\n${file.after.replace(/\n$/, "").split("\n").map((line) => `+ ${line}`).join("\n")}`,
-    onSome: (before) => `would update ${file.path} (after a backup):\n${lineDiff(before, file.after)}`
-  })
-}
-
 const install = (runtime: InstallRuntime, dryRun: boolean) =>
   Effect.gen(function*() {
     const installation = thisInstallation()
     const files = yield* planInstall(runtime, yield* configLocations, installation)
-    if (dryRun) {
-      yield* Console.log(files.map(preview).join("\n\n"))
-      yield* Console.log(`\n(dry run: nothing was written; the commands run ${installation.node} ${installation.bin})`)
-      return
-    }
-    for (const result of yield* applyInstall(files)) {
-      yield* Console.log(
-        result.outcome === "unchanged"
-          ? `unchanged ${result.path}`
-          : `${result.outcome} ${result.path}${Option.match(result.backup, { onNone: () => "", onSome: (backup) => ` (backup: ${backup})` })}`
-      )
-    }
+    if (dryRun) return yield* printPreview(files, `; the commands run ${installation.node} ${installation.bin}`)
+    yield* printApplied(yield* applyInstall(files))
     yield* Console.log(nextSteps[runtime])
   })
+
+/** The runtime argument of `install` and `uninstall`. */
+export const runtimeArg = Args.choice([["claude", "claude"], ["codex", "codex"]] as const, { name: "runtime" })
 
 /** `helioy-bus install claude|codex [--dry-run]`: wires a runtime to this installation; on failure says why on stderr and exits 1. */
 export const installCommand = Command.make(
   "install",
   {
-    runtime: Args.choice([["claude", "claude"], ["codex", "codex"]] as const, { name: "runtime" }),
+    runtime: runtimeArg,
     dryRun: Options.boolean("dry-run").pipe(Options.withDescription("Print what would change; write nothing."))
   },
-  ({ dryRun, runtime }) =>
-    install(runtime, dryRun).pipe(
-      Effect.catchAll((error) =>
-        Effect.zipRight(
-          Console.error(`helioy-bus install ${runtime}: ${error.message}`),
-          Effect.sync(() => {
-            process.exitCode = 1
-          })
-        )
-      )
-    )
+  ({ dryRun, runtime }) => install(runtime, dryRun).pipe(Effect.catchAll(reportFailure(`install ${runtime}`)))
 ).pipe(
   Command.withDescription(
     "Add the helioy-bus MCP server and hooks to the user configuration of Claude Code (~/.claude.json, " +

@@ -144,6 +144,7 @@ export const make = Effect.gen(function*() {
     })
 
   return {
+    version: Effect.map(runProgram(tmuxBin, ["-V"]), (out) => out.trim()).pipe(Effect.withSpan("Tmux.version")),
     listPanes: run(["list-panes", "-a", "-F", paneFormat]).pipe(
       Effect.map((out) => out.split("\n").flatMap((line) => parsePane(line) ?? [])),
       Effect.catchTag("TmuxCommandFailed", (error) =>

@@ -9,66 +9,13 @@ import {
   type TmuxShape,
   TmuxUnavailable
 } from "../services/Tmux.js"
+import { type SimulatedWindow, type TmuxCall, type TmuxControls, type TmuxOp, TmuxTestControl } from "./TmuxTestControl.js"
 import { pressEnterInTui, renderTui, type SimulatedTui, typeIntoTui } from "./TmuxTestScreen.js"
 
-/** The name of one tmux operation of the recording tmux. */
-export type TmuxOp =
-  | "listPanes"
-  | "pane"
-  | "cancelMode"
-  | "typeLiteral"
-  | "pressEnter"
-  | "capture"
-  | "ensureGlobalHook"
-  | "newWindow"
-  | "splitWindow"
-  | "signal"
-  | "selectLayout"
-  | "setPaneTitle"
-  | "setWindowOption"
-  | "killPane"
-  | "killWindow"
-  | "windowOf"
-  | "sessionOfPane"
+export { type SimulatedWindow, type TmuxCall, type TmuxControls, type TmuxOp, TmuxTestControl } from "./TmuxTestControl.js"
 
-/** One recorded tmux call. */
-export interface TmuxCall {
-  readonly op: TmuxOp
-  readonly target?: string
-  readonly text?: string
-  /** The launch of a new pane (newWindow, splitWindow). */
-  readonly launch?: PaneLaunch
-}
-
-/** A window the recording tmux simulates: its panes in index order. */
-export interface SimulatedWindow {
-  readonly windowId: string
-  readonly session: string
-  readonly name: string
-  readonly index: number
-  readonly paneIds: ReadonlyArray<string>
-  readonly options: Readonly<Record<string, string>>
-  readonly layout: string
-}
-
-/** Controls of the recording tmux: the panes it reports, the calls it saw, and the failures it is told to produce. */
-export interface TmuxControls {
-  readonly panes: Ref.Ref<ReadonlyArray<PaneInfo>>
-  readonly calls: Ref.Ref<ReadonlyArray<TmuxCall>>
-  readonly missing: Ref.Ref<boolean>
-  readonly failSends: Ref.Ref<boolean>
-  /** Windows created through newWindow, with their panes (which also appear in `panes`). */
-  readonly windows: Ref.Ref<ReadonlyArray<SimulatedWindow>>
-  /** How each simulated pane was launched, by pane id. */
-  readonly launches: Ref.Ref<ReadonlyMap<string, PaneLaunch>>
-  /** Per operation, how many more calls succeed before every further call fails with TmuxCommandFailed. */
-  readonly failAfter: Ref.Ref<ReadonlyMap<TmuxOp, number>>
-  /** The terminal UI simulated in a pane, by pane id: what capture shows, and how typing and Enter change it. */
-  readonly screens: Ref.Ref<ReadonlyMap<string, SimulatedTui>>
-}
-
-/** The controls of the recording tmux. */
-export class TmuxTestControl extends Context.Tag("helioy/TmuxTestControl")<TmuxTestControl, TmuxControls>() {}
+/** The version the recording tmux reports unless told otherwise. */
+export const testTmuxVersion = "tmux 3.4"
 
 const idNumber = (id: string) => Number(id.slice(1)) || 0
 
@@ -82,7 +29,8 @@ export const make = Effect.gen(function*() {
     windows: yield* Ref.make<ReadonlyArray<SimulatedWindow>>([]),
     launches: yield* Ref.make<ReadonlyMap<string, PaneLaunch>>(new Map()),
     failAfter: yield* Ref.make<ReadonlyMap<TmuxOp, number>>(new Map()),
-    screens: yield* Ref.make<ReadonlyMap<string, SimulatedTui>>(new Map())
+    screens: yield* Ref.make<ReadonlyMap<string, SimulatedTui>>(new Map()),
+    version: yield* Ref.make(testTmuxVersion)
   }
   const onScreen = (paneId: string, change: (tui: SimulatedTui) => SimulatedTui) =>
     Ref.update(control.screens, (screens) => {
@@ -166,6 +114,7 @@ export const make = Effect.gen(function*() {
     })
 
   const tmux: TmuxShape = {
+    version: Effect.zipRight(available, Ref.get(control.version)),
     listPanes: Effect.zipRight(available, Effect.zipRight(record({ op: "listPanes" }), Ref.get(control.panes))),
     pane: (target) => Effect.zipRight(available, Effect.zipRight(record({ op: "pane", target }), find(target))),
     cancelMode: (paneId) => send({ op: "cancelMode", target: paneId }),

@@ -3,13 +3,14 @@ import { Reactivity } from "@effect/experimental"
 import { Command, FileSystem } from "@effect/platform"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect, Either, Option, Stream } from "effect"
-import { busServerName } from "../domain/ClaudeConfig.js"
-import { parseToml } from "../domain/CodexConfig.js"
-import { busHookOf, claudeHooks, codexEnvVars, codexHooks, type HookSpec } from "../domain/HookWiring.js"
-import { isJsonObject, type JsonObject } from "../domain/Json.js"
+import { shellWords } from "../domain/ShellWords.js"
+import { readCodexConfig } from "../install/CodexFiles.js"
+import { busServerName } from "../install/McpServerEntry.js"
+import { busHookOf, claudeHooks, codexEnvVars, codexHooks, type HookSpec } from "../install/HookWiring.js"
+import { isJsonObject, type JsonObject } from "../install/Json.js"
 import { checkSafe } from "../layers/BusDirLive.js"
 import { migrations } from "../layers/migrations/index.js"
-import { type ConfigLocations, readConfigFile } from "./configFiles.js"
+import { type ConfigLocations, readConfigFile } from "../install/configFiles.js"
 
 /** How a check came out: fine, worth knowing, or broken. */
 export type CheckStatus = "ok" | "warn" | "fail"
@@ -112,11 +113,6 @@ const tmuxCheck = (tmuxBin: string) =>
     })
   })
 
-/** Splits a hook command line into words (quotes removed, nothing expanded). */
-const shellWords = (line: string): Array<string> =>
-  Array.from(line.matchAll(/'((?:[^']|'\\'')*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g), (match) =>
-    match[1] !== undefined ? match[1].replaceAll("'\\''", "'") : match[2] ?? match[3]!)
-
 /** A file path a configuration names that is absolute and missing (a plugin-relative or PATH name is not checked). */
 const missingPath = (path: unknown) =>
   typeof path === "string" && isAbsolute(path) ? Effect.map(exists(path), (found) => found ? [] : [path]) : Effect.succeed([])
@@ -198,7 +194,7 @@ const claudeReport = (locations: ConfigLocations) =>
       return { wired: true, checks: [config, settings].flatMap((read) => Either.isLeft(read) ? [read.left] : []) }
     }
     const servers = config.right.mcpServers
-    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] : undefined
+    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] as JsonObject : undefined
     const enabled = settings.right.enabledPlugins
     const plugins = isJsonObject(enabled) ? Object.keys(enabled).filter((id) => id.startsWith(`${busServerName}@`) && enabled[id] === true) : []
     const found = findHooks(settings.right.hooks, claudeHooks)
@@ -236,14 +232,14 @@ const codexReport = (locations: ConfigLocations) =>
     const fix = "run helioy-bus install codex"
     const file = yield* Effect.either(readConfigFile(locations.codexConfig))
     if (Either.isLeft(file)) return { wired: true, checks: [check("fail", "codex", file.left.message)] } satisfies RuntimeReport
-    const parsed = parseToml(Option.getOrElse(file.right.text, () => ""))
+    const parsed = readCodexConfig(Option.getOrElse(file.right.text, () => ""))
     if (Either.isLeft(parsed)) {
       return { wired: true, checks: [check("fail", "codex", `${locations.codexConfig} is ${parsed.left}; fix it`)] } satisfies RuntimeReport
     }
     const hooksFile = yield* readJson(locations.codexHooks, "codex hooks")
     const config = parsed.right
     const servers = config.mcp_servers
-    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] : undefined
+    const server = isJsonObject(servers) && isJsonObject(servers[busServerName]) ? servers[busServerName] as JsonObject : undefined
     const found = findHooks(Either.isRight(hooksFile) ? hooksFile.right.hooks : undefined, codexHooks)
     const anyHook = found.some((hook) => Option.isSome(hook.command))
     if (server === undefined && !anyHook && Either.isRight(hooksFile)) {

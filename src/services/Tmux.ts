@@ -47,6 +47,8 @@ export type TmuxError = TmuxUnavailable | TmuxCommandFailed
 
 /** Intent-level tmux calls; every pane, window and session argument is checked before tmux sees it (`%N`, `@N`, `$N`, `session:window.pane`). */
 export interface TmuxShape {
+  /** The version tmux reports (`tmux -V`, e.g. `tmux 3.4`); fails with TmuxUnavailable when tmux cannot be run, TmuxCommandFailed when it exits non-zero. */
+  readonly version: Effect.Effect<string, TmuxError>
   /** Every pane of the server in one call; empty when no server runs; fails when tmux cannot be run. */
   readonly listPanes: Effect.Effect<ReadonlyArray<PaneInfo>, TmuxUnavailable>
   /** One pane by id or target; fails with TmuxCommandFailed when it does not exist. */

@@ -3,7 +3,7 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import { parse } from "smol-toml"
 import { afterEach, describe, expect, it } from "vitest"
-import { busHookOf, claudeHooks, codexEnvVars, codexHooks, type HookSpec } from "../../src/domain/HookWiring.js"
+import { busHookOf, claudeHooks, codexEnvVars, codexHooks, type HookSpec } from "../../src/install/HookWiring.js"
 import {
   backupsOf,
   readJson,

@@ -1,4 +1,4 @@
-import { shellWord } from "./HookWiring.js"
+import { shellWord } from "../domain/ShellWords.js"
 
 /** Where this helioy-bus lives: the node binary that runs it and its `bin/helioy-bus.js`, both absolute. */
 export interface Installation {

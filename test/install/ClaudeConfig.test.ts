@@ -1,9 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { claudeHookGroups, withClaudeHooks, withClaudeMcpServer } from "../../src/domain/ClaudeConfig.js"
-import { withCodexHooks } from "../../src/domain/CodexConfig.js"
-import { busHookOf, claudeHooks, isBusHookCommand } from "../../src/domain/HookWiring.js"
-import type { Installation } from "../../src/domain/Installation.js"
+import {
+  claudeHookGroups,
+  withClaudeHooks,
+  withClaudeMcpServer,
+  withoutClaudeHooks,
+  withoutClaudeMcpServer
+} from "../../src/install/ClaudeConfig.js"
+import { withCodexHooks, withoutCodexHooks } from "../../src/install/CodexHooks.js"
+import { busHookOf, claudeHooks, isBusHookCommand } from "../../src/install/HookWiring.js"
+import type { Installation } from "../../src/install/Installation.js"
 
 const installation: Installation = { node: "/opt/node/bin/node", bin: "/opt/helioy-bus/bin/helioy-bus.js" }
 const moved: Installation = { node: "/usr/bin/node", bin: "/home/me/src/helioy bus/bin/helioy-bus.js" }
@@ -145,5 +151,51 @@ describe("the Codex hooks file", () => {
     expect(Object.keys(merged.hooks as object)).toEqual(["PreToolUse", "Stop", "SessionStart", "SessionEnd", "UserPromptSubmit"])
     expect(commandsOf(merged.hooks).Stop).toEqual(["~/bin/notify.sh", "/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook stop"])
     expect(right(withCodexHooks(merged, installation))).toEqual(merged)
+  })
+})
+
+describe("taking the install back out", () => {
+  it("removes the server the install wrote and nothing else, keys in their order", () => {
+    const config = { numStartups: 12, mcpServers: { github: { type: "http", url: "https://example.test/mcp" } }, tipsHistory: {} }
+    const installed = right(withClaudeMcpServer(config, installation))
+    expect(JSON.stringify(right(withoutClaudeMcpServer(installed)))).toBe(JSON.stringify(config))
+    expect(right(withoutClaudeMcpServer(right(withClaudeMcpServer({ numStartups: 1 }, moved))))).toEqual({ numStartups: 1 })
+  })
+
+  it("leaves a helioy-bus server that runs something else", () => {
+    const config = { mcpServers: { "helioy-bus": { command: "python3", args: ["-m", "helioy_bus"] } } }
+    expect(right(withoutClaudeMcpServer(config))).toEqual(config)
+  })
+
+  it("removes the bus's hooks, keeping the user's events, groups and handlers in their places", () => {
+    const settings = {
+      model: "opus",
+      hooks: {
+        Stop: [{ hooks: [userHook] }],
+        PreToolUse: [{ matcher: "Bash", hooks: [userHook] }],
+        Notification: [{ hooks: [userHook] }]
+      },
+      statusLine: { type: "command", command: "x" }
+    }
+    const installed = right(withClaudeHooks(settings, installation))
+    expect(JSON.stringify(right(withoutClaudeHooks(installed)))).toBe(JSON.stringify(settings))
+    expect(right(withoutClaudeHooks(right(withClaudeHooks({ model: "opus" }, installation))))).toEqual({ model: "opus" })
+    expect(right(withoutClaudeHooks({ hooks: {} }))).toEqual({ hooks: {} })
+  })
+
+  it("removes the bus's handler from a group it shares with the user's", () => {
+    const mixed = { hooks: { Stop: [{ hooks: [userHook, { type: "command", command: "helioy-bus hook stop" }] }] } }
+    expect(right(withoutClaudeHooks(mixed))).toEqual({ hooks: { Stop: [{ hooks: [userHook] }] } })
+  })
+
+  it("removes the bus's Codex hooks", () => {
+    const file = { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [userHook] }], Stop: [{ hooks: [userHook] }] } }
+    expect(JSON.stringify(right(withoutCodexHooks(right(withCodexHooks(file, installation)))))).toBe(JSON.stringify(file))
+  })
+
+  it("refuses files that are not of the documented shape", () => {
+    expect(Either.isLeft(withoutClaudeMcpServer({ mcpServers: [] }))).toBe(true)
+    expect(Either.isLeft(withoutClaudeHooks({ hooks: [] }))).toBe(true)
+    expect(Either.isLeft(withoutCodexHooks("x"))).toBe(true)
   })
 })

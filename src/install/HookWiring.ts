@@ -71,11 +71,6 @@ export const isBusHookCommand = (command: string): boolean => busHookCommand.tes
 /** The `helioy-bus hook` event a command runs, when it runs one; never fails. */
 export const busHookOf = (command: string): string | undefined => busHookCommand.exec(command)?.[1]
 
-const plainWord = /^[A-Za-z0-9_@%+=:,./-]+$/
-
-/** A word for a POSIX shell: as is when it holds no special character, else single-quoted; never fails. */
-export const shellWord = (word: string): string => plainWord.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
-
 /** The matcher groups, by event, that run the given hooks with `command(hook)`: one group per event, in spec order. */
 export const hookGroups = (
   specs: ReadonlyArray<HookSpec>,

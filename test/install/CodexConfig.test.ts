@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { parse } from "smol-toml"
-import { withCodexConfig } from "../../src/domain/CodexConfig.js"
-import { codexEnvVars } from "../../src/domain/HookWiring.js"
-import type { Installation } from "../../src/domain/Installation.js"
+import { addedFeaturesNote, addedHooksNote, withCodexConfig } from "../../src/install/CodexConfig.js"
+import { codexEnvVars } from "../../src/install/HookWiring.js"
+import type { Installation } from "../../src/install/Installation.js"
 
 const installation: Installation = { node: "/opt/node/bin/node", bin: "/opt/helioy-bus/bin/helioy-bus.js" }
 
@@ -91,6 +91,14 @@ HELIOY_BUS_AGENT_TYPE = "reviewer"
     const after = edit(text)
     expect(after.startsWith("model = \"o3\"\r\n[features]\r\nweb_search = true\r\nhooks = true")).toBe(true)
     expect(after.replaceAll("\r\n", "")).not.toContain("\n")
+  })
+
+  it("marks a hooks key it adds with a note on the next line, and only a key it adds", () => {
+    expect(edit(userConfig)).toContain(`[features]\nweb_search = true\nhooks = true\n# ${addedHooksNote}\n`)
+    expect(edit("")).toContain(`[features]\nhooks = true\n# ${addedFeaturesNote}\n`)
+    expect(edit("[features]\nhooks = false\n")).not.toContain(addedHooksNote)
+    expect(edit("[features]\ncodex_hooks = true\n")).not.toContain(addedHooksNote)
+    expect(edit("[features]\nhooks = true\n")).not.toContain(addedHooksNote)
   })
 
   it("turns hooks on when the user had them off", () => {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import type { Installation } from "../domain/Installation.js"
+import type { Installation } from "./Installation.js"
 
 const isOurPackage = (dir: string): boolean => {
   try {
