@@ -3,8 +3,9 @@ import { Args, Command } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { UnknownRuntime } from "../domain/errors.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
-import * as RuntimesLive from "../layers/RuntimesLive.js"
+import { EnvLive } from "../layers/AppLive.js"
 import { Runtimes } from "../services/Runtimes.js"
+import { SessionEnv, type SessionEnvShape } from "../services/SessionEnv.js"
 import { busSession, report } from "./run/busSession.js"
 import { exitStatus, runChild } from "./run/child.js"
 import { codexRelay } from "./run/codexRelay.js"
@@ -19,10 +20,10 @@ const lookupRuntime = (id: string) =>
     }))
 
 /** The launch directory: `$PWD` when it names the working directory (keeps the user's symlinked path), else the real one. */
-const launchDir = (): string => {
+const launchDir = (hints: SessionEnvShape): string => {
   const physical = process.cwd()
-  const logical = process.env.PWD
-  if (logical === undefined || logical === "") return physical
+  const logical = hints.logicalPwd
+  if (logical === "") return physical
   try {
     return fs.realpathSync(logical) === fs.realpathSync(physical) ? logical : physical
   } catch {
@@ -46,16 +47,16 @@ const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
   Effect.scoped(Effect.gen(function*() {
     const adapter = yield* lookupRuntime(runtimeId)
     const trap = yield* trapSignals
-    const cwd = launchDir()
-    const sessionId = process.env.HELIOY_SESSION_ID ?? ""
+    const hints = yield* SessionEnv
+    const cwd = launchDir(hints)
     const bus = yield* busSession({
       runtime: adapter.id,
       runtimePid: process.pid,
-      sessionId,
+      sessionId: hints.sessionId,
       cwd,
-      paneId: process.env.TMUX_PANE ?? "",
-      agentId: process.env.HELIOY_AGENT_ID ?? "",
-      agentType: process.env.HELIOY_BUS_AGENT_TYPE || "general"
+      paneId: hints.tmuxPane,
+      agentId: hints.agentId,
+      agentType: hints.agentType || "general"
     })
     const env = launchEnv(adapter, cwd)
     const command = Option.isSome(bus) && adapter.id === "codex" ? yield* codexRelay(bus.value, argv, env, cwd) : argv
@@ -100,7 +101,7 @@ export const runCommand = Command.make("run", { runtime: runtimeArg, command: co
   launch(runtime, [unshield(command[0]), ...command.slice(1).map(unshield)]).pipe(
     Effect.catchTag("UnknownRuntime", (error) =>
       Effect.as(report(`unknown runtime '${error.runtime}'; known runtimes: ${error.known.join(", ")}`), 2)),
-    Effect.provide(RuntimesLive.layer),
+    Effect.provide(EnvLive),
     Effect.flatMap((status) => Effect.sync(() => process.exit(status))),
     // The runtime's lifetime, not the CLI's interrupt-on-SIGINT/SIGTERM, decides when the wrapper ends.
     Effect.uninterruptible

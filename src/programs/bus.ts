@@ -1,4 +1,4 @@
-import { Clock, Config, Effect, Option } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { agentView } from "../domain/AgentRecord.js"
 import { InvalidInput, NotRegistered } from "../domain/errors.js"
 import { paneIdProblem, tmuxTargetProblem } from "../domain/PaneAddress.js"
@@ -8,6 +8,7 @@ import { Identity } from "../services/Identity.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
+import { SessionEnv } from "../services/SessionEnv.js"
 import { Tmux } from "../services/Tmux.js"
 import { agentIdArgument, callerId } from "./caller.js"
 
@@ -17,9 +18,6 @@ export { type GetMessagesInput, getMessages, takeMessages } from "./getMessages.
 export { type SendMessageInput, sendMessage } from "./sendMessage.js"
 
 const now = Effect.map(Clock.currentTimeMillis, formatMillis)
-
-const envOr = (name: string, fallback: string) =>
-  Config.string(name).pipe(Config.withDefault(fallback), Effect.orElseSucceed(() => fallback))
 
 const refuseIf = (field: string, problem: string | undefined) =>
   problem === undefined ? Effect.void : Effect.fail(new InvalidInput({ field, reason: problem }))
@@ -51,6 +49,7 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
   const identity = yield* Identity
   const processes = yield* Processes
   const tmux = yield* Tmux
+  const hints = yield* SessionEnv
   if (input.pwd.trim() === "") {
     return yield* new InvalidInput({ field: "pwd", reason: "required: the agent's working directory" })
   }
@@ -79,9 +78,9 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
       tmuxTarget,
       paneId,
       pid: input.pid ?? Option.getOrNull(yield* processes.parentOf(processes.self)),
-      sessionId: input.session_id || (yield* envOr("HELIOY_SESSION_ID", "")),
+      sessionId: input.session_id || hints.sessionId,
       agentType: input.agent_type?.trim() || "general",
-      runtime: input.runtime?.trim() || (yield* envOr("HELIOY_RUNTIME", "claude")),
+      runtime: input.runtime?.trim() || hints.runtime || "claude",
       profile: input.profile ? JSON.stringify(input.profile) : null
     },
     livePanes,

@@ -4,12 +4,13 @@
  */
 import { isAbsolute, join, resolve } from "node:path"
 import { FileSystem } from "@effect/platform"
-import { Config, Duration, Effect, Option } from "effect"
+import { Duration, Effect, Option } from "effect"
 import { InvalidInput } from "../domain/errors.js"
 import type { PermissionChoice } from "../domain/Permissions.js"
 import { generalRole } from "../domain/AgentType.js"
 import { isValidLayout, isValidWarroomName, maxMembers } from "../domain/Warroom.js"
 import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, NoRepos } from "../domain/warroomErrors.js"
+import { BusConfig } from "../services/BusConfig.js"
 import { Presets } from "../services/Presets.js"
 import { Warrooms } from "../services/Warrooms.js"
 import { kill } from "./warroomKill.js"
@@ -45,7 +46,7 @@ export interface ReadinessRequest {
 /** The wait of a request, from the request or the configuration; fails with InvalidInput for a negative wait. */
 const readinessOf = (request: ReadinessRequest) =>
   Effect.gen(function*() {
-    const configured = yield* Config.number("HELIOY_WARROOM_READY_SECONDS").pipe(Config.withDefault(60), Effect.orElseSucceed(() => 60))
+    const configured = Duration.toSeconds((yield* BusConfig).warroomReadyWait)
     const seconds = request.waitSeconds ?? configured
     if (!Number.isFinite(seconds) || seconds < 0) {
       return yield* new InvalidInput({ field: "wait_seconds", reason: "a number of seconds, 0 or more" })
@@ -110,8 +111,7 @@ const gitRepos = (base: string) =>
  * repository; fails with MissingDirectory, NoRepos, or the spawn's errors (a warroom holds at most 8 members).
  */
 export const spawnRepos = Effect.fn("warroom.spawnRepos")(function*(request: RepoSpawnRequest) {
-  const home = yield* Effect.orElseSucceed(Config.string("HOME"), () => "")
-  const base = resolve(yield* Effect.orElseSucceed(Config.string("HELIOY_BASE"), () => join(home, "Dev")))
+  const base = resolve((yield* BusConfig).reposBase)
   const name = request.window.trim() === "" ? "warroom" : request.window.trim()
   if (!isValidWarroomName(name)) return yield* new InvalidWarroomName({ name })
   if (!isValidLayout(request.layout)) return yield* new InvalidLayout({ layout: request.layout })
