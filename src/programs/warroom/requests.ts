@@ -5,11 +5,9 @@
 import { isAbsolute, join, resolve } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { Duration, Effect, Option } from "effect"
-import { InvalidInput } from "../../domain/errors.js"
 import type { PermissionChoice } from "../../domain/Permissions.js"
 import { generalRole } from "../../domain/AgentType.js"
 import { isValidLayout, isValidWarroomName, maxMembers } from "../../domain/Warroom.js"
-import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, NoRepos } from "../../domain/warroomErrors.js"
 import { BusConfig } from "../../services/BusConfig.js"
 import { Presets } from "../../services/Presets.js"
 import { Warrooms } from "../../services/Warrooms.js"
@@ -19,6 +17,8 @@ import { findCaller } from "./session.js"
 import { add, spawn } from "./spawn.js"
 import type { ReadinessWait } from "./ready.js"
 import { checkDirectory, memberPermissions, resolveAgents, toMember } from "./team.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, NoRepos } from "../../errors/warroom.js"
 
 /** A spawn as asked: agent entries (`agent` or `runtime/agent`) and presets whose agents come first. */
 export interface SpawnRequest {

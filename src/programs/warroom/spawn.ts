@@ -1,6 +1,5 @@
 /** Spawning a warroom and adding members to it: checks first, then panes, then records; failures close what was opened. */
 import { Effect, Option, Ref } from "effect"
-import { InvalidInput } from "../../domain/errors.js"
 import {
   encodeMetadata,
   isValidLayout,
@@ -10,11 +9,10 @@ import {
   newMemberId,
   windowIdOf
 } from "../../domain/Warroom.js"
-import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../../domain/warroomErrors.js"
 import { spawnedMemberView } from "../../domain/WarroomView.js"
 import { BusDir } from "../../services/BusDir.js"
 import { Runtimes } from "../../services/Runtimes.js"
-import { Tmux, type TmuxError, type TmuxShape } from "../../services/Tmux.js"
+import { Tmux, type TmuxShape } from "../../services/Tmux.js"
 import { Warrooms } from "../../services/Warrooms.js"
 import { kill } from "./kill.js"
 import { checkLaunchable } from "./launchable.js"
@@ -30,6 +28,9 @@ import {
   titlePanes,
   tmuxFailureText
 } from "./panes.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../../errors/warroom.js"
+import type { TmuxError } from "../../errors/tmux.js"
 
 /** Arguments of a spawn: the team, in spawn order, and where its window opens. */
 export interface SpawnInput {
