@@ -1,7 +1,6 @@
 import * as fs from "node:fs"
 import { Args, Command } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { UnknownRuntime } from "../domain/errors.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { EnvLive } from "../layers/AppLive.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -10,6 +9,7 @@ import { busSession, report } from "./run/busSession.js"
 import { exitStatus, runChild } from "./run/child.js"
 import { codexRelay } from "./run/codexRelay.js"
 import { trapSignals } from "./run/signals.js"
+import { UnknownRuntime } from "../errors/bus.js"
 
 /** The adapter of a runtime id; fails with UnknownRuntime listing the known ids. */
 const lookupRuntime = (id: string) =>

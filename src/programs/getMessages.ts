@@ -1,8 +1,8 @@
 import { Effect, Option } from "effect"
-import { InvalidInput } from "../domain/errors.js"
 import { defaultReadLimit, readLimitProblem } from "../domain/ReadLimits.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { callerId } from "./caller.js"
+import { InvalidInput } from "../errors/bus.js"
 
 /** Arguments of `get_messages`. */
 export interface GetMessagesInput {

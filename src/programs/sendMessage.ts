@@ -1,7 +1,6 @@
 import { Effect, Either, Option } from "effect"
 import { type AddressPart, parseAddress } from "../domain/Address.js"
 import type { AgentRow } from "../domain/AgentRecord.js"
-import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../domain/errors.js"
 import { Message } from "../domain/Message.js"
 import { newMessageId } from "../domain/MessageId.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -12,6 +11,7 @@ import { Runtimes } from "../services/Runtimes.js"
 import { callerId } from "./caller.js"
 import { reconcileAgents } from "./listAgents.js"
 import { recordSenderWakes, wakeView } from "./wakeRecords.js"
+import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../errors/bus.js"
 
 /** Arguments of `send_message`. */
 export interface SendMessageInput {

@@ -1,11 +1,11 @@
 /** Checks that a member's runtime can start here before any pane opens: its program on the panes' PATH, a permission mode that can work. */
 import { Effect, Option } from "effect"
-import { defaultPermissions, permissionProblem } from "../domain/Permissions.js"
-import { InvalidMember } from "../domain/warroomErrors.js"
-import { Processes } from "../services/Processes.js"
-import { SessionEnv } from "../services/SessionEnv.js"
-import { Tmux } from "../services/Tmux.js"
-import type { MemberSpec } from "./warroomPanes.js"
+import { defaultPermissions, permissionProblem } from "../../domain/Permissions.js"
+import { Processes } from "../../services/Processes.js"
+import { SessionEnv } from "../../services/SessionEnv.js"
+import { Tmux } from "../../services/Tmux.js"
+import type { MemberSpec } from "./panes.js"
+import { InvalidMember } from "../../errors/warroom.js"
 
 /**
  * Fails with InvalidMember when the member's runtime program is not on the PATH that tmux gives new panes (this

@@ -1,11 +1,11 @@
 /** Where a warroom opens: the tmux session of the caller, and the caller's directory. */
 import { Effect, Option } from "effect"
-import { NotInTmux } from "../domain/warroomErrors.js"
-import { Identity } from "../services/Identity.js"
-import { Registry } from "../services/Registry.js"
-import { SessionEnv } from "../services/SessionEnv.js"
-import { Tmux } from "../services/Tmux.js"
-import { tmuxFailureText } from "./warroomPanes.js"
+import { Identity } from "../../services/Identity.js"
+import { Registry } from "../../services/Registry.js"
+import { SessionEnv } from "../../services/SessionEnv.js"
+import { Tmux } from "../../services/Tmux.js"
+import { tmuxFailureText } from "./panes.js"
+import { NotInTmux } from "../../errors/warroom.js"
 
 /** The caller's tmux session and, when it registered, its working directory. */
 export interface Caller {
