@@ -69,18 +69,19 @@ const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
 const shieldMark = "\u0000"
 
 /**
- * Shields the command line of `helioy-bus run <runtime> -- <command…>` from the CLI parser, which otherwise takes
+ * Shields the command line of `helioy-bus run <runtime> -- <command…>` (and `dev-proxy -- <args…>`) from the CLI parser, which otherwise takes
  * `--help`, `-h`, `--version`, `--wizard`, `--completions` and `--log-level` as its own even after `--`: every word
  * after that `--` is marked, and `run` removes the mark. Any other argv is returned unchanged. Never fails.
  */
 export const shieldLaunchArgs = (argv: ReadonlyArray<string>): Array<string> => {
-  if (argv[2] !== "run") return [...argv]
+  if (argv[2] !== "run" && argv[2] !== "dev-proxy") return [...argv]
   const separator = argv.indexOf("--", 3)
   if (separator < 0) return [...argv]
   return [...argv.slice(0, separator + 1), ...argv.slice(separator + 1).map((word) => shieldMark + word)]
 }
 
-const unshield = (word: string) => (word.startsWith(shieldMark) ? word.slice(shieldMark.length) : word)
+/** A word of a shielded command line as it was typed. */
+export const unshield = (word: string) => (word.startsWith(shieldMark) ? word.slice(shieldMark.length) : word)
 
 const runtimeArg = Args.text({ name: "runtime" }).pipe(
   Args.withDescription("The runtime id: claude, claude-opus, codex, grok, grok-fast or generic.")
