@@ -22,61 +22,59 @@ export const defaults: BusConfigShape = {
   codexDaemon: true
 }
 
+/** A setting read by `read`, with its default and what it means. */
+const setting = <A>(read: Config.Config<A>, fallback: A, description: string) =>
+  read.pipe(Config.withDefault(fallback), Config.withDescription(description))
+
 const seconds = (name: string, fallback: Duration.Duration, description: string) =>
-  Config.number(name).pipe(
-    Config.map(Duration.seconds),
-    Config.withDefault(fallback),
-    Config.withDescription(`${description} (seconds)`)
-  )
+  setting(Config.map(Config.number(name), Duration.seconds), fallback, `${description} (seconds)`)
 
 const millis = (name: string, fallback: Duration.Duration, description: string) =>
-  Config.integer(name).pipe(
-    Config.map(Duration.millis),
-    Config.withDefault(fallback),
-    Config.withDescription(`${description} (milliseconds)`)
-  )
+  setting(Config.map(Config.integer(name), Duration.millis), fallback, `${description} (milliseconds)`)
 
 /** The log level, for the logger (set up before any service): `HELIOY_BUS_LOG_LEVEL`, default Info. */
-export const logLevelConfig: Config.Config<LogLevel.LogLevel> = Config.logLevel("HELIOY_BUS_LOG_LEVEL").pipe(
-  Config.withDefault(LogLevel.Info),
-  Config.withDescription("the least severe level logged to stderr: All, Trace, Debug, Info, Warning, Error, Fatal or None")
+export const logLevelConfig: Config.Config<LogLevel.LogLevel> = setting(
+  Config.logLevel("HELIOY_BUS_LOG_LEVEL"),
+  LogLevel.Info,
+  "the least severe level logged to stderr: All, Trace, Debug, Info, Warning, Error, Fatal or None"
 )
 
 /** The bus settings and the environment variables they come from. */
 export const config: Config.Config<BusConfigShape> = Config.all({
-  busDir: Config.string("HELIOY_BUS_DIR").pipe(Config.withDefault(defaults.busDir), Config.withDescription("the shared bus directory")),
-  maxMessageBytes: Config.integer("HELIOY_BUS_MAX_MESSAGE_BYTES").pipe(
-    Config.withDefault(defaults.maxMessageBytes),
-    Config.withDescription("the largest message content accepted, in UTF-8 bytes")
+  busDir: setting(Config.string("HELIOY_BUS_DIR"), defaults.busDir, "the shared bus directory"),
+  maxMessageBytes: setting(
+    Config.integer("HELIOY_BUS_MAX_MESSAGE_BYTES"),
+    defaults.maxMessageBytes,
+    "the largest message content accepted, in UTF-8 bytes"
   ),
-  maxUnread: Config.integer("HELIOY_BUS_MAX_UNREAD").pipe(
-    Config.withDefault(defaults.maxUnread),
-    Config.withDescription("the most unread messages an inbox holds before sends to it are refused")
+  maxUnread: setting(
+    Config.integer("HELIOY_BUS_MAX_UNREAD"),
+    defaults.maxUnread,
+    "the most unread messages an inbox holds before sends to it are refused"
   ),
   nudgeThrottle: seconds("HELIOY_BUS_NUDGE_THROTTLE_SECONDS", defaults.nudgeThrottle, "the least time between two wakes of one agent"),
   nudgeEnterDelay: Config.succeed(defaults.nudgeEnterDelay),
   nudgeConfirmTimeout: millis("HELIOY_BUS_NUDGE_CONFIRM_MS", defaults.nudgeConfirmTimeout, "how long a typed nudge watches for its turn to start"),
   sessionWait: seconds("HELIOY_BUS_SESSION_WAIT_SECONDS", defaults.sessionWait, "how long a hook waits for its session to be registered"),
-  mailWatch: Config.boolean("HELIOY_BUS_MAIL_WATCH").pipe(
-    Config.withDefault(defaults.mailWatch),
-    Config.withDescription("whether mail waiters watch inboxes for change events (off for file systems without them)")
+  mailWatch: setting(
+    Config.boolean("HELIOY_BUS_MAIL_WATCH"),
+    defaults.mailWatch,
+    "whether mail waiters watch inboxes for change events (off for file systems without them)"
   ),
   mailRescan: seconds("HELIOY_BUS_MAIL_RESCAN_SECONDS", defaults.mailRescan, "how often a mail waiter re-scans its inbox anyway"),
-  archiveTtl: Config.number("HELIOY_BUS_ARCHIVE_TTL_DAYS").pipe(
-    Config.map(Duration.days),
-    Config.withDefault(defaults.archiveTtl),
-    Config.withDescription("how long read messages stay in archive/ (days)")
+  archiveTtl: setting(
+    Config.map(Config.number("HELIOY_BUS_ARCHIVE_TTL_DAYS"), Duration.days),
+    defaults.archiveTtl,
+    "how long read messages stay in archive/ (days)"
   ),
   busyTimeout: millis("HELIOY_BUS_BUSY_TIMEOUT_MS", defaults.busyTimeout, "how long a registry write waits for another process's lock"),
-  tmuxBin: Config.string("HELIOY_TMUX_BIN").pipe(Config.withDefault(defaults.tmuxBin), Config.withDescription("the tmux binary")),
+  tmuxBin: setting(Config.string("HELIOY_TMUX_BIN"), defaults.tmuxBin, "the tmux binary"),
   warroomReadyWait: seconds("HELIOY_WARROOM_READY_SECONDS", defaults.warroomReadyWait, "how long a warroom spawn waits for its members"),
-  reposBase: Config.string("HELIOY_BASE").pipe(
-    Config.withDefault(defaults.reposBase),
-    Config.withDescription("where warroom_spawn_repos looks for git repositories")
-  ),
-  codexDaemon: Config.boolean("HELIOY_CODEX_DAEMON").pipe(
-    Config.withDefault(defaults.codexDaemon),
-    Config.withDescription("whether the Codex launch wrapper wakes its session through the Codex daemon")
+  reposBase: setting(Config.string("HELIOY_BASE"), defaults.reposBase, "where warroom_spawn_repos looks for git repositories"),
+  codexDaemon: setting(
+    Config.boolean("HELIOY_CODEX_DAEMON"),
+    defaults.codexDaemon,
+    "whether the Codex launch wrapper wakes its session through the Codex daemon"
   )
 })
 
