@@ -134,7 +134,7 @@ const bootstrapping = async () => {
     process.stderr.write(
       (failure === undefined ? "" : `helioy-bus: the last bootstrap failed (${failure.message}); retrying.\n`) +
         `helioy-bus: first session of this plugin version: building the bus into ${paths.data} in the background ` +
-        `(a minute or two: better-sqlite3 is compiled or downloaded; log: ${paths.log}). ` +
+        `(seconds to minutes: better-sqlite3 is downloaded or compiled; log: ${paths.log}). ` +
         "This session joins the bus when it is done; nothing waits for it.\n"
     )
     process.exit(0)
