@@ -1,25 +1,7 @@
 import { rmSync } from "node:fs"
 import { build } from "esbuild"
+import { bundleOptions } from "./bundleOptions.js"
 
 rmSync("dist/bin", { recursive: true, force: true })
 
-await build({
-  entryPoints: {
-    "helioy-bus": "dist/cli/bus.js",
-    "helioy-warroom": "dist/cli/warroom.js",
-    "hook-fast-path": "dist/cli/hookFastPath.js",
-    "serve": "dist/mcp/serveMain.js"
-  },
-  outdir: "dist/bin",
-  outExtension: { ".js": ".mjs" },
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
-  minify: true,
-  external: ["better-sqlite3", "bufferutil", "utf-8-validate"],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: "warning"
-})
+await build(bundleOptions("dist", ".js", "dist/bin"))

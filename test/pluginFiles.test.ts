@@ -9,27 +9,35 @@ const repoFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.me
 const json = (path: string) => JSON.parse(fs.readFileSync(repoFile(path), "utf8")) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 const packageJson = json("package.json")
 
+/** A hook in exec form (no shell): node runs the plugin's launcher, which bootstraps the bus when it is missing. */
+const launcherHook = (hook: string) => ({ command: "node", args: ["${CLAUDE_PLUGIN_ROOT}/plugin/launch.js", "hook", hook] })
+
 describe("the Claude Code plugin", () => {
-  it("hooks/hooks.json runs `helioy-bus hook <event>` from the plugin root at every Claude Code event", () => {
+  it("hooks/hooks.json runs `plugin/launch.js hook <event>` in exec form from the plugin root at every Claude Code event", () => {
     const hooks = json("hooks/hooks.json").hooks
-    expect(hooks).toEqual(hookGroups(claudeHooks, (hook) => `node "\${CLAUDE_PLUGIN_ROOT}/bin/helioy-bus.js" hook ${hook}`))
+    const expected = Object.fromEntries(Object.entries(hookGroups(claudeHooks, (hook) => hook)).map(([event, groups]) => [
+      event,
+      groups.map((group) => ({ ...group, hooks: group.hooks.map((handler) => ({ ...handler, ...launcherHook(handler.command) })) }))
+    ]))
+    expect(hooks).toEqual(expected)
     expect(Object.keys(hooks)).toEqual(["SessionStart", "SessionEnd", "UserPromptSubmit", "PreToolUse", "Stop"])
     for (const event of ["SessionStart", "Stop"]) {
       expect(hooks[event][0].hooks).toContainEqual(expect.objectContaining({ async: true, asyncRewake: true }))
     }
   })
 
-  it(".mcp.json starts `helioy-bus serve` from the plugin root", () => {
+  it(".mcp.json starts `plugin/launch.js serve` from the plugin root", () => {
     expect(json(".mcp.json")).toEqual({
-      mcpServers: { "helioy-bus": { command: "node", args: ["${CLAUDE_PLUGIN_ROOT}/bin/helioy-bus.js", "serve"] } }
+      mcpServers: { "helioy-bus": { command: "node", args: ["${CLAUDE_PLUGIN_ROOT}/plugin/launch.js", "serve"] } }
     })
   })
 
-  it("the manifest and the marketplace name the package's version and the repository root", () => {
-    const plugin = json(".claude-plugin/plugin.json")
-    expect(plugin).toMatchObject({ name: "helioy-bus", version: packageJson.version })
+  it("the plugin's version lives in one place, its marketplace entry (the package's version), which is its whole manifest", () => {
+    expect(fs.existsSync(repoFile(".claude-plugin/plugin.json"))).toBe(false)
     const marketplace = json(".claude-plugin/marketplace.json")
-    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: "helioy-bus", source: "./", version: packageJson.version })])
+    expect(marketplace.plugins).toEqual([
+      expect.objectContaining({ name: "helioy-bus", source: "./", version: packageJson.version, strict: false })
+    ])
   })
 })
 

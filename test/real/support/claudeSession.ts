@@ -17,25 +17,44 @@ export interface ClaudeSession {
 const readJson = (path: string): Record<string, unknown> =>
   fs.existsSync(path) ? JSON.parse(fs.readFileSync(path, "utf8")) as Record<string, unknown> : {}
 
-/**
- * Seeds `~/.claude.json` as a user who finished onboarding and trusts `projects` (and the dummy key), then runs
- * `helioy-bus install claude`; `hooks: false` removes the bus's hooks again (a session the launch wrapper registers,
- * woken only by a typed nudge). The bus's read-only tools are pre-approved, as a user would allow them.
- */
-export const seedClaude = (rig: RealRig, projects: ReadonlyArray<string>, options: { readonly hooks?: boolean } = {}) => {
-  const claudeJson = join(rig.home, ".claude.json")
-  fs.writeFileSync(claudeJson, JSON.stringify({
+/** Seeds `~/.claude.json` as a user who finished onboarding and trusts `projects` (and the dummy key). */
+export const seedClaudeAccount = (rig: RealRig, projects: ReadonlyArray<string>) => {
+  fs.writeFileSync(join(rig.home, ".claude.json"), JSON.stringify({
     hasCompletedOnboarding: true,
     theme: "dark",
     customApiKeyResponses: { approved: [dummyKeys.anthropic.slice(-20)], rejected: [] },
     projects: Object.fromEntries(projects.map((dir) => [dir, { hasTrustDialogAccepted: true }]))
   }))
-  rig.cli(["install", "claude"])
+}
+
+/** How Claude Code names the bus's tools: `mcp__<server>__<tool>`, a plugin's servers as `plugin_<plugin>_<server>`. */
+export const busToolPrefix = { installed: "mcp__helioy-bus__", plugin: "mcp__plugin_helioy-bus_helioy-bus__" } as const
+
+/** Pre-approves the bus's read-only tools (named with `prefix`) in `~/.claude/settings.json`, as a user would allow them. */
+export const allowBusTools = (
+  rig: RealRig,
+  edit: (settings: Record<string, unknown>) => void = () => {},
+  prefix: string = busToolPrefix.installed
+) => {
   const settingsPath = join(rig.home, ".claude", "settings.json")
   const settings = readJson(settingsPath)
-  if (options.hooks === false) delete settings.hooks
-  settings.permissions = { allow: ["mcp__helioy-bus__whoami", "mcp__helioy-bus__get_messages"] }
+  edit(settings)
+  settings.permissions = { allow: [`${prefix}whoami`, `${prefix}get_messages`] }
+  fs.mkdirSync(join(rig.home, ".claude"), { recursive: true })
   fs.writeFileSync(settingsPath, JSON.stringify(settings, null, 2))
+}
+
+/**
+ * Seeds the account (seedClaudeAccount), then runs `helioy-bus install claude`; `hooks: false` removes the bus's hooks
+ * again (a session the launch wrapper registers, woken only by a typed nudge). The bus's read-only tools are
+ * pre-approved.
+ */
+export const seedClaude = (rig: RealRig, projects: ReadonlyArray<string>, options: { readonly hooks?: boolean } = {}) => {
+  seedClaudeAccount(rig, projects)
+  rig.cli(["install", "claude"])
+  allowBusTools(rig, (settings) => {
+    if (options.hooks === false) delete settings.hooks
+  })
 }
 
 /** The transcript of a session in `cwd`, as Claude Code names it. */
@@ -49,10 +68,16 @@ const transcriptOf = (rig: RealRig, cwd: string, sessionId: string) =>
 export const startClaude = async (
   rig: RealRig,
   cwd: string,
-  options: { readonly argv?: ReadonlyArray<string>; readonly waiter?: boolean; readonly env?: Record<string, string> } = {}
+  options: {
+    readonly argv?: ReadonlyArray<string>
+    readonly waiter?: boolean
+    readonly env?: Record<string, string>
+    /** How long registration may take (90 s; a plugin's first session registers after its bootstrap). */
+    readonly registerSeconds?: number
+  } = {}
 ): Promise<ClaudeSession> => {
   const paneId = rig.openPane(cwd, options.argv ?? [join(clientsBin(), "claude")], options.env)
-  const row = await waitFor("the Claude Code session to register", 90, () => rig.agents().find((agent) => agent.pane_id === paneId), () =>
+  const row = await waitFor("the Claude Code session to register", options.registerSeconds ?? 90, () => rig.agents().find((agent) => agent.pane_id === paneId), () =>
     rig.tmux.capture(paneId))
   if (options.waiter !== false) {
     await waitFor(`the rewake waiter of ${row.agent_id}`, 60, () => rig.hasWaiter(row.agent_id) ? true : undefined)
