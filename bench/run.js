@@ -342,8 +342,15 @@ const waitMailWake = async () => {
   const dir = busDir("wake")
   const agentId = "bench:sleeper"
   const server = await startServer({ home, busDir: dir, agentId: "bench:waker" })
-  await server.call("register_agent", { pwd: root, agent_id: agentId, runtime: "codex" })
-  const waiterEnv = { HELIOY_AGENT_ID: agentId, HELIOY_RUNTIME: "codex", HELIOY_BUS_CODEX_PID: String(process.pid) }
+  // Codex's hooks share one daemon's environment: the waiter finds its agent by the event's session id.
+  await server.call("register_agent", { pwd: root, agent_id: agentId, runtime: "codex", session_id: "bench-wake-session" })
+  // No wake throttle: each run measures a wake, not the 30 s wait for the next wake slot.
+  const waiterEnv = {
+    HELIOY_AGENT_ID: agentId,
+    HELIOY_RUNTIME: "codex",
+    HELIOY_BUS_CODEX_PID: String(process.pid),
+    HELIOY_BUS_NUDGE_THROTTLE_SECONDS: "0"
+  }
   const event = { ...promptEvent("bench-wake-session"), hook_event_name: "Stop", stop_hook_active: false }
   const samples = []
   let idleCpuMs = null
@@ -413,7 +420,8 @@ const warroomEight = async () => {
   for (let run = 0; run < warroomSpawnRuns; run++) {
     const before = new Set(fs.existsSync(pidsDir) ? fs.readdirSync(pidsDir) : [])
     const { ms } = await timed(async () => {
-      callSamples.push((await timed(() => server.call("warroom_spawn", { name: "bench", agents, cwd: root }))).ms)
+      // The fake members never show a prompt: the call does not wait for readiness; the bench waits for registration.
+      callSamples.push((await timed(() => server.call("warroom_spawn", { name: "bench", agents, cwd: root, wait_seconds: 0 }))).ms)
       await pidFilesAppear(pidsDir, before, warroomMembers)
     })
     spawnSamples.push(ms)

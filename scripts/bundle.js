@@ -7,7 +7,8 @@ await build({
   entryPoints: {
     "helioy-bus": "dist/cli/bus.js",
     "helioy-warroom": "dist/cli/warroom.js",
-    "hook-fast-path": "dist/cli/hookFastPath.js"
+    "hook-fast-path": "dist/cli/hookFastPath.js",
+    "serve": "dist/mcp/serveMain.js"
   },
   outdir: "dist/bin",
   outExtension: { ".js": ".mjs" },

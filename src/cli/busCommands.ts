@@ -1,4 +1,4 @@
-import { Command } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { version } from "../version.js"
 import { doctorCommand } from "./doctorCommand.js"
@@ -7,8 +7,13 @@ import { installCommand } from "./installCommand.js"
 import { runCommand } from "./runCommand.js"
 import { uninstallCommand } from "./uninstallCommand.js"
 
-const serve = Command.make("serve", {}, () =>
-  Effect.flatMap(Effect.promise(() => import("../mcp/busServer.js")), (module) => module.serveBus(version))).pipe(
+const warroom = Options.boolean("warroom").pipe(
+  Options.withDescription("Also offer the warroom tools, so that a session runs one MCP server instead of two.")
+)
+
+// bin/helioy-bus.js starts `serve` and `serve --warroom` through src/mcp/serveMain.ts, without this parser.
+const serve = Command.make("serve", { warroom }, (options) =>
+  Effect.flatMap(Effect.promise(() => import("../mcp/busServer.js")), (module) => module.serveBus(version, options))).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
 )
 

@@ -56,7 +56,7 @@ const describe = (error: unknown) =>
  * and pruning a bus dir that is gone (or never held a registry) must not create it again.
  */
 const registryExists = Effect.map(BusConfig, (config) => fs.existsSync(join(config.busDir, "registry.db"))).pipe(
-  Effect.provide(BusConfigLive.layer)
+  Effect.provide(BusConfigLive.layerFromEnv())
 )
 
 const runHook = (name: HookName) =>

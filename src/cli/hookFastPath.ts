@@ -7,6 +7,7 @@ import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
 import { agentIdProblem } from "../domain/AgentIdSyntax.js"
 import { mailNotice } from "../domain/MailNotice.js"
+import { parentProcess } from "../os/parentProcess.js"
 
 const ancestorAgent = (tree: BusTree, pidsDir: string): string | undefined => {
   if (!checkDirectory(tree, pidsDir, false)) return undefined
@@ -15,12 +16,9 @@ const ancestorAgent = (tree: BusTree, pidsDir: string): string | undefined => {
     const read = readBusFile(join(pidsDir, String(pid)), { maxBytes: 4096 })
     const id = read._tag === "Text" ? read.text.trim() : ""
     if (id !== "") return id
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
-      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
-    } catch {
-      return undefined
-    }
+    const parent = parentProcess(pid)
+    if (parent === undefined) return undefined
+    pid = parent
   }
   return undefined
 }

@@ -32,10 +32,10 @@ export const canonicalAgentId = (pwd: string, agentType = "general", tmuxTarget 
   return truncateUtf8(id, maxAgentIdBytes).trim() as AgentId
 }
 
-/** `id` followed by `:<suffix>`, `id` shortened as needed so that the whole stays within the id length limit. */
-export const withIdSuffix = (id: string, suffix: string): string => {
-  const tail = `:${suffix}`
-  return `${truncateUtf8(id, maxAgentIdBytes - Buffer.byteLength(tail, "utf8")).trimEnd()}${tail}`
+/** `id` followed by `:<suffix>` (characters an id may not hold replaced by `-`), `id` shortened as needed to stay within the length limit. */
+export const withIdSuffix = (id: AgentId, suffix: string): AgentId => {
+  const tail = `:${replaceForbidden(suffix).trim()}`
+  return `${truncateUtf8(id, maxAgentIdBytes - Buffer.byteLength(tail, "utf8")).trimEnd()}${tail}` as AgentId
 }
 
 /** The reference's pane-title identity pattern `repo:type[:more]:session:window.pane`. */

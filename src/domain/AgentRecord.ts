@@ -1,8 +1,7 @@
 import { Schema } from "effect"
+import { AgentId } from "./AgentId.js"
 
-/** A row of the `agents` table as SQLite returns it. */
-export const AgentRow = Schema.Struct({
-  agent_id: Schema.String,
+const storedColumns = {
   cwd: Schema.String,
   tmux_target: Schema.String,
   pane_id: Schema.String,
@@ -14,15 +13,24 @@ export const AgentRow = Schema.Struct({
   registered_at: Schema.String,
   last_seen: Schema.String,
   token_usage: Schema.String
-})
+}
 
-/** A registered agent, as stored. */
+/** A row of the `agents` table as SQLite returns it, whichever version wrote it: its id may break this version's rules. */
+export const StoredAgentRow = Schema.Struct({ agent_id: Schema.String, ...storedColumns })
+
+/** A row as any version stored it. */
+export type StoredAgentRow = typeof StoredAgentRow.Type
+
+/** A registered agent whose id this version accepts (the only rows the registry hands out). */
+export const AgentRow = Schema.Struct({ agent_id: AgentId, ...storedColumns })
+
+/** A registered agent with a valid id. */
 export type AgentRow = typeof AgentRow.Type
 
 /** What a registration writes: the row less the columns the registry owns. */
 export interface AgentRegistration {
-  readonly agentId: string
-  readonly idIsExplicit: boolean
+  /** The id asked for; undefined lets the registry choose (continuity, then the canonical id). */
+  readonly explicitId: AgentId | undefined
   readonly cwd: string
   readonly tmuxTarget: string
   readonly paneId: string

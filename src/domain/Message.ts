@@ -1,8 +1,9 @@
 import { Schema } from "effect"
+import { MessageId } from "./MessageId.js"
 
 /** A message as stored in an inbox file; the on-disk JSON keys of the reference. Extra keys are allowed and ignored. */
 export class Message extends Schema.Class<Message>("Message")({
-  id: Schema.String,
+  id: MessageId,
   from: Schema.String,
   to: Schema.String,
   reply_to: Schema.String,

@@ -1,6 +1,6 @@
-import { Option } from "effect"
-import type { AgentRegistration, AgentRow } from "./AgentRecord.js"
-import { canonicalAgentId, withIdSuffix } from "./AgentId.js"
+import { Either, Option } from "effect"
+import type { AgentRegistration, AgentRow, StoredAgentRow } from "./AgentRecord.js"
+import { type AgentId, canonicalAgentId, validateAgentId, withIdSuffix } from "./AgentId.js"
 
 /** What one registration does to the registry: the row to upsert and the rows to delete first. */
 export interface RegistrationPlan {
@@ -8,34 +8,36 @@ export interface RegistrationPlan {
   readonly evicted: ReadonlyArray<string>
 }
 
-const latestInPane = (rows: ReadonlyArray<AgentRow>, paneId: string): AgentRow | undefined =>
+const latestInPane = (rows: ReadonlyArray<StoredAgentRow>, paneId: string): StoredAgentRow | undefined =>
   rows.filter((row) => row.pane_id === paneId).sort((a, b) => b.last_seen.localeCompare(a.last_seen))[0]
 
 /**
  * Plans a registration under the reference's rules: a pane keeps its identity across restarts of the same
  * process or project (continuity); an id held by another live pane gets the `:<pane_id>` suffix, one held by a
  * dead pane is reclaimed (takeover); a pane holds at most one agent (eviction). Liveness unknown counts as alive.
+ * Rows another version wrote under an id this one refuses can be evicted, never continued.
  */
 export const planRegistration = (
   registration: AgentRegistration,
-  rows: ReadonlyArray<AgentRow>,
+  rows: ReadonlyArray<StoredAgentRow>,
   livePanes: Option.Option<ReadonlySet<string>>,
   now: string
 ): RegistrationPlan => {
-  let agentId = registration.idIsExplicit ? registration.agentId : ""
+  let agentId: AgentId | undefined = registration.explicitId
   let cwd = registration.cwd
   let agentType = registration.agentType
   const { paneId, tmuxTarget } = registration
 
-  if (agentId === "" && paneId !== "") {
+  if (agentId === undefined && paneId !== "") {
     const prior = latestInPane(rows, paneId)
-    if (prior && (prior.cwd === cwd || (registration.pid !== null && prior.pid === registration.pid))) {
-      agentId = prior.agent_id
+    const priorId = prior ? Either.getOrUndefined(validateAgentId(prior.agent_id)) : undefined
+    if (prior && priorId && (prior.cwd === cwd || (registration.pid !== null && prior.pid === registration.pid))) {
+      agentId = priorId
       agentType = prior.agent_type
       cwd = prior.cwd
     }
   }
-  if (agentId === "") agentId = canonicalAgentId(cwd, agentType, tmuxTarget)
+  agentId ??= canonicalAgentId(cwd, agentType, tmuxTarget)
 
   const evicted = new Set<string>()
   if (paneId !== "") {

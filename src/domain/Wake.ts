@@ -1,3 +1,5 @@
+import type { AgentId } from "./AgentId.js"
+
 /** How a recipient was (or was to be) woken for a message. */
 export type WakeMethod =
   /** Claude Code's asyncRewake hook (`hook wait-mail`) exited 2: the session starts a turn by itself. */
@@ -13,7 +15,7 @@ export type WakeMethod =
 
 /** One wake of one recipient, as the registry records it. */
 export interface WakeRecord {
-  readonly agentId: string
+  readonly agentId: AgentId
   /** The message that caused the wake ("" when not tied to one message). */
   readonly messageId: string
   readonly method: WakeMethod

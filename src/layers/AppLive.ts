@@ -1,6 +1,8 @@
 import type { FileSystem } from "@effect/platform"
-import { NodeCommandExecutor, NodeFileSystem } from "@effect/platform-node"
-import { Layer } from "effect"
+// Modules, not the package's index: the index also loads its HTTP client (undici) and sockets (ws) into every server.
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Effect, Layer } from "effect"
 import type { AgentCatalog } from "../services/AgentCatalog.js"
 import type { BusConfig } from "../services/BusConfig.js"
 import type { BusDir } from "../services/BusDir.js"
@@ -14,14 +16,12 @@ import type { Registry } from "../services/Registry.js"
 import type { Runtimes } from "../services/Runtimes.js"
 import type { Tmux } from "../services/Tmux.js"
 import type { Warrooms } from "../services/Warrooms.js"
-import * as AgentCatalogLive from "./AgentCatalogLive.js"
 import * as BusConfigLive from "./BusConfigLive.js"
 import * as BusDirLive from "./BusDirLive.js"
 import * as IdentityLive from "./IdentityLive.js"
 import * as MailboxLive from "./MailboxLive.js"
 import * as NudgeLive from "./NudgeLive.js"
 import * as PidFilesLive from "./PidFilesLive.js"
-import * as PresetsLive from "./PresetsLive.js"
 import * as ProcessesLive from "./ProcessesLive.js"
 import * as RegistryLive from "./RegistryLive.js"
 import * as RuntimesLive from "./RuntimesLive.js"
@@ -45,7 +45,7 @@ export type BusServices =
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
 
-const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layer))
+const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()))
 
 /** Both stores of registry.db on one SqlClient (one connection, one lock). */
 const RegistryDbLive = Layer.merge(RegistryLive.layer, WarroomsLive.layer).pipe(Layer.provide(SqlLive.layer))
@@ -65,7 +65,12 @@ export const BusLive = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(
 /** Every service a warroom program may use: the bus's, plus the agent catalogue, the presets and the file system. */
 export type WarroomServices = BusServices | AgentCatalog | Presets | FileSystem.FileSystem
 
-/** The live warroom graph: BusLive plus the catalogue of `$HOME`'s agent files, presets under the bus dir, Node's file system. */
-export const WarroomLive = Layer.mergeAll(AgentCatalogLive.layer, PresetsLive.layer, NodeFileSystem.layer).pipe(
-  Layer.provideMerge(BusLive)
+/** The warroom's own layers, imported when the graph is built: a bus server never loads them. */
+const WarroomOnlyLive = Layer.unwrapEffect(
+  Effect.promise(() => Promise.all([import("./AgentCatalogLive.js"), import("./PresetsLive.js")])).pipe(
+    Effect.map(([AgentCatalogLive, PresetsLive]) => Layer.mergeAll(AgentCatalogLive.layer, PresetsLive.layer, NodeFileSystem.layer))
+  )
 )
+
+/** The live warroom graph: BusLive plus the catalogue of `$HOME`'s agent files, presets under the bus dir, Node's file system. */
+export const WarroomLive = WarroomOnlyLive.pipe(Layer.provideMerge(BusLive))

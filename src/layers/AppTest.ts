@@ -1,4 +1,5 @@
 import { Layer } from "effect"
+import { AgentId } from "../domain/AgentId.js"
 import type { BusConfigShape } from "../services/BusConfig.js"
 import * as BusConfigLive from "./BusConfigLive.js"
 import * as BusDirTest from "./BusDirTest.js"
@@ -31,9 +32,9 @@ export const layerTest = (options: BusTestOptions = {}) => {
     ProcessesTest.layerWith(options.userId === undefined ? {} : { userId: options.userId }),
     RuntimesLive.layerTest,
     PidFilesTest.layerTest,
-    IdentityTest.layerTest(options.selfId ?? "test:general"),
+    IdentityTest.layerTest(AgentId.make(options.selfId ?? "test:general")),
     BusDirTest.layerTest("/nonexistent/helioy-bus"),
-    BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus", ...options.config })
+    BusConfigLive.layer({ busDir: "/nonexistent/helioy-bus", ...options.config })
   )
   return NudgeLive.layer.pipe(Layer.provideMerge(stores))
 }

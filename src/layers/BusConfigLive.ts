@@ -1,49 +1,91 @@
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { Config, Duration, Effect, Layer } from "effect"
+import { Config, type ConfigError, Duration, Effect, Layer, LogLevel } from "effect"
 import { BusConfig, type BusConfigShape } from "../services/BusConfig.js"
 
-/** Reads the bus settings from the environment, with defaults; fails with a ConfigError naming a malformed variable. */
-export const make: Effect.Effect<BusConfigShape, import("effect/ConfigError").ConfigError> = Effect.gen(function*() {
-  const busDir = yield* Config.string("HELIOY_BUS_DIR").pipe(
-    Config.withDefault(join(homedir(), ".helioy", "bus"))
+/** Every setting's default. */
+export const defaults: BusConfigShape = {
+  busDir: join(homedir(), ".helioy", "bus"),
+  maxMessageBytes: 256 * 1024,
+  maxUnread: 10_000,
+  nudgeThrottle: Duration.seconds(30),
+  nudgeEnterDelay: Duration.millis(150),
+  nudgeConfirmTimeout: Duration.seconds(2),
+  sessionWait: Duration.seconds(30),
+  mailWatch: true,
+  mailRescan: Duration.seconds(5),
+  archiveTtl: Duration.days(7),
+  busyTimeout: Duration.seconds(5),
+  tmuxBin: "tmux",
+  warroomReadyWait: Duration.seconds(60),
+  reposBase: join(homedir(), "Dev"),
+  codexDaemon: true
+}
+
+const seconds = (name: string, fallback: Duration.Duration, description: string) =>
+  Config.number(name).pipe(
+    Config.map(Duration.seconds),
+    Config.withDefault(fallback),
+    Config.withDescription(`${description} (seconds)`)
   )
-  const maxMessageBytes = yield* Config.integer("HELIOY_BUS_MAX_MESSAGE_BYTES").pipe(Config.withDefault(256 * 1024))
-  const maxUnread = yield* Config.integer("HELIOY_BUS_MAX_UNREAD").pipe(Config.withDefault(10_000))
-  const throttleSeconds = yield* Config.number("HELIOY_BUS_NUDGE_THROTTLE_SECONDS").pipe(Config.withDefault(30))
-  const archiveDays = yield* Config.number("HELIOY_BUS_ARCHIVE_TTL_DAYS").pipe(Config.withDefault(7))
-  const busyMillis = yield* Config.integer("HELIOY_BUS_BUSY_TIMEOUT_MS").pipe(Config.withDefault(5_000))
-  const tmuxBin = yield* Config.string("HELIOY_TMUX_BIN").pipe(Config.withDefault("tmux"))
-  const confirmMillis = yield* Config.integer("HELIOY_BUS_NUDGE_CONFIRM_MS").pipe(Config.withDefault(2_000))
-  const sessionWaitSeconds = yield* Config.number("HELIOY_BUS_SESSION_WAIT_SECONDS").pipe(Config.withDefault(30))
-  return {
-    busDir,
-    maxMessageBytes,
-    maxUnread,
-    nudgeThrottle: Duration.seconds(throttleSeconds),
-    nudgeEnterDelay: Duration.millis(150),
-    nudgeConfirmTimeout: Duration.millis(confirmMillis),
-    sessionWait: Duration.seconds(sessionWaitSeconds),
-    archiveTtl: Duration.days(archiveDays),
-    busyTimeout: Duration.millis(busyMillis),
-    tmuxBin
-  }
+
+const millis = (name: string, fallback: Duration.Duration, description: string) =>
+  Config.integer(name).pipe(
+    Config.map(Duration.millis),
+    Config.withDefault(fallback),
+    Config.withDescription(`${description} (milliseconds)`)
+  )
+
+/** The log level, for the logger (set up before any service): `HELIOY_BUS_LOG_LEVEL`, default Info. */
+export const logLevelConfig: Config.Config<LogLevel.LogLevel> = Config.logLevel("HELIOY_BUS_LOG_LEVEL").pipe(
+  Config.withDefault(LogLevel.Info),
+  Config.withDescription("the least severe level logged to stderr: All, Trace, Debug, Info, Warning, Error, Fatal or None")
+)
+
+/** The bus settings and the environment variables they come from. */
+export const config: Config.Config<BusConfigShape> = Config.all({
+  busDir: Config.string("HELIOY_BUS_DIR").pipe(Config.withDefault(defaults.busDir), Config.withDescription("the shared bus directory")),
+  maxMessageBytes: Config.integer("HELIOY_BUS_MAX_MESSAGE_BYTES").pipe(
+    Config.withDefault(defaults.maxMessageBytes),
+    Config.withDescription("the largest message content accepted, in UTF-8 bytes")
+  ),
+  maxUnread: Config.integer("HELIOY_BUS_MAX_UNREAD").pipe(
+    Config.withDefault(defaults.maxUnread),
+    Config.withDescription("the most unread messages an inbox holds before sends to it are refused")
+  ),
+  nudgeThrottle: seconds("HELIOY_BUS_NUDGE_THROTTLE_SECONDS", defaults.nudgeThrottle, "the least time between two wakes of one agent"),
+  nudgeEnterDelay: Config.succeed(defaults.nudgeEnterDelay),
+  nudgeConfirmTimeout: millis("HELIOY_BUS_NUDGE_CONFIRM_MS", defaults.nudgeConfirmTimeout, "how long a typed nudge watches for its turn to start"),
+  sessionWait: seconds("HELIOY_BUS_SESSION_WAIT_SECONDS", defaults.sessionWait, "how long a hook waits for its session to be registered"),
+  mailWatch: Config.boolean("HELIOY_BUS_MAIL_WATCH").pipe(
+    Config.withDefault(defaults.mailWatch),
+    Config.withDescription("whether mail waiters watch inboxes for change events (off for file systems without them)")
+  ),
+  mailRescan: seconds("HELIOY_BUS_MAIL_RESCAN_SECONDS", defaults.mailRescan, "how often a mail waiter re-scans its inbox anyway"),
+  archiveTtl: Config.number("HELIOY_BUS_ARCHIVE_TTL_DAYS").pipe(
+    Config.map(Duration.days),
+    Config.withDefault(defaults.archiveTtl),
+    Config.withDescription("how long read messages stay in archive/ (days)")
+  ),
+  busyTimeout: millis("HELIOY_BUS_BUSY_TIMEOUT_MS", defaults.busyTimeout, "how long a registry write waits for another process's lock"),
+  tmuxBin: Config.string("HELIOY_TMUX_BIN").pipe(Config.withDefault(defaults.tmuxBin), Config.withDescription("the tmux binary")),
+  warroomReadyWait: seconds("HELIOY_WARROOM_READY_SECONDS", defaults.warroomReadyWait, "how long a warroom spawn waits for its members"),
+  reposBase: Config.string("HELIOY_BASE").pipe(
+    Config.withDefault(defaults.reposBase),
+    Config.withDescription("where warroom_spawn_repos looks for git repositories")
+  ),
+  codexDaemon: Config.boolean("HELIOY_CODEX_DAEMON").pipe(
+    Config.withDefault(defaults.codexDaemon),
+    Config.withDescription("whether the Codex launch wrapper wakes its session through the Codex daemon")
+  )
 })
 
-/** The bus settings from the environment. */
-export const layer = Layer.effect(BusConfig, make)
+/** Reads the bus settings from the environment, with defaults; fails with a ConfigError naming a malformed variable. */
+export const make: Effect.Effect<BusConfigShape, ConfigError.ConfigError> = config
 
-/** Fixed settings for tests, with any field overridden. */
-export const layerWith = (overrides: Partial<BusConfigShape> & { readonly busDir: string }) =>
-  Layer.succeed(BusConfig, {
-    maxMessageBytes: 256 * 1024,
-    maxUnread: 10_000,
-    nudgeThrottle: Duration.seconds(30),
-    nudgeEnterDelay: Duration.millis(150),
-    nudgeConfirmTimeout: Duration.seconds(2),
-    sessionWait: Duration.seconds(30),
-    archiveTtl: Duration.days(7),
-    busyTimeout: Duration.millis(5_000),
-    tmuxBin: "tmux",
-    ...overrides
-  })
+/** The bus settings from the environment, any field overridden. */
+export const layerFromEnv = (overrides: Partial<BusConfigShape> = {}) =>
+  Layer.effect(BusConfig, Effect.map(make, (read) => ({ ...read, ...overrides })))
+
+/** Fixed settings: the defaults, any field overridden (tests, embedding). */
+export const layer = (overrides: Partial<BusConfigShape> = {}) => Layer.succeed(BusConfig, { ...defaults, ...overrides })

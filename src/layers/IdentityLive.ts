@@ -1,5 +1,5 @@
 import { Config, Effect, Either, FiberRef, Layer, Option, Ref } from "effect"
-import { canonicalAgentId, identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
+import { type AgentId, canonicalAgentId, identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
 import { nearestRegisteredAncestor } from "../programs/ancestry.js"
 import { callerSession, Identity, type IdentityShape, type ResolvedIdentity } from "../services/Identity.js"
 import { PidFiles } from "../services/PidFiles.js"
@@ -24,17 +24,17 @@ export const make = Effect.gen(function*() {
   const agentType = yield* optionalEnv("HELIOY_AGENT_TYPE")
   const busAgentType = yield* optionalEnv("HELIOY_BUS_AGENT_TYPE")
   const cwd = yield* optionalEnv("HELIOY_BUS_CWD").pipe(Effect.map(Option.getOrElse(() => process.cwd())))
-  const registeredHere = yield* Ref.make(Option.none<string>())
+  const registeredHere = yield* Ref.make(Option.none<AgentId>())
 
-  const valid = (id: string) => Either.isRight(validateAgentId(id))
-  const found = (agentId: string, source: ResolvedIdentity["source"]) => Option.some<ResolvedIdentity>({ agentId, source })
+  const valid = (id: string) => Either.getRight(validateAgentId(id))
+  const found = (agentId: AgentId, source: ResolvedIdentity["source"]) => Option.some<ResolvedIdentity>({ agentId, source })
 
   const fromPidFiles = Effect.map(
     nearestRegisteredAncestor(pidFiles, processes, processes.self),
     Option.flatMap((id) => found(id, "pid-file"))
   )
 
-  const fromRegistry = (lookup: Effect.Effect<Option.Option<{ readonly agent_id: string }>, unknown>, source: ResolvedIdentity["source"]) =>
+  const fromRegistry = (lookup: Effect.Effect<Option.Option<{ readonly agent_id: AgentId }>, unknown>, source: ResolvedIdentity["source"]) =>
     lookup.pipe(
       Effect.map(Option.map((row) => ({ agentId: row.agent_id, source }))),
       Effect.orElseSucceed(() => Option.none<ResolvedIdentity>())
@@ -43,7 +43,7 @@ export const make = Effect.gen(function*() {
   const fromPaneTitle = (paneId: string) =>
     tmux.pane(paneId).pipe(
       Effect.map((pane) => pane.title.replace(decoration, "")),
-      Effect.map((title) => identityTitlePattern.test(title) ? found(title, "pane-title") : Option.none()),
+      Effect.map((title) => identityTitlePattern.test(title) ? Option.flatMap(valid(title), (id) => found(id, "pane-title")) : Option.none()),
       Effect.orElseSucceed(() => Option.none<ResolvedIdentity>())
     )
 
@@ -62,7 +62,7 @@ export const make = Effect.gen(function*() {
   ]
 
   const candidates: ReadonlyArray<Effect.Effect<Option.Option<ResolvedIdentity>>> = [
-    Effect.succeed(Option.flatMap(envAgentId, (id) => valid(id) ? found(id, "env") : Option.none())),
+    Effect.succeed(Option.flatMap(Option.flatMap(envAgentId, valid), (id) => found(id, "env"))),
     Option.match(sessionId, {
       onNone: () => Effect.succeed(Option.none()),
       onSome: (id) => fromRegistry(registry.findBySession(id), "session")

@@ -1,10 +1,11 @@
+import type { AgentId } from "../domain/AgentId.js"
 import { Effect, Layer, Option, Ref } from "effect"
 import { Identity, type IdentityShape } from "../services/Identity.js"
 
 /** An identity that answers with the id this process registered, else `fallback` (source "cwd"). */
-export const layerTest = (fallback: string) =>
+export const layerTest = (fallback: AgentId) =>
   Layer.effect(Identity, Effect.gen(function*() {
-    const registered = yield* Ref.make(Option.none<string>())
+    const registered = yield* Ref.make(Option.none<AgentId>())
     return {
       resolve: Effect.map(Ref.get(registered), Option.match({
         onNone: () => ({ agentId: fallback, source: "cwd" as const }),

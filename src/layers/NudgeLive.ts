@@ -1,7 +1,6 @@
 import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
-import type { AgentId } from "../domain/AgentId.js"
 import { nudgeText } from "../domain/NudgeText.js"
-import { inputLine, noticeSubmitted, showsBusy, showsDialog, showsStarting } from "../domain/PaneScreen.js"
+import { inputLine, noticeSubmitted, showsBusy, showsDialog, showsReady, showsStarting } from "../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { wakeSlot } from "../domain/WakeThrottle.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -56,7 +55,8 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const before = yield* tmux.capture(paneId)
       if (showsDialog(adapter.screen, before)) return skipped("dialog_open")
-      if (showsStarting(adapter.screen, before)) return skipped("runtime_starting")
+      // Typed before the TUI draws its prompt, the notice may be lost or sit unsubmitted: the next send tries again.
+      if (showsStarting(adapter.screen, before) || !showsReady(adapter.screen, before)) return skipped("runtime_starting")
       if (adapter.stopHook && showsBusy(adapter.screen, before)) {
         // A running turn ends in the Stop hook, which shows the mail: nothing to type.
         return { nudged: false, method: "turn-boundary", confirmed: false, pending: false, reason: "busy" } satisfies NudgeOutcome
@@ -77,7 +77,7 @@ export const make = Effect.gen(function*() {
     const found = runtimes.get(recipient.runtime)
     if (Option.isNone(found)) return skipped("unsupported_runtime")
     const adapter = found.value
-    if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id as AgentId))) {
+    if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id))) {
       return { nudged: true, method: adapter.wake.rewakeHook ? "rewake" : "daemon", confirmed: false, pending: true } satisfies NudgeOutcome
     }
     if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")

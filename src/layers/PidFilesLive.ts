@@ -1,9 +1,10 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Either, Layer, Option } from "effect"
 import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
 import { readBusFile } from "../busFiles/boundedRead.js"
 import { checkDirectory } from "../busFiles/directories.js"
+import { type AgentId, validateAgentId } from "../domain/AgentId.js"
 import { MailboxUnavailable } from "../domain/errors.js"
 import { BusDir } from "../services/BusDir.js"
 import { PidFiles, type PidFilesShape } from "../services/PidFiles.js"
@@ -13,7 +14,7 @@ const maxPidFileBytes = 4096
 
 /**
  * Builds the pid files under `pids/` (the directory checked on every use, no link followed): only a failed write
- * fails; missing, unusable or unreadable files read as empty.
+ * fails; missing, unusable or unreadable files, and files that hold no valid id, read as none.
  */
 export const make = Effect.gen(function*() {
   const { pidsDir, tree } = yield* BusDir
@@ -26,10 +27,9 @@ export const make = Effect.gen(function*() {
       return false
     }
   }
-  const readAgent = (file: string): Option.Option<string> => {
+  const readAgent = (file: string): Option.Option<AgentId> => {
     const read = readBusFile(file, { maxBytes: maxPidFileBytes })
-    const content = read._tag === "Text" ? read.text.trim() : ""
-    return content === "" ? Option.none() : Option.some(content)
+    return read._tag === "Text" ? Either.getRight(validateAgentId(read.text.trim())) : Option.none()
   }
   return {
     write: (pid, agentId) =>
@@ -52,7 +52,7 @@ export const make = Effect.gen(function*() {
       }
       return names.filter((name) => /^\d+$/.test(name)).map((name) => ({
         pid: Number(name),
-        agentId: Option.getOrElse(readAgent(join(pidsDir, name)), () => "")
+        agentId: readAgent(join(pidsDir, name))
       }))
     })
   } satisfies PidFilesShape

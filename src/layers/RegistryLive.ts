@@ -1,6 +1,7 @@
 import { SqlClient, type SqlError } from "@effect/sql"
-import { Effect, Layer, Option, Schema } from "effect"
-import { AgentRow } from "../domain/AgentRecord.js"
+import { Effect, Either, Layer, Option, Schema } from "effect"
+import { AgentId, printable, validateAgentId } from "../domain/AgentId.js"
+import { type AgentRow, StoredAgentRow } from "../domain/AgentRecord.js"
 import { planRegistration } from "../domain/Registration.js"
 import type { WakeRecord } from "../domain/Wake.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -8,10 +9,26 @@ import { Registry, type RegistryShape } from "../services/Registry.js"
 import { latestMigration } from "./migrations/index.js"
 import { registryUnavailable } from "./registryUnavailable.js"
 
-const decodeRows = Schema.decodeUnknown(Schema.Array(AgentRow))
+const decodeRows = Schema.decodeUnknown(Schema.Array(StoredAgentRow))
+
+/** The rows with an id this version accepts, each other one logged as skipped (another version may have written it). */
+const usableRows = (stored: ReadonlyArray<StoredAgentRow>) =>
+  Effect.gen(function*() {
+    const usable: Array<AgentRow> = []
+    for (const row of stored) {
+      const checked = validateAgentId(row.agent_id)
+      if (Either.isRight(checked)) usable.push({ ...row, agent_id: checked.right })
+      else {
+        yield* Effect.logWarning(
+          `skipping registered agent ${printable(JSON.stringify(row.agent_id))}: ${checked.left}; unregister it with the version that registered it, or re-register that agent under a valid id`
+        )
+      }
+    }
+    return usable
+  })
 
 const WakeRow = Schema.Struct({
-  agent_id: Schema.String,
+  agent_id: AgentId,
   message_id: Schema.String,
   method: Schema.Literal("rewake", "daemon", "nudge", "turn-boundary", "none"),
   at: Schema.String,
@@ -42,11 +59,14 @@ export const make = Effect.gen(function*() {
   const { busyTimeout } = yield* BusConfig
   const unavailable = registryUnavailable(busyTimeout)
 
-  const rows = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+  const storedRows = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
     query.pipe(
       Effect.mapError(unavailable),
       Effect.flatMap((raw) => Effect.mapError(decodeRows(raw), unavailable))
     )
+
+  const rows = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+    Effect.flatMap(storedRows(query), usableRows)
 
   const first = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
     Effect.map(rows(query), (found) => Option.fromNullable(found[0]))
@@ -54,7 +74,7 @@ export const make = Effect.gen(function*() {
   const register: RegistryShape["register"] = Effect.fn("Registry.register")(
     function*(registration, livePanes, now) {
       return yield* Effect.gen(function*() {
-        const existing = yield* rows(sql`SELECT * FROM agents`)
+        const existing = yield* storedRows(sql`SELECT * FROM agents`)
         const plan = planRegistration(registration, existing, livePanes, now)
         if (plan.evicted.length > 0) {
           yield* sql`DELETE FROM agents WHERE ${sql.in("agent_id", plan.evicted)}`.pipe(Effect.mapError(unavailable))

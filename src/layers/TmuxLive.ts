@@ -13,7 +13,7 @@ import {
   type TmuxShape,
   TmuxUnavailable
 } from "../services/Tmux.js"
-import { parsePs, procNames, procTable } from "./processTable.js"
+import { parsePs, procNames, procTable } from "../os/processTable.js"
 import { envFlags, execArgv, literal, sessionTarget, tmuxCommandArgument } from "./tmuxArgv.js"
 
 const paneFormat = [

@@ -1,5 +1,5 @@
-import { Effect, Either, Option } from "effect"
-import { validateAgentId } from "../domain/AgentId.js"
+import { Effect, Option } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
 import type { PidFilesShape } from "../services/PidFiles.js"
 import type { ProcessesShape } from "../services/Processes.js"
 
@@ -14,9 +14,9 @@ export const nearestRegisteredAncestor = (pidFiles: PidFilesShape, processes: Pr
   Effect.gen(function*() {
     let pid: Option.Option<number> = Option.some(from)
     for (let hop = 0; hop < maxAncestors && Option.isSome(pid) && pid.value > 1; hop++) {
-      const content = yield* pidFiles.read(pid.value)
-      if (Option.isSome(content) && Either.isRight(validateAgentId(content.value))) return content
+      const agentId = yield* pidFiles.read(pid.value)
+      if (Option.isSome(agentId)) return agentId
       pid = yield* processes.parentOf(pid.value)
     }
-    return Option.none<string>()
+    return Option.none<AgentId>()
   })

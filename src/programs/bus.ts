@@ -1,5 +1,4 @@
 import { Clock, Config, Effect, Option } from "effect"
-import type { AgentId } from "../domain/AgentId.js"
 import { agentView } from "../domain/AgentRecord.js"
 import { InvalidInput, NotRegistered } from "../domain/errors.js"
 import { paneIdProblem, tmuxTargetProblem } from "../domain/PaneAddress.js"
@@ -59,13 +58,14 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
   const caller = yield* identity.resolve
   const explicitId = givenId !== "" ? givenId : caller.source === "env" ? caller.agentId : ""
   // Everything is checked before anything is written: a refused registration leaves no row and no inbox.
-  if (explicitId !== "") yield* agentIdArgument("agent_id", explicitId)
+  const checked = explicitId === "" ? undefined : yield* agentIdArgument("agent_id", explicitId)
+  const explicit = input.idIsFallback === true ? undefined : checked
   const paneId = input.pane_id?.trim() ?? ""
   const tmuxTarget = input.tmux_target?.trim() ?? ""
   yield* refuseIf("pane_id", paneId === "" ? undefined : paneIdProblem(paneId))
   yield* refuseIf("tmux_target", tmuxTarget === "" ? undefined : tmuxTargetProblem(tmuxTarget))
   yield* refuseIf("profile", input.profile ? profileProblem(input.profile) : undefined)
-  if (explicitId !== "" && input.idIsFallback !== true) yield* mailbox.ensureInbox(explicitId as AgentId)
+  if (explicit !== undefined) yield* mailbox.ensureInbox(explicit)
   const livePanes = paneId === ""
     ? Option.none<ReadonlySet<string>>()
     : yield* tmux.listPanes.pipe(
@@ -74,8 +74,7 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
     )
   const row = yield* registry.register(
     {
-      agentId: explicitId,
-      idIsExplicit: explicitId !== "" && input.idIsFallback !== true,
+      explicitId: explicit,
       cwd: input.pwd,
       tmuxTarget,
       paneId,

@@ -1,3 +1,4 @@
+import type { AgentId } from "../domain/AgentId.js"
 import { Effect, Option } from "effect"
 import { type AgentRow, agentView } from "../domain/AgentRecord.js"
 import { Processes } from "../services/Processes.js"
@@ -28,8 +29,8 @@ export const reconcileAgents = Effect.fn("bus.reconcileAgents")(function*() {
   const panes = needsTmux ? yield* Effect.option(tmux.listPanes) : Option.none()
   const byId = Option.map(panes, (list) => new Map(list.filter((pane) => !pane.dead).map((pane) => [pane.paneId, pane])))
   const targets = Option.map(panes, (list) => new Set(list.filter((pane) => !pane.dead).map((pane) => pane.target)))
-  const dead: Array<string> = []
-  const moves: Array<{ agentId: string; tmuxTarget: string }> = []
+  const dead: Array<AgentId> = []
+  const moves: Array<{ agentId: AgentId; tmuxTarget: string }> = []
   const alive: Array<AgentRow> = []
   for (const row of rows) {
     if (row.pane_id !== "") {

@@ -1,9 +1,9 @@
 import { Effect, Either, Option } from "effect"
 import { type AddressPart, parseAddress } from "../domain/Address.js"
-import { type AgentId, agentIdProblem, printable } from "../domain/AgentId.js"
 import type { AgentRow } from "../domain/AgentRecord.js"
 import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../domain/errors.js"
 import { Message } from "../domain/Message.js"
+import { newMessageId } from "../domain/MessageId.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Nudge } from "../services/Nudge.js"
@@ -83,15 +83,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
       parts.flatMap((part) => part._tag === "Agent" ? [part.agentId] : []),
       (agentId) => Effect.map(registry.get(agentId), Option.toArray)
     ).pipe(Effect.map((found) => found.flat()))
-  // A row this version cannot use as an inbox (an id the Python version allowed, like `team/api`) is skipped, not fatal.
-  const unusable = rows.filter((row) => agentIdProblem(row.agent_id) !== undefined)
-  for (const row of unusable) {
-    yield* Effect.logWarning(
-      `skipping registered agent ${printable(JSON.stringify(row.agent_id))}: ${agentIdProblem(row.agent_id)}; unregister it (helioy-bus unregister_agent) or re-register it under a valid id`
-    )
-  }
-  const usable = unusable.length === 0 ? rows : rows.filter((row) => agentIdProblem(row.agent_id) === undefined)
-  const { failed, recipients } = resolveRecipients(input.to, parts, sender, usable)
+  const { failed, recipients } = resolveRecipients(input.to, parts, sender, rows)
   if (recipients.length === 0) {
     const known = fansOut ? rows : yield* registry.list
     return yield* new RecipientNotFound({ to: input.to, failures: failed, known: known.map((row) => row.agent_id) })
@@ -100,8 +92,8 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   // the nudge below looks); one that starts after delivery takes the message for old mail and will not.
   const waiting = input.nudge === false
     ? new Set<string>()
-    : new Set(yield* Effect.filter(recipients.map((row) => row.agent_id), (agentId) => mailbox.hasWaiter(agentId as AgentId)))
-  const id = crypto.randomUUID()
+    : new Set(yield* Effect.filter(recipients.map((row) => row.agent_id), mailbox.hasWaiter))
+  const id = yield* newMessageId
   const sentAt = yield* mailbox.nextSentAt
   const replyTo = input.reply_to?.trim() || sender
   const topic = input.topic?.trim() || null
@@ -109,7 +101,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
     recipients,
     (row) =>
       mailbox.deliver(
-        row.agent_id as AgentId,
+        row.agent_id,
         new Message({
           id,
           from: sender,

@@ -1,5 +1,5 @@
 import { Effect, Either, Option } from "effect"
-import { identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
+import { type AgentId, identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
 import { mailNotice } from "../domain/MailNotice.js"
 import { tmuxTargetProblem } from "../domain/PaneAddress.js"
 import { Identity } from "../services/Identity.js"
@@ -79,7 +79,7 @@ export const leaveSession = Effect.fn("session.leave")(function*(runtimePid: num
   const agentId = Option.isSome(fromPid)
     ? fromPid
     : sessionId === ""
-    ? Option.none<string>()
+    ? Option.none<AgentId>()
     : Option.map(yield* registry.findBySession(sessionId), (row) => row.agent_id)
   yield* pidFiles.remove(runtimePid)
   if (Option.isSome(agentId)) yield* registry.unregister(agentId.value)

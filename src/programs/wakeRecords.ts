@@ -1,3 +1,4 @@
+import type { AgentId } from "../domain/AgentId.js"
 import { Clock, Duration, Effect } from "effect"
 import { formatMillis } from "../domain/Timestamp.js"
 import type { WakeMethod, WakeRecord } from "../domain/Wake.js"
@@ -7,7 +8,7 @@ import { Registry } from "../services/Registry.js"
 
 /** How one recipient of a send was woken, as `send_message` reports it. */
 export interface WakeView {
-  readonly agent_id: string
+  readonly agent_id: AgentId
   readonly wake: WakeMethod
   /** A turn was seen to start. */
   readonly confirmed: boolean
@@ -17,7 +18,7 @@ export interface WakeView {
 }
 
 /** The report of one recipient's wake; never fails. */
-export const wakeView = (agentId: string, outcome: NudgeOutcome): WakeView => ({
+export const wakeView = (agentId: AgentId, outcome: NudgeOutcome): WakeView => ({
   agent_id: agentId,
   wake: outcome.method,
   confirmed: outcome.confirmed,

@@ -1,6 +1,6 @@
 /** How warroom members become tmux panes: their checks, their launch, and closing what a failed spawn left. */
 import { Effect, Either, Ref } from "effect"
-import { validateAgentId } from "../domain/AgentId.js"
+import { type AgentId, validateAgentId } from "../domain/AgentId.js"
 import type { MemberPermissions } from "../domain/Permissions.js"
 import type { LaunchSpec } from "../domain/RuntimeAdapter.js"
 import { memberAgentId, paneTitle, repoOf } from "../domain/Warroom.js"
@@ -28,7 +28,7 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 const rolePattern = /^[A-Za-z0-9_][A-Za-z0-9_.:@-]*$/
 
 /** Checks that a member can be launched (known runtime with a command, absolute cwd, sane role and variables); fails with InvalidMember. */
-export const checkMember = (runtimes: RuntimesShape, member: MemberSpec, agentId: string) =>
+export const checkMember = (runtimes: RuntimesShape, member: MemberSpec) =>
   Effect.gen(function*() {
     const fail = (reason: string) => new InvalidMember({ role: member.role, runtime: member.runtime, reason })
     if (runtimes.get(member.runtime)._tag === "None") {
@@ -44,15 +44,23 @@ export const checkMember = (runtimes: RuntimesShape, member: MemberSpec, agentId
     if (!member.cwd.startsWith("/")) return yield* fail(`working directory '${member.cwd}' is not an absolute path`)
     const badName = Object.keys(member.launch.env).find((name) => !envName.test(name))
     if (badName !== undefined) return yield* fail(`'${badName}' is not a valid environment variable name`)
-    const idProblem = Either.getLeft(validateAgentId(agentId))
-    if (idProblem._tag === "Some") return yield* fail(`its agent id would be unusable: ${idProblem.value}`)
   })
 
-/** A member's agent id and what its pane runs: the runtime's command with the bus variables in its environment. */
-export const memberLaunch = (member: MemberSpec, warroomId: string, spawnOrder: number, busDir: string) => {
-  const agentId = memberAgentId(member.repo ?? member.cwd, member.role, warroomId, spawnOrder)
-  const launch: PaneLaunch = {
-    cwd: member.cwd,
+/**
+ * A member's agent id and what its pane runs: the runtime's command with the bus variables in its environment; fails
+ * with InvalidMember when the id it would get is unusable.
+ */
+export const memberLaunch = (member: MemberSpec, warroomId: string, spawnOrder: number, busDir: string) =>
+  Either.match(validateAgentId(memberAgentId(member.repo ?? member.cwd, member.role, warroomId, spawnOrder)), {
+    onLeft: (reason) =>
+      Effect.fail(
+        new InvalidMember({ role: member.role, runtime: member.runtime, reason: `its agent id would be unusable: ${reason}` })
+      ),
+    onRight: (agentId) => Effect.succeed({ agentId, launch: paneLaunch(member, agentId, busDir) })
+  })
+
+const paneLaunch = (member: MemberSpec, agentId: AgentId, busDir: string): PaneLaunch => ({
+  cwd: member.cwd,
     env: {
       ...member.launch.env,
       HELIOY_AGENT_ID: agentId,
@@ -61,9 +69,7 @@ export const memberLaunch = (member: MemberSpec, warroomId: string, spawnOrder: 
       HELIOY_BUS_DIR: busDir
     },
     command: [member.launch.command, ...member.launch.args]
-  }
-  return { agentId, launch }
-}
+})
 
 /** The conventional title of a member's pane at a tmux address. */
 export const memberTitle = (member: MemberSpec, tmuxTarget: string) =>

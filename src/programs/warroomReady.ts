@@ -1,6 +1,7 @@
 /** Whether spawned members really started: registered and at their prompt, stuck at a first-run dialog, or dead. */
 import { Clock, Duration, Effect, Either, Option } from "effect"
-import { showsDialog } from "../domain/PaneScreen.js"
+import { showsDialog, showsReady } from "../domain/PaneScreen.js"
+import type { AgentId } from "../domain/AgentId.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
@@ -8,7 +9,7 @@ import { Tmux } from "../services/Tmux.js"
 
 /** A member just opened in a pane, as the readiness watch needs it. */
 export interface OpenedMember {
-  readonly agentId: string
+  readonly agentId: AgentId
   readonly paneId: string
   readonly role: string
   readonly runtime: string
@@ -65,7 +66,7 @@ const gone = (screen: string): Sighting => ({ _tag: "Dead", exitStatus: null, sc
 const waiting = (registered: boolean, dialog: boolean, screen: string): Sighting => ({ _tag: "Waiting", registered, dialog, screen })
 
 const atPrompt = (adapter: Option.Option<RuntimeAdapter>, screen: string) =>
-  Option.match(adapter, { onNone: () => true, onSome: (found) => found.screen.ready.every((pattern) => pattern.test(screen)) })
+  Option.match(adapter, { onNone: () => true, onSome: (found) => showsReady(found.screen, screen) })
 
 /**
  * Watches opened members for up to `wait`: a member is ready once its agent is registered under its id and its pane
@@ -183,7 +184,7 @@ export const readinessView = (readiness: Option.Option<Readiness>) =>
 export const watchReadiness = (
   wait: ReadinessWait | undefined,
   windowId: Option.Option<string>,
-  members: ReadonlyArray<{ readonly agentId: string; readonly paneId: string; readonly role: string; readonly runtime: string }>
+  members: ReadonlyArray<OpenedMember>
 ) =>
   Effect.gen(function*() {
     if (wait === undefined) return Option.none<Readiness>()

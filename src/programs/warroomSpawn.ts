@@ -71,8 +71,8 @@ const validateSpawn = (input: SpawnInput) =>
       return yield* new InvalidInput({ field: "cwd", reason: `'${input.cwd}' is not an absolute path` })
     }
     const { root } = yield* BusDir
-    const launches = input.members.map((member, order) => memberLaunch(member, input.name, order, root))
-    yield* Effect.forEach(input.members, (member, i) => checkMember(runtimes, member, launches[i]!.agentId), { discard: true })
+    yield* Effect.forEach(input.members, (member) => checkMember(runtimes, member), { discard: true })
+    const launches = yield* Effect.forEach(input.members, (member, order) => memberLaunch(member, input.name, order, root))
     yield* Effect.forEach(input.members, checkLaunchable, { discard: true })
     return launches
   })
@@ -183,8 +183,8 @@ export const add = Effect.fn("warroom.add")(function*(name: string, member: Memb
   const { members } = warroom.value
   if (members.length >= maxMembers) return yield* new InvalidAgentCount({ count: members.length + 1 })
   const spawnOrder = members.reduce((max, m) => Math.max(max, m.spawn_order + 1), 0)
-  const { agentId, launch } = memberLaunch(member, name, spawnOrder, root)
-  yield* checkMember(runtimes, member, agentId)
+  yield* checkMember(runtimes, member)
+  const { agentId, launch } = yield* memberLaunch(member, name, spawnOrder, root)
   yield* checkLaunchable(member)
   const live = yield* livePanes
   const anchor = [...members].reverse().find((m) => live.has(m.pane_id))

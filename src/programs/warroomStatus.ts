@@ -1,4 +1,5 @@
 /** Warroom status: which member panes live, which agents registered, reaping what died. */
+import type { AgentId } from "../domain/AgentId.js"
 import { Effect, Option } from "effect"
 import type { WarroomMemberRow } from "../domain/Warroom.js"
 import { WarroomNotFound } from "../domain/warroomErrors.js"
@@ -26,7 +27,7 @@ export const status = Effect.fn("warroom.status")(function*(name?: string) {
   const live = yield* livePanes
   const agents = yield* registry.list
   const at = yield* now
-  const reaped: Array<string> = []
+  const reaped: Array<AgentId> = []
   const views = []
   for (const warroom of targets) {
     const members = []

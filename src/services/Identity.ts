@@ -1,8 +1,9 @@
 import { Context, type Effect, FiberRef, Option } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
 
 /** Who the caller of this process is, and how that was decided. */
 export interface ResolvedIdentity {
-  readonly agentId: string
+  readonly agentId: AgentId
   readonly source: "env" | "call-session" | "session" | "registered-here" | "pid-file" | "tmux-pane" | "pane-title" | "cwd"
 }
 
@@ -24,9 +25,9 @@ export interface IdentityShape {
    */
   readonly resolve: Effect.Effect<ResolvedIdentity>
   /** Remembers that this process registered an agent, which then answers for it. */
-  readonly remember: (agentId: string) => Effect.Effect<void>
+  readonly remember: (agentId: AgentId) => Effect.Effect<void>
   /** Forgets a remembered agent (it unregistered). */
-  readonly forget: (agentId: string) => Effect.Effect<void>
+  readonly forget: (agentId: AgentId) => Effect.Effect<void>
 }
 
 /** The identity resolver. */

@@ -1,4 +1,5 @@
 import { Context, type Effect, type Option } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
 import type { AgentRegistration, AgentRow } from "../domain/AgentRecord.js"
 import type { RegistryUnavailable } from "../domain/errors.js"
 import type { WakeRecord } from "../domain/Wake.js"
@@ -34,35 +35,35 @@ export interface RegistryShape {
     now: string
   ) => Effect.Effect<AgentRow, RegistryUnavailable>
   /** The row of one agent, if registered. */
-  readonly get: (agentId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
-  /** Every row, oldest registration first. */
+  readonly get: (agentId: AgentId) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
+  /** Every row, oldest registration first; rows another version wrote under an id this one refuses are skipped with a warning. */
   readonly list: Effect.Effect<ReadonlyArray<AgentRow>, RegistryUnavailable>
   /** Deletes one agent's row; succeeds with whether a row existed. */
-  readonly unregister: (agentId: string) => Effect.Effect<boolean, RegistryUnavailable>
+  readonly unregister: (agentId: AgentId) => Effect.Effect<boolean, RegistryUnavailable>
   /** Deletes several rows at once (dead agents). */
-  readonly remove: (agentIds: ReadonlyArray<string>) => Effect.Effect<void, RegistryUnavailable>
+  readonly remove: (agentIds: ReadonlyArray<AgentId>) => Effect.Effect<void, RegistryUnavailable>
   /** Sets `last_seen`; succeeds with whether the agent is registered. */
-  readonly heartbeat: (agentId: string, now: string) => Effect.Effect<boolean, RegistryUnavailable>
+  readonly heartbeat: (agentId: AgentId, now: string) => Effect.Effect<boolean, RegistryUnavailable>
   /** Rewrites the tmux address of agents whose pane moved. */
   readonly readdress: (
-    moves: ReadonlyArray<{ readonly agentId: string; readonly tmuxTarget: string }>
+    moves: ReadonlyArray<{ readonly agentId: AgentId; readonly tmuxTarget: string }>
   ) => Effect.Effect<void, RegistryUnavailable>
   /** The most recently seen agent in a pane. */
   readonly findByPane: (paneId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
   /** The most recently seen agent with a runtime session id. */
   readonly findBySession: (sessionId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
   /** Atomically takes the nudge slot of an agent unless it was nudged after `slot.since`, dropping log rows older than `slot.forgetBefore`; succeeds with whether it was taken. */
-  readonly claimNudge: (agentId: string, slot: NudgeSlot) => Effect.Effect<boolean, RegistryUnavailable>
+  readonly claimNudge: (agentId: AgentId, slot: NudgeSlot) => Effect.Effect<boolean, RegistryUnavailable>
   /** Gives back a nudge slot taken at `at` (the nudge could not be typed). */
-  readonly releaseNudge: (agentId: string, at: string) => Effect.Effect<void, RegistryUnavailable>
+  readonly releaseNudge: (agentId: AgentId, at: string) => Effect.Effect<void, RegistryUnavailable>
   /** When the agent's nudge slot was last taken, if it ever was (and not yet forgotten). */
-  readonly lastNudge: (agentId: string) => Effect.Effect<Option.Option<string>, RegistryUnavailable>
+  readonly lastNudge: (agentId: AgentId) => Effect.Effect<Option.Option<string>, RegistryUnavailable>
   /** Records a runtime session id (a Codex thread, a Claude session) as the agent's; succeeds with whether the agent is registered. */
-  readonly bindSession: (agentId: string, sessionId: string) => Effect.Effect<boolean, RegistryUnavailable>
+  readonly bindSession: (agentId: AgentId, sessionId: string) => Effect.Effect<boolean, RegistryUnavailable>
   /** Records wakes, dropping records older than `forgetBefore`. */
   readonly recordWakes: (wakes: ReadonlyArray<WakeRecord>, forgetBefore: string) => Effect.Effect<void, RegistryUnavailable>
   /** The recorded wakes of an agent, oldest first. */
-  readonly wakesOf: (agentId: string) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
+  readonly wakesOf: (agentId: AgentId) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
   /** The schema migration, agent count and integrity of the registry, read only (for `helioy-bus doctor`). */
   readonly health: Effect.Effect<RegistryHealth, RegistryUnavailable>
 }

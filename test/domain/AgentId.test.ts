@@ -116,10 +116,10 @@ describe("canonicalAgentId", () => {
   })
 
   it("a pane suffix shortens the id before it, so the whole stays within 200 bytes", () => {
-    const suffixed = withIdSuffix("é".repeat(100), "%12")
+    const suffixed = withIdSuffix(AgentId.make("é".repeat(100)), "%12")
     expect(Buffer.byteLength(suffixed)).toBeLessThanOrEqual(maxAgentIdBytes)
     expect(suffixed.endsWith(":%12")).toBe(true)
-    expect(withIdSuffix("proj:general", "%3")).toBe("proj:general:%3")
+    expect(withIdSuffix(AgentId.make("proj:general"), "%3")).toBe("proj:general:%3")
   })
 
   it("never starts an id with a dot, even behind white space", () => {

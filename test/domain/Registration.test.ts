@@ -51,6 +51,13 @@ describe("planRegistration", () => {
       expect(plan.evicted).toEqual(["proj:general"])
     })
 
+    it("a pane's previous row under an id this version refuses (another version wrote it) is evicted, never continued", () => {
+      const foreign = { ...agentRow("proj:general", { pane_id: "%5", cwd: "/work/proj" }), agent_id: "team/api" }
+      const plan = planRegistration(registration({ paneId: "%5", cwd: "/work/proj" }), [foreign], unknownLiveness, now)
+      expect(plan.row.agent_id).toBe("proj:general")
+      expect(plan.evicted).toEqual(["team/api"])
+    })
+
     it("continuity follows the most recently seen row of the pane", () => {
       const older = agentRow("proj:old", { pane_id: "%5", last_seen: "2026-03-16T12:00:00.000000+00:00" })
       const newer = agentRow("proj:new", { pane_id: "%5", last_seen: "2026-03-16T12:10:00.000000+00:00" })

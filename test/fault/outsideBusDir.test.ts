@@ -14,6 +14,7 @@ import { PidFiles } from "../../src/services/PidFiles.js"
 import { openDatabase } from "../integration/referenceDb.js"
 import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { messagesOf, snapshotTree } from "../support/stressBus.js"
+import { id } from "../support/unitFixtures.js"
 
 const servers = serverPool()
 
@@ -105,13 +106,13 @@ describe("links out of the bus dir", () => {
     const busDir = join(root, "bus")
     const target = join(root, "victim")
     fs.writeFileSync(target, "untouched")
-    const layer = PidFilesLive.layer.pipe(Layer.provide(BusDirLive.layer), Layer.provide(BusConfigLive.layerWith({ busDir })))
+    const layer = PidFilesLive.layer.pipe(Layer.provide(BusDirLive.layer), Layer.provide(BusConfigLive.layer({ busDir })))
     await Effect.runPromise(Effect.provide(Effect.void, layer))
     const pid = 4242
     // The names a writer of pids/4242 has used for its temporary file.
     for (const name of [`${pid}.${process.pid}.tmp`, `${pid}.tmp`, `.${pid}.tmp`]) fs.symlinkSync(target, join(busDir, "pids", name))
 
-    await Effect.runPromise(Effect.provide(Effect.flatMap(PidFiles, (pidFiles) => pidFiles.write(pid, "agent:general")), layer))
+    await Effect.runPromise(Effect.provide(Effect.flatMap(PidFiles, (pidFiles) => pidFiles.write(pid, id("agent:general"))), layer))
 
     expect(fs.readFileSync(target, "utf8")).toBe("untouched")
     expect(fs.lstatSync(join(busDir, "pids", String(pid))).isFile()).toBe(true)

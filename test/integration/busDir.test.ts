@@ -11,7 +11,7 @@ import * as Bus from "../../src/programs/bus.js"
 import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { buildLiveBus, runOn, tempDir } from "./liveBus.js"
 
-const makeBusDir = (busDir: string) => BusDirLive.make.pipe(Effect.provide(BusConfigLive.layerWith({ busDir })))
+const makeBusDir = (busDir: string) => BusDirLive.make.pipe(Effect.provide(BusConfigLive.layer({ busDir })))
 
 const modeOf = (path: string) => fs.statSync(path).mode & 0o777
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Effect, Fiber, Option, TestClock } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import { BusDir } from "../../src/services/BusDir.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
@@ -147,4 +147,19 @@ describe("MailboxLive files", () => {
         sent_at: sent.sent_at
       })
     }).pipe(Effect.provide(mailboxLive())))
+})
+
+describe("MailboxLive waiting for mail", () => {
+  it.effect("without change events (a file system that drops them), the slow re-scan still finds new mail: late, never lost", () =>
+    Effect.gen(function*() {
+      const mailbox = yield* Mailbox
+      const waiting = yield* Effect.fork(mailbox.awaitNew(bob, new Set()))
+      yield* TestClock.adjust("1 second")
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      yield* mailbox.deliver(bob, message({ from: "proj:alice", to: bob, sentAt: yield* mailbox.nextSentAt }))
+      yield* TestClock.adjust("1 second")
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      yield* TestClock.adjust("3 seconds")
+      expect((yield* Fiber.join(waiting)).map((found) => found.from)).toEqual(["proj:alice"])
+    }).pipe(Effect.provide(mailboxLive({ mailWatch: false }))))
 })

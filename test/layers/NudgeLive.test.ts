@@ -19,7 +19,7 @@ const nudgeLayer = NudgeLive.layer.pipe(
     TmuxTest.layerTest,
     RuntimesLive.layerTest,
     MailboxTest.layerTest,
-    BusConfigLive.layerWith({ busDir: "/nonexistent/helioy-bus" })
+    BusConfigLive.layer({ busDir: "/nonexistent/helioy-bus" })
   ))
 )
 
@@ -215,6 +215,21 @@ describe("NudgeLive", () => {
       expect(yield* sends).toEqual([])
       yield* withScreen("%5", idleTui("›"))
       expect(yield* wakeThroughPause(codexBob)).toEqual(confirmed)
+    }).pipe(Effect.provide(nudgeLayer)))
+
+  it.effect("a TUI that has not drawn its prompt yet is not typed into; once it has, the nudge goes through", () =>
+    Effect.gen(function*() {
+      const control = yield* TmuxTest.TmuxTestControl
+      yield* withPanes(pane("%5", "s:0.1"))
+      yield* Ref.update(control.screens, (screens) => {
+        const next = new Map(screens)
+        next.delete("%5")
+        return next
+      })
+      expect(yield* wakeThroughPause(bob)).toEqual(skipped("runtime_starting"))
+      expect(yield* sends).toEqual([])
+      yield* withScreen("%5", idleTui())
+      expect(yield* wakeThroughPause(bob)).toEqual(confirmed)
     }).pipe(Effect.provide(nudgeLayer)))
 
   it.effect("a session running a turn is not typed into: its Stop hook shows the mail when the turn ends", () =>

@@ -3,7 +3,7 @@ import { Effect, FastCheck, Layer, Option } from "effect"
 import { formatMillis } from "../../src/domain/Timestamp.js"
 import { latestMigration } from "../../src/layers/migrations/index.js"
 import { Registry } from "../../src/services/Registry.js"
-import { explicitRegistration, registration } from "../support/unitFixtures.js"
+import { explicitRegistration, id, registration } from "../support/unitFixtures.js"
 import { registryLive, registryTest } from "../support/unitLayers.js"
 
 const at = (seconds: number) => formatMillis(Date.UTC(2026, 2, 16, 12) + seconds * 1000)
@@ -51,8 +51,8 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
           at(0)
         )
         expect(stored).toMatchObject({ agent_id: "proj:general", pane_id: "%1", registered_at: at(0), last_seen: at(0) })
-        expect(yield* registry.get("proj:general")).toEqual(Option.some(stored))
-        expect(yield* registry.get("nobody")).toEqual(Option.none())
+        expect(yield* registry.get(id("proj:general"))).toEqual(Option.some(stored))
+        expect(yield* registry.get(id("nobody"))).toEqual(Option.none())
       }).pipe(Effect.provide(layer)))
 
     it.effect("lists agents oldest registration first; a re-registration moves an agent last", () =>
@@ -88,8 +88,8 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
         const registry = yield* Registry
         yield* registry.register(explicitRegistration("a"), noLiveness, at(1))
         yield* registry.register(explicitRegistration("b"), noLiveness, at(2))
-        expect(yield* registry.unregister("a")).toBe(true)
-        expect(yield* registry.unregister("a")).toBe(false)
+        expect(yield* registry.unregister(id("a"))).toBe(true)
+        expect(yield* registry.unregister(id("a"))).toBe(false)
         expect((yield* registry.list).map((row) => row.agent_id)).toEqual(["b"])
       }).pipe(Effect.provide(layer)))
 
@@ -98,7 +98,7 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
         const registry = yield* Registry
         for (const [i, id] of ["a", "b", "c"].entries()) yield* registry.register(explicitRegistration(id), noLiveness, at(i))
         yield* registry.remove([])
-        yield* registry.remove(["a", "c", "ghost"])
+        yield* registry.remove([id("a"), id("c"), id("ghost")])
         expect((yield* registry.list).map((row) => row.agent_id)).toEqual(["b"])
       }).pipe(Effect.provide(layer)))
 
@@ -106,11 +106,11 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
       Effect.gen(function*() {
         const registry = yield* Registry
         yield* registry.register(explicitRegistration("a"), noLiveness, at(1))
-        expect(yield* registry.heartbeat("a", at(9))).toBe(true)
-        expect(yield* registry.heartbeat("ghost", at(9))).toBe(false)
-        const row = yield* registry.get("a")
+        expect(yield* registry.heartbeat(id("a"), at(9))).toBe(true)
+        expect(yield* registry.heartbeat(id("ghost"), at(9))).toBe(false)
+        const row = yield* registry.get(id("a"))
         expect(Option.map(row, (r) => [r.registered_at, r.last_seen])).toEqual(Option.some([at(1), at(9)]))
-        expect(yield* registry.get("ghost")).toEqual(Option.none())
+        expect(yield* registry.get(id("ghost"))).toEqual(Option.none())
       }).pipe(Effect.provide(layer)))
 
     it.effect("readdress rewrites the tmux target of moved agents only", () =>
@@ -119,7 +119,7 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
         yield* registry.register(explicitRegistration("a", { paneId: "%1", tmuxTarget: "s:0.0" }), noLiveness, at(1))
         yield* registry.register(explicitRegistration("b", { paneId: "%2", tmuxTarget: "s:0.1" }), noLiveness, at(2))
         yield* registry.readdress([])
-        yield* registry.readdress([{ agentId: "a", tmuxTarget: "t:3.4" }, { agentId: "ghost", tmuxTarget: "x:0.0" }])
+        yield* registry.readdress([{ agentId: id("a"), tmuxTarget: "t:3.4" }, { agentId: id("ghost"), tmuxTarget: "x:0.0" }])
         expect((yield* registry.list).map((row) => [row.agent_id, row.tmux_target])).toEqual([["a", "t:3.4"], ["b", "s:0.1"]])
       }).pipe(Effect.provide(layer)))
 
@@ -139,7 +139,7 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
         yield* registry.register(explicitRegistration("b", { sessionId: "s-1" }), noLiveness, at(2))
         yield* registry.register(explicitRegistration("c", { sessionId: "s-2" }), noLiveness, at(3))
         expect(Option.map(yield* registry.findBySession("s-1"), (row) => row.agent_id)).toEqual(Option.some("b"))
-        yield* registry.heartbeat("a", at(4))
+        yield* registry.heartbeat(id("a"), at(4))
         expect(Option.map(yield* registry.findBySession("s-1"), (row) => row.agent_id)).toEqual(Option.some("a"))
         expect(yield* registry.findBySession("s-9")).toEqual(Option.none())
       }).pipe(Effect.provide(layer)))
@@ -148,38 +148,38 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
       it.effect("a second claim inside the window fails; one after the window succeeds", () =>
         Effect.gen(function*() {
           const registry = yield* Registry
-          expect(yield* registry.claimNudge("a", slotAt(0))).toBe(true)
-          expect(yield* registry.claimNudge("a", slotAt(1))).toBe(false)
-          expect(yield* registry.claimNudge("a", slotAt(29))).toBe(false)
-          expect(yield* registry.claimNudge("a", slotAt(30))).toBe(true)
-          expect(yield* registry.claimNudge("a", slotAt(31))).toBe(false)
+          expect(yield* registry.claimNudge(id("a"), slotAt(0))).toBe(true)
+          expect(yield* registry.claimNudge(id("a"), slotAt(1))).toBe(false)
+          expect(yield* registry.claimNudge(id("a"), slotAt(29))).toBe(false)
+          expect(yield* registry.claimNudge(id("a"), slotAt(30))).toBe(true)
+          expect(yield* registry.claimNudge(id("a"), slotAt(31))).toBe(false)
         }).pipe(Effect.provide(layer)))
 
       it.effect("claims of different agents do not throttle each other", () =>
         Effect.gen(function*() {
           const registry = yield* Registry
-          expect(yield* registry.claimNudge("a", slotAt(0))).toBe(true)
-          expect(yield* registry.claimNudge("b", slotAt(0))).toBe(true)
-          expect(yield* registry.claimNudge("b", slotAt(1))).toBe(false)
+          expect(yield* registry.claimNudge(id("a"), slotAt(0))).toBe(true)
+          expect(yield* registry.claimNudge(id("b"), slotAt(0))).toBe(true)
+          expect(yield* registry.claimNudge(id("b"), slotAt(1))).toBe(false)
         }).pipe(Effect.provide(layer)))
 
       it.effect("releaseNudge frees the slot it names", () =>
         Effect.gen(function*() {
           const registry = yield* Registry
-          expect(yield* registry.claimNudge("a", slotAt(0))).toBe(true)
-          yield* registry.releaseNudge("a", at(5))
-          expect(yield* registry.claimNudge("a", slotAt(1))).toBe(false)
-          yield* registry.releaseNudge("a", at(0))
-          expect(yield* registry.claimNudge("a", slotAt(1))).toBe(true)
+          expect(yield* registry.claimNudge(id("a"), slotAt(0))).toBe(true)
+          yield* registry.releaseNudge(id("a"), at(5))
+          expect(yield* registry.claimNudge(id("a"), slotAt(1))).toBe(false)
+          yield* registry.releaseNudge(id("a"), at(0))
+          expect(yield* registry.claimNudge(id("a"), slotAt(1))).toBe(true)
         }).pipe(Effect.provide(layer)))
 
       it.effect("a successful claim forgets log rows older than forgetBefore", () =>
         Effect.gen(function*() {
           const registry = yield* Registry
-          expect(yield* registry.claimNudge("a", slotAt(10))).toBe(true)
+          expect(yield* registry.claimNudge(id("a"), slotAt(10))).toBe(true)
           // b's claim forgets everything before second 11, so a's claim at 10 no longer throttles a.
-          expect(yield* registry.claimNudge("b", slotAt(12, 11))).toBe(true)
-          expect(yield* registry.claimNudge("a", slotAt(13))).toBe(true)
+          expect(yield* registry.claimNudge(id("b"), slotAt(12, 11))).toBe(true)
+          expect(yield* registry.claimNudge(id("a"), slotAt(13))).toBe(true)
         }).pipe(Effect.provide(layer)))
     })
 

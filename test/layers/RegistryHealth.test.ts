@@ -15,14 +15,14 @@ import { createLegacyReferenceDb, snapshotDb } from "../integration/referenceDb.
 
 /** The registry over the existing database of `busDir`. */
 const existing = (busDir: string) =>
-  RegistryLive.layer.pipe(Layer.provide(SqlLive.layerExisting), Layer.provide(BusConfigLive.layerWith({ busDir })))
+  RegistryLive.layer.pipe(Layer.provide(SqlLive.layerExisting), Layer.provide(BusConfigLive.layer({ busDir })))
 
 /** The registry over `busDir` as `helioy-bus serve` builds it: created and migrated. */
 const migrated = (busDir: string) =>
   RegistryLive.layer.pipe(
     Layer.provide(SqlLive.layer),
     Layer.provide(BusDirLive.layer),
-    Layer.provide(BusConfigLive.layerWith({ busDir }))
+    Layer.provide(BusConfigLive.layer({ busDir }))
   )
 
 const health = Effect.flatMap(Registry, (registry) => registry.health)

@@ -15,7 +15,7 @@ const recordingTmux = (root: string) => {
   fs.writeFileSync(bin, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\n`, { mode: 0o700 })
   const layer = TmuxLive.layer.pipe(
     Layer.provide(NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))),
-    Layer.provide(BusConfigLive.layerWith({ busDir: join(root, "bus"), tmuxBin: bin }))
+    Layer.provide(BusConfigLive.layer({ busDir: join(root, "bus"), tmuxBin: bin }))
   )
   return { layer, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) }
 }

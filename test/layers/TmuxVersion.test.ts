@@ -14,7 +14,7 @@ import { tempDir } from "../integration/liveBus.js"
 const liveWith = (root: string, tmuxBin: string) =>
   TmuxLive.layer.pipe(
     Layer.provide(NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))),
-    Layer.provide(BusConfigLive.layerWith({ busDir: join(root, "bus"), tmuxBin }))
+    Layer.provide(BusConfigLive.layer({ busDir: join(root, "bus"), tmuxBin }))
   )
 
 /** A stand-in tmux that runs a shell script. */

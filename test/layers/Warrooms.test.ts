@@ -13,7 +13,7 @@ const warroomsLive = Layer.unwrapScoped(Effect.map(freshBusDir, (busDir) =>
   WarroomsLive.layer.pipe(
     Layer.provide(SqlLive.layer),
     Layer.provide(BusDirLive.layer),
-    Layer.provide(BusConfigLive.layerWith({ busDir }))
+    Layer.provide(BusConfigLive.layer({ busDir }))
   )))
 
 const t0 = "2026-03-16T12:00:00.000000+00:00"

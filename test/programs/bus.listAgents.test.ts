@@ -6,14 +6,14 @@ import { TmuxTestControl } from "../../src/layers/TmuxTest.js"
 import { listAgents } from "../../src/programs/bus.js"
 import { Registry } from "../../src/services/Registry.js"
 import { seedAgent, setPanes, tmuxCalls } from "../support/unitBus.js"
-import { pane } from "../support/unitFixtures.js"
+import { id, pane } from "../support/unitFixtures.js"
 
 const bus = AppTest.layerTest({ selfId: "proj:me" })
 
 const idsOf = (input: Parameters<typeof listAgents>[0]) =>
   Effect.map(listAgents(input), (rows) => rows.map((row) => row.agent_id))
 
-const stored = (agentId: string) => Effect.flatMap(Registry, (registry) => registry.get(agentId))
+const stored = (agentId: string) => Effect.flatMap(Registry, (registry) => registry.get(id(agentId)))
 
 /** Agents in panes at the given targets, each pane listed by tmux (pane ids %1, %2, ...). */
 const agentsAt = (targets: ReadonlyArray<readonly [agentId: string, target: string]>) =>

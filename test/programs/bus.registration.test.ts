@@ -5,12 +5,12 @@ import * as AppTest from "../../src/layers/AppTest.js"
 import { heartbeat, registerAgent, unregisterAgent, whoami } from "../../src/programs/bus.js"
 import { Registry } from "../../src/services/Registry.js"
 import { seedAgent, setPanes } from "../support/unitBus.js"
-import { pane } from "../support/unitFixtures.js"
+import { id, pane } from "../support/unitFixtures.js"
 
 const me = "proj:me"
 const bus = AppTest.layerTest({ selfId: me })
 
-const stored = (agentId: string) => Effect.flatMap(Registry, (registry) => registry.get(agentId))
+const stored = (agentId: string) => Effect.flatMap(Registry, (registry) => registry.get(id(agentId)))
 
 describe("registerAgent", () => {
   it.effect("registers under the canonical id of the directory, type and target", () =>

@@ -10,9 +10,9 @@ import { Mailbox } from "../../src/services/Mailbox.js"
 import { PidFiles } from "../../src/services/PidFiles.js"
 import { Registry } from "../../src/services/Registry.js"
 import { claimAll, overNudgePause, seedAgent, setPanes, tmuxCalls, unread } from "../support/unitBus.js"
-import { message, pane } from "../support/unitFixtures.js"
+import { id, message, pane } from "../support/unitFixtures.js"
 
-const bob = "proj:bob"
+const bob = id("proj:bob")
 const bus = AppTest.layerTest({ selfId: "test:general" })
 
 /** The context a hook gets, for the agent `bob` (HELIOY_AGENT_ID) run by the alive process 999, unless overridden. */
@@ -277,7 +277,7 @@ describe("hooks.sessionStart", () => {
     Effect.gen(function*() {
       const output = yield* hooks.sessionStart(hookContext({ agentId: "", event: { session_id: "sess-3" } }))
       expect(output).toEqual(contextOutput("SessionStart", intro("proj:general")))
-      const row = Option.getOrThrow(yield* Effect.flatMap(Registry, (registry) => registry.get("proj:general")))
+      const row = Option.getOrThrow(yield* Effect.flatMap(Registry, (registry) => registry.get(id("proj:general"))))
       expect(row).toMatchObject({ pid: 999, session_id: "sess-3", runtime: "claude", pane_id: "" })
       expect(yield* Effect.flatMap(PidFiles, (pidFiles) => pidFiles.read(999))).toEqual(Option.some("proj:general"))
       expect((yield* tmuxCalls).filter((call) => call.op === "ensureGlobalHook")).toEqual([])
@@ -288,9 +288,9 @@ describe("hooks.sessionStart", () => {
       yield* setPanes(pane("%5", "work:1.0"))
       yield* deliver("alice", "proj:general:work:1.0")
       const output = yield* hooks.sessionStart(hookContext({ agentId: "", paneId: "%5", runtime: "codex", runtimePid: 999 }))
-      const id = "proj:general:work:1.0"
-      expect(output).toEqual(contextOutput("SessionStart", `${intro(id)} ${unreadText(1, id, "alice")}`))
-      const row = Option.getOrThrow(yield* Effect.flatMap(Registry, (registry) => registry.get(id)))
+      const agent = id("proj:general:work:1.0")
+      expect(output).toEqual(contextOutput("SessionStart", `${intro(agent)} ${unreadText(1, agent, "alice")}`))
+      const row = Option.getOrThrow(yield* Effect.flatMap(Registry, (registry) => registry.get(agent)))
       expect(row).toMatchObject({ pane_id: "%5", tmux_target: "work:1.0", runtime: "codex" })
       expect((yield* tmuxCalls).filter((call) => call.op === "ensureGlobalHook")).toEqual([
         { op: "ensureGlobalHook", target: "after-kill-pane", text: "helioy-bus hook prune" },
@@ -353,6 +353,6 @@ describe("hooks.prune", () => {
       expect(yield* hooks.prune()).toEqual(hooks.quiet)
 
       expect((yield* Effect.flatMap(Registry, (registry) => registry.list)).map((row) => row.agent_id)).toEqual(["proj:alive"])
-      expect(yield* Effect.flatMap(PidFiles, (pidFiles) => pidFiles.list)).toEqual([{ pid: 999, agentId: "proj:alive" }])
+      expect(yield* Effect.flatMap(PidFiles, (pidFiles) => pidFiles.list)).toEqual([{ pid: 999, agentId: Option.some("proj:alive") }])
     }).pipe(Effect.provide(bus)))
 })

@@ -1,11 +1,12 @@
+import { AgentId } from "../../src/domain/AgentId.js"
 import type { AgentRegistration, AgentRow } from "../../src/domain/AgentRecord.js"
 import { Message } from "../../src/domain/Message.js"
+import { MessageId } from "../../src/domain/MessageId.js"
 import type { PaneInfo } from "../../src/services/Tmux.js"
 
 /** A registration that lets the registry choose the id (continuity, then the canonical id). */
 export const registration = (overrides: Partial<AgentRegistration> = {}): AgentRegistration => ({
-  agentId: "",
-  idIsExplicit: false,
+  explicitId: undefined,
   cwd: "/work/proj",
   tmuxTarget: "",
   paneId: "",
@@ -19,11 +20,11 @@ export const registration = (overrides: Partial<AgentRegistration> = {}): AgentR
 
 /** A registration under an explicit agent id. */
 export const explicitRegistration = (agentId: string, overrides: Partial<AgentRegistration> = {}): AgentRegistration =>
-  registration({ ...overrides, agentId, idIsExplicit: true })
+  registration({ ...overrides, explicitId: AgentId.make(agentId) })
 
 /** A stored agent row. */
 export const agentRow = (agentId: string, overrides: Partial<AgentRow> = {}): AgentRow => ({
-  agent_id: agentId,
+  agent_id: AgentId.make(agentId),
   cwd: "/work/proj",
   tmux_target: "",
   pane_id: "",
@@ -48,7 +49,7 @@ export const message = (
   }>
 ): Message =>
   new Message({
-    id: fields.id ?? crypto.randomUUID(),
+    id: MessageId.make(fields.id ?? crypto.randomUUID()),
     from: fields.from,
     to: fields.to,
     reply_to: fields.replyTo ?? fields.from,
@@ -67,3 +68,6 @@ export const pane = (paneId: string, target: string, overrides: Partial<PaneInfo
   command: "claude",
   ...overrides
 })
+
+/** An agent id for a test, validated (throws for an id the bus refuses). */
+export const id = (text: string): AgentId => AgentId.make(text)

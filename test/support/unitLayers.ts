@@ -26,7 +26,7 @@ export const registryLive = Layer.unwrapScoped(Effect.map(freshBusDir, (busDir) 
   RegistryLive.layer.pipe(
     Layer.provide(SqlLive.layer),
     Layer.provide(BusDirLive.layer),
-    Layer.provide(BusConfigLive.layerWith({ busDir }))
+    Layer.provide(BusConfigLive.layer({ busDir }))
   )))
 
 /** The in-memory registry. */
@@ -35,7 +35,7 @@ export const registryTest = RegistryTest.layerTest
 /** The file mailbox over a fresh bus dir, with the bus dir and settings it uses (for file checks). */
 export const mailboxLive = (config: UnitConfig = {}) =>
   Layer.unwrapScoped(Effect.map(freshBusDir, (busDir) => {
-    const settings = BusConfigLive.layerWith({ ...config, busDir })
+    const settings = BusConfigLive.layer({ ...config, busDir })
     const dir = BusDirLive.layer.pipe(Layer.provide(settings))
     return MailboxLive.layer.pipe(Layer.provideMerge(Layer.merge(dir, settings)))
   }))

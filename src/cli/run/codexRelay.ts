@@ -5,7 +5,6 @@ import { Config, Effect, Runtime, type Scope } from "effect"
 import { ensureDaemon } from "../../codex/daemon.js"
 import { remoteCodexArgv } from "../../codex/remoteLaunch.js"
 import { serveTuiProxy } from "../../codex/tuiProxy.js"
-import type { AgentId } from "../../domain/AgentId.js"
 import * as CodexThreadsLive from "../../layers/CodexThreadsLive.js"
 import { wakeCodexSession } from "../../programs/codexWaker.js"
 import { Registry } from "../../services/Registry.js"
@@ -33,7 +32,7 @@ export const codexRelay = (
   Effect.gen(function*() {
     const mode = yield* Config.string("HELIOY_CODEX_DAEMON").pipe(Config.withDefault("on"), Effect.orElseSucceed(() => "on"))
     if (mode === "off" || remoteCodexArgv(argv, "", cwd) === undefined) return argv
-    const agentId = bus.agent.agent_id as AgentId
+    const agentId = bus.agent.agent_id
     const attempt = Effect.gen(function*() {
       const socket = yield* ensureDaemon(argv[0], env)
       const listen = join(yield* privateDir, "tui.sock")
