@@ -1,11 +1,7 @@
 import { Command, Options } from "@effect/cli"
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { configLocations } from "../install/configFiles.js"
-import * as BusConfigLive from "../layers/BusConfigLive.js"
-import * as BusDirCheckLive from "../layers/BusDirCheckLive.js"
-import * as RegistryLive from "../layers/RegistryLive.js"
-import * as SqlLive from "../layers/SqlLive.js"
-import * as TmuxLive from "../layers/TmuxLive.js"
+import { DoctorLive } from "../layers/AppLive.js"
 import { Check } from "../programs/doctor/Check.js"
 import { diagnose } from "../programs/doctor/diagnose.js"
 
@@ -17,13 +13,6 @@ const encodeReport = Schema.encodeSync(DoctorReport)
 /** A check as one plain line (no colour): `status  name: detail; fix`. */
 const line = (check: Check) =>
   `${check.status.padEnd(4)}  ${check.name}: ${check.detail}${Option.match(check.fix, { onNone: () => "", onSome: (fix) => `; ${fix}` })}`
-
-/** The services the doctor asks, read-only: the registry over an existing registry.db, never created or migrated. */
-const DoctorLive = Layer.mergeAll(
-  RegistryLive.layer.pipe(Layer.provide(SqlLive.layerExisting)),
-  TmuxLive.layer,
-  BusDirCheckLive.layer
-).pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()))
 
 const json = Options.boolean("json").pipe(
   Options.withDescription("Print one JSON document: { ok, problems, checks: [{ name, status, detail, fix }] }.")
