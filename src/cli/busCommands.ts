@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { version } from "../version.js"
+import { devProxyCommand } from "./devProxyCommand.js"
 import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
 import { installCommand } from "./installCommand.js"
@@ -24,7 +25,7 @@ const demo = Command.make("demo", {}, () => Effect.flatMap(Effect.promise(() => 
 /** The `helioy-bus` command line. */
 export const busCommand = Command.make("helioy-bus").pipe(
   Command.withDescription("A message bus for coding agents."),
-  Command.withSubcommands([serve, demo, hookCommand, runCommand, installCommand, uninstallCommand, doctorCommand])
+  Command.withSubcommands([serve, demo, hookCommand, runCommand, installCommand, uninstallCommand, doctorCommand, devProxyCommand])
 )
 
 /** Runs `helioy-bus` with the given argv. */

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Console, Duration, Effect, Either, Schema } from "effect"
 import { nudgeText } from "../domain/NudgeText.js"
-import { callTool, DemoFailed, type DemoServer, demoServer, reasonOf } from "./demoServer.js"
+import { callTool, type DemoServer, demoServer, reasonOf } from "./demoServer.js"
 import { awaitPaneText, type ScratchTmux, scratchTmux, tmuxAvailable } from "./demoTmux.js"
+import { DemoFailed } from "../errors/demo.js"
 
 const Registered = Schema.Struct({ agent_id: Schema.String })
 const Agents = Schema.Struct({ result: Schema.Array(Schema.Struct({ agent_id: Schema.String, agent_type: Schema.String })) })

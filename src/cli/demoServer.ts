@@ -1,13 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
-import { Data, Effect, Schema } from "effect"
-
-/** A step of the demo that did not work; `reason` says what happened. */
-export class DemoFailed extends Data.TaggedError("DemoFailed")<{ readonly step: string; readonly reason: string }> {
-  override get message() {
-    return `demo: ${this.step} failed: ${this.reason}`
-  }
-}
+import { Effect, Schema } from "effect"
+import { DemoFailed } from "../errors/demo.js"
 
 /** One running `helioy-bus serve` child with a connected MCP client. */
 export interface DemoServer {

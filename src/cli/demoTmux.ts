@@ -2,7 +2,8 @@ import { execFile } from "node:child_process"
 import * as fs from "node:fs/promises"
 import { join } from "node:path"
 import { Data, Effect, Schedule } from "effect"
-import { DemoFailed, reasonOf } from "./demoServer.js"
+import { reasonOf } from "./demoServer.js"
+import { DemoFailed } from "../errors/demo.js"
 
 /** A scratch tmux server on a private socket, with one pane running a stand-in agent UI. */
 export interface ScratchTmux {

@@ -1,14 +1,15 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { Args, Command } from "@effect/cli"
-import { Cause, Config, Effect, Exit, Option } from "effect"
-import { BusLive, type BusServices } from "../layers/AppLive.js"
+import { Cause, Effect, Exit, Layer, Option } from "effect"
+import { BusOn, type BusServices, EnvLive } from "../layers/AppLive.js"
 import * as BusConfigLive from "../layers/BusConfigLive.js"
 import * as hooks from "../programs/hooks.js"
 import { shellWord } from "../domain/ShellWords.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Processes } from "../services/Processes.js"
 import { Runtimes } from "../services/Runtimes.js"
+import { SessionEnv } from "../services/SessionEnv.js"
 import { readHookEvent } from "./hookEvent.js"
 
 const events = ["session-start", "session-end", "user-prompt-submit", "pre-tool-use", "stop", "wait-mail", "prune"] as const
@@ -27,8 +28,6 @@ const handlers: Record<HookName, (context: hooks.HookContext) => Effect.Effect<h
 
 const shells = new Set(["sh", "bash", "dash", "zsh", "fish"])
 
-const env = (name: string) => Config.string(name).pipe(Config.withDefault(""))
-
 /**
  * The runtime process a hook belongs to: the first of the adapter's pid variables that is set (only where the
  * environment is the session's own), else the hook's parent (past a shell).
@@ -36,10 +35,8 @@ const env = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 const runtimeProcess = (pidEnvs: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const processes = yield* Processes
-    for (const name of pidEnvs) {
-      const fromEnv = Number(yield* env(name))
-      if (Number.isInteger(fromEnv) && fromEnv > 1) return fromEnv
-    }
+    const fromEnv = yield* (yield* SessionEnv).pidFrom(pidEnvs)
+    if (Option.isSome(fromEnv)) return fromEnv.value
     const parent = Option.getOrElse(yield* processes.parentOf(processes.self), () => process.ppid)
     const command = yield* processes.commandOf(parent)
     if (Option.isSome(command) && shells.has(command.value)) {
@@ -55,17 +52,16 @@ const describe = (error: unknown) =>
  * Whether there is a bus to prune: the tmux cleanup hooks keep their HELIOY_BUS_DIR for the life of the tmux server,
  * and pruning a bus dir that is gone (or never held a registry) must not create it again.
  */
-const registryExists = Effect.map(BusConfig, (config) => fs.existsSync(join(config.busDir, "registry.db"))).pipe(
-  Effect.provide(BusConfigLive.layerFromEnv())
-)
+const registryExists = Effect.map(BusConfig, (config) => fs.existsSync(join(config.busDir, "registry.db")))
 
 const runHook = (name: HookName) =>
   Effect.gen(function*() {
     const read = yield* readHookEvent(name === "wait-mail" ? 2_000 : 1_000)
     const runtimes = yield* Runtimes
     const config = yield* BusConfig
+    const hints = yield* SessionEnv
     // What the event says of its runtime outranks the environment, which a shared daemon may have from another runtime.
-    const runtime = Option.getOrElse(read.runtimeHint, () => "") || (yield* env("HELIOY_RUNTIME")) || runtimes.defaultRuntime.id
+    const runtime = Option.getOrElse(read.runtimeHint, () => "") || hints.runtime || runtimes.defaultRuntime.id
     const adapter = Option.getOrElse(runtimes.get(runtime), () => runtimes.defaultRuntime)
     const shared = adapter.hookEnvironment === "shared"
     const context: hooks.HookContext = {
@@ -73,18 +69,19 @@ const runHook = (name: HookName) =>
       runtime,
       environment: adapter.hookEnvironment,
       runtimePid: yield* runtimeProcess(shared ? [] : adapter.pidEnvs),
-      agentId: shared ? "" : yield* env("HELIOY_AGENT_ID"),
-      paneId: shared ? "" : yield* env("TMUX_PANE"),
-      agentType: (yield* env("HELIOY_BUS_AGENT_TYPE")) || "general",
+      agentId: shared ? "" : hints.agentId,
+      paneId: shared ? "" : hints.tmuxPane,
+      agentType: hints.agentType || "general",
       pruneCommand: `HELIOY_BUS_DIR=${shellWord(config.busDir)} ${shellWord(process.execPath)} ${shellWord(process.argv[1] ?? "helioy-bus")} hook prune`
     }
     return yield* handlers[name](context)
-  }).pipe(Effect.provide(BusLive))
+  }).pipe(Effect.provide(BusOn))
 
+/** The hook on the configuration and environment, each read once. */
 const runHookIfBus = (name: HookName) =>
-  name === "prune"
+  (name === "prune"
     ? Effect.flatMap(registryExists, (exists) => exists ? runHook(name) : Effect.succeed(hooks.quiet))
-    : runHook(name)
+    : runHook(name)).pipe(Effect.provide(Layer.merge(BusConfigLive.layerFromEnv(), EnvLive)))
 
 /** `helioy-bus hook <event>`: runs one runtime hook; prints what the runtime expects, and never fails the runtime (errors: stderr, exit 0). */
 export const hookCommand = Command.make(

@@ -1,14 +1,15 @@
 import * as fs from "node:fs"
 import { Args, Command } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { UnknownRuntime } from "../domain/errors.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
-import * as RuntimesLive from "../layers/RuntimesLive.js"
+import { EnvLive } from "../layers/AppLive.js"
 import { Runtimes } from "../services/Runtimes.js"
+import { SessionEnv, type SessionEnvShape } from "../services/SessionEnv.js"
 import { busSession, report } from "./run/busSession.js"
 import { exitStatus, runChild } from "./run/child.js"
 import { codexRelay } from "./run/codexRelay.js"
 import { trapSignals } from "./run/signals.js"
+import { UnknownRuntime } from "../errors/bus.js"
 
 /** The adapter of a runtime id; fails with UnknownRuntime listing the known ids. */
 const lookupRuntime = (id: string) =>
@@ -19,10 +20,10 @@ const lookupRuntime = (id: string) =>
     }))
 
 /** The launch directory: `$PWD` when it names the working directory (keeps the user's symlinked path), else the real one. */
-const launchDir = (): string => {
+const launchDir = (hints: SessionEnvShape): string => {
   const physical = process.cwd()
-  const logical = process.env.PWD
-  if (logical === undefined || logical === "") return physical
+  const logical = hints.logicalPwd
+  if (logical === "") return physical
   try {
     return fs.realpathSync(logical) === fs.realpathSync(physical) ? logical : physical
   } catch {
@@ -46,16 +47,16 @@ const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
   Effect.scoped(Effect.gen(function*() {
     const adapter = yield* lookupRuntime(runtimeId)
     const trap = yield* trapSignals
-    const cwd = launchDir()
-    const sessionId = process.env.HELIOY_SESSION_ID ?? ""
+    const hints = yield* SessionEnv
+    const cwd = launchDir(hints)
     const bus = yield* busSession({
       runtime: adapter.id,
       runtimePid: process.pid,
-      sessionId,
+      sessionId: hints.sessionId,
       cwd,
-      paneId: process.env.TMUX_PANE ?? "",
-      agentId: process.env.HELIOY_AGENT_ID ?? "",
-      agentType: process.env.HELIOY_BUS_AGENT_TYPE || "general"
+      paneId: hints.tmuxPane,
+      agentId: hints.agentId,
+      agentType: hints.agentType || "general"
     })
     const env = launchEnv(adapter, cwd)
     const command = Option.isSome(bus) && adapter.id === "codex" ? yield* codexRelay(bus.value, argv, env, cwd) : argv
@@ -68,18 +69,19 @@ const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
 const shieldMark = "\u0000"
 
 /**
- * Shields the command line of `helioy-bus run <runtime> -- <command…>` from the CLI parser, which otherwise takes
+ * Shields the command line of `helioy-bus run <runtime> -- <command…>` (and `dev-proxy -- <args…>`) from the CLI parser, which otherwise takes
  * `--help`, `-h`, `--version`, `--wizard`, `--completions` and `--log-level` as its own even after `--`: every word
  * after that `--` is marked, and `run` removes the mark. Any other argv is returned unchanged. Never fails.
  */
 export const shieldLaunchArgs = (argv: ReadonlyArray<string>): Array<string> => {
-  if (argv[2] !== "run") return [...argv]
+  if (argv[2] !== "run" && argv[2] !== "dev-proxy") return [...argv]
   const separator = argv.indexOf("--", 3)
   if (separator < 0) return [...argv]
   return [...argv.slice(0, separator + 1), ...argv.slice(separator + 1).map((word) => shieldMark + word)]
 }
 
-const unshield = (word: string) => (word.startsWith(shieldMark) ? word.slice(shieldMark.length) : word)
+/** A word of a shielded command line as it was typed. */
+export const unshield = (word: string) => (word.startsWith(shieldMark) ? word.slice(shieldMark.length) : word)
 
 const runtimeArg = Args.text({ name: "runtime" }).pipe(
   Args.withDescription("The runtime id: claude, claude-opus, codex, grok, grok-fast or generic.")
@@ -100,7 +102,7 @@ export const runCommand = Command.make("run", { runtime: runtimeArg, command: co
   launch(runtime, [unshield(command[0]), ...command.slice(1).map(unshield)]).pipe(
     Effect.catchTag("UnknownRuntime", (error) =>
       Effect.as(report(`unknown runtime '${error.runtime}'; known runtimes: ${error.known.join(", ")}`), 2)),
-    Effect.provide(RuntimesLive.layer),
+    Effect.provide(EnvLive),
     Effect.flatMap((status) => Effect.sync(() => process.exit(status))),
     // The runtime's lifetime, not the CLI's interrupt-on-SIGINT/SIGTERM, decides when the wrapper ends.
     Effect.uninterruptible

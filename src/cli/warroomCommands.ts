@@ -2,7 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { type WarroomServices, WarroomLive } from "../layers/AppLive.js"
 import { serveWarroom } from "../mcp/warroomServer.js"
-import * as Warroom from "../programs/warroom.js"
+import * as Warroom from "../programs/warroom/index.js"
 import { version } from "../version.js"
 import { addSummary, failureText, killedLines, presetLines, repoSummary, spawnSummary, statusTable } from "./warroomOutput.js"
 

@@ -3,15 +3,9 @@
  * message per text frame, without the `"jsonrpc"` field.
  */
 import * as fs from "node:fs"
-import { Data, Deferred, Effect, Exit, PubSub, type Queue, Runtime, type Scope } from "effect"
+import { Deferred, Effect, Exit, PubSub, type Queue, Runtime, type Scope } from "effect"
 import WebSocket from "ws"
-
-/** Codex's app server cannot be reached, or refused a request. */
-export class CodexUnavailable extends Data.TaggedError("CodexUnavailable")<{ readonly reason: string }> {
-  override get message() {
-    return this.reason
-  }
-}
+import { CodexUnavailable } from "../errors/codex.js"
 
 /** A notification the app server pushes to every connection (`thread/status/changed`, `turn/started`, ...). */
 export interface AppServerNotification {
@@ -62,10 +56,10 @@ export const connectAppServer = (
         try {
           url = socketUrl(socketPath)
         } catch (error) {
-          return resume(Effect.fail(new CodexUnavailable({ reason: `no Codex app server at ${socketPath} (${describe(error)})` })))
+          return resume(Effect.fail(new CodexUnavailable({ reason: `no Codex app server at ${socketPath} (${describe(error)})`, cause: error })))
         }
         const ws = new WebSocket(url)
-        const onError = (error: Error) => resume(Effect.fail(new CodexUnavailable({ reason: `cannot connect to ${socketPath}: ${error.message}` })))
+        const onError = (error: Error) => resume(Effect.fail(new CodexUnavailable({ reason: `cannot connect to ${socketPath}: ${error.message}`, cause: error })))
         ws.once("error", onError)
         ws.once("open", () => {
           ws.off("error", onError)
@@ -109,7 +103,7 @@ export const connectAppServer = (
       Deferred.unsafeDone(closed, Exit.void)
     })
     const send = (message: Record<string, unknown>) =>
-      Effect.try({ try: () => socket.send(JSON.stringify(message)), catch: (error) => new CodexUnavailable({ reason: describe(error) }) })
+      Effect.try({ try: () => socket.send(JSON.stringify(message)), catch: (error) => new CodexUnavailable({ reason: describe(error), cause: error }) })
     const request = (method: string, params: unknown) =>
       Effect.flatten(Effect.async<Effect.Effect<unknown, CodexUnavailable>>((resume) => {
         const id = nextId++
@@ -118,7 +112,7 @@ export const connectAppServer = (
           socket.send(JSON.stringify({ id, method, params }))
         } catch (error) {
           pending.delete(id)
-          resume(Effect.succeed(Effect.fail(new CodexUnavailable({ reason: describe(error) }))))
+          resume(Effect.succeed(Effect.fail(new CodexUnavailable({ reason: describe(error), cause: error }))))
         }
         return Effect.sync(() => pending.delete(id))
       }))

@@ -5,7 +5,7 @@ import * as net from "node:net"
 import { homedir } from "node:os"
 import { join } from "node:path"
 import { Duration, Effect } from "effect"
-import { CodexUnavailable } from "./appServerConnection.js"
+import { CodexUnavailable } from "../errors/codex.js"
 
 /** The CODEX_HOME of an environment (default `~/.codex`). */
 export const codexHome = (env: NodeJS.ProcessEnv): string => env.CODEX_HOME || join(homedir(), ".codex")

@@ -7,7 +7,7 @@ import * as fs from "node:fs"
 import * as http from "node:http"
 import { Effect, type Scope } from "effect"
 import WebSocket, { WebSocketServer } from "ws"
-import { CodexUnavailable } from "./appServerConnection.js"
+import { CodexUnavailable } from "../errors/codex.js"
 
 /** Requests whose answer names the thread the TUI now shows. */
 const threadRequests: ReadonlySet<string> = new Set(["thread/start", "thread/resume", "thread/fork"])
@@ -84,7 +84,7 @@ export const serveTuiProxy = (
       try {
         upstreamPath = fs.realpathSync(upstreamSocket)
       } catch (error) {
-        return resume(Effect.fail(new CodexUnavailable({ reason: `no Codex daemon socket at ${upstreamSocket} (${(error as Error).message})` })))
+        return resume(Effect.fail(new CodexUnavailable({ reason: `no Codex daemon socket at ${upstreamSocket} (${(error as Error).message})`, cause: error })))
       }
       const sockets = new WebSocketServer({ noServer: true })
       const server = http.createServer((_request, response) => {
@@ -94,7 +94,7 @@ export const serveTuiProxy = (
       server.on("upgrade", (request, socket, head) => {
         sockets.handleUpgrade(request, socket, head, (tui) => relay(tui, `ws+unix://${upstreamPath}:${request.url ?? "/rpc"}`, onThread))
       })
-      server.once("error", (error) => resume(Effect.fail(new CodexUnavailable({ reason: `cannot listen on ${listenPath}: ${error.message}` }))))
+      server.once("error", (error) => resume(Effect.fail(new CodexUnavailable({ reason: `cannot listen on ${listenPath}: ${error.message}`, cause: error }))))
       server.listen(listenPath, () => resume(Effect.succeed(server)))
     }),
     (server) =>

@@ -15,6 +15,7 @@ import type { Presets } from "../services/Presets.js"
 import type { Processes } from "../services/Processes.js"
 import type { Registry } from "../services/Registry.js"
 import type { Runtimes } from "../services/Runtimes.js"
+import type { SessionEnv } from "../services/SessionEnv.js"
 import type { Tmux } from "../services/Tmux.js"
 import type { Warrooms } from "../services/Warrooms.js"
 import * as BusConfigLive from "./BusConfigLive.js"
@@ -27,6 +28,7 @@ import * as PidFilesLive from "./PidFilesLive.js"
 import * as ProcessesLive from "./ProcessesLive.js"
 import * as RegistryLive from "./RegistryLive.js"
 import * as RuntimesLive from "./RuntimesLive.js"
+import * as SessionEnvLive from "./SessionEnvLive.js"
 import * as SqlLive from "./SqlLive.js"
 import * as TmuxLive from "./TmuxLive.js"
 import * as WarroomsLive from "./WarroomsLive.js"
@@ -44,10 +46,9 @@ export type BusServices =
   | Identity
   | Runtimes
   | PidFiles
+  | SessionEnv
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
-
-const DirLive = BusDirLive.layer.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()))
 
 /** Both stores of registry.db on one SqlClient (one connection, one lock). */
 const RegistryDbLive = Layer.merge(RegistryLive.layer, WarroomsLive.layer).pipe(Layer.provide(SqlLive.layer))
@@ -57,12 +58,20 @@ const StoresLive = Layer.mergeAll(
   MailboxLive.layer,
   TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
   ProcessesLive.layer,
-  RuntimesLive.layer,
   PidFilesLive.layer
-).pipe(Layer.provideMerge(DirLive))
+).pipe(Layer.provideMerge(BusDirLive.layer))
+
+/** What this process's environment says of its session, and the runtime adapters; never fails, built once per process. */
+export const EnvLive = Layer.merge(SessionEnvLive.layer, RuntimesLive.layer)
+
+/**
+ * The live bus on a configuration and environment given by the caller: the checked bus dir, SQLite, files, tmux;
+ * fails with the reason the bus dir or registry cannot be used.
+ */
+export const BusOn = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(Layer.provideMerge(StoresLive))
 
 /** The live bus and warroom store: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */
-export const BusLive = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(Layer.provideMerge(StoresLive))
+export const BusLive = BusOn.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()), Layer.provideMerge(EnvLive))
 
 /** Every service a warroom program may use: the bus's, plus the agent catalogue, the presets and the file system. */
 export type WarroomServices = BusServices | AgentCatalog | Presets | FileSystem.FileSystem

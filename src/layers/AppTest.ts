@@ -10,6 +10,7 @@ import * as PidFilesTest from "./PidFilesTest.js"
 import * as ProcessesTest from "./ProcessesTest.js"
 import * as RegistryTest from "./RegistryTest.js"
 import * as RuntimesLive from "./RuntimesLive.js"
+import * as SessionEnvLive from "./SessionEnvLive.js"
 import * as TmuxTest from "./TmuxTest.js"
 import * as WarroomsTest from "./WarroomsTest.js"
 
@@ -34,6 +35,7 @@ export const layerTest = (options: BusTestOptions = {}) => {
     PidFilesTest.layerTest,
     IdentityTest.layerTest(AgentId.make(options.selfId ?? "test:general")),
     BusDirTest.layerTest("/nonexistent/helioy-bus"),
+    SessionEnvLive.layerWith(),
     BusConfigLive.layer({ busDir: "/nonexistent/helioy-bus", ...options.config })
   )
   return NudgeLive.layer.pipe(Layer.provideMerge(stores))

@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { BusDirRefused } from "../domain/errors.js"
+import { BusDirRefused } from "../errors/stores.js"
 import { BusDirCheck, type BusDirFound } from "../services/BusDirCheck.js"
 
 /** A bus dir check that finds what it is told: a bus dir (by default an existing `/bus`) or a refusal. */

@@ -2,18 +2,19 @@ import * as fs from "node:fs"
 import { join, resolve, sep } from "node:path"
 import { Effect, Layer } from "effect"
 import { checkDirectory, openBusTree } from "../busFiles/directories.js"
-import { BusFileError } from "../busFiles/fileErrors.js"
+import { BusFileError, codeField } from "../busFiles/fileErrors.js"
 import type { AgentId } from "../domain/AgentId.js"
-import { BusDirRefused } from "../domain/errors.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir, type BusDirShape } from "../services/BusDir.js"
+import { BusDirRefused } from "../errors/stores.js"
 
-const refuse = (path: string, reason: string) => new BusDirRefused({ path, reason })
+const refuse = (path: string, reason: string, cause?: unknown) =>
+  new BusDirRefused({ path, reason, ...codeField(cause), ...(cause === undefined ? {} : { cause }) })
 
 const ensureDir = (path: string): Effect.Effect<void, BusDirRefused> =>
   Effect.try({
     try: () => fs.mkdirSync(path, { recursive: true, mode: 0o700 }),
-    catch: (error) => refuse(path, `cannot create it (${(error as Error).message}); create it with mode 0700 or set HELIOY_BUS_DIR`)
+    catch: (error) => refuse(path, `cannot create it (${(error as Error).message}); create it with mode 0700 or set HELIOY_BUS_DIR`, error)
   }).pipe(Effect.asVoid)
 
 /** Checks that a bus directory is safe to use: a real directory (no symlink) of yours, not group- or world-writable; fails with BusDirRefused saying how to fix it. */
@@ -21,7 +22,7 @@ export const checkSafe = (path: string): Effect.Effect<void, BusDirRefused> =>
   Effect.gen(function*() {
     const stat = yield* Effect.try({
       try: () => fs.lstatSync(path),
-      catch: (error) => refuse(path, `cannot read it (${(error as Error).message})`)
+      catch: (error) => refuse(path, `cannot read it (${(error as Error).message})`, error)
     })
     if (stat.isSymbolicLink()) {
       return yield* refuse(path, "it is a symlink; point HELIOY_BUS_DIR at the real directory instead")
@@ -45,13 +46,13 @@ export const make = Effect.gen(function*() {
     yield* ensureDir(root)
     yield* Effect.try({
       try: () => fs.chmodSync(root, 0o700),
-      catch: (error) => refuse(root, `cannot set mode 0700 (${(error as Error).message})`)
+      catch: (error) => refuse(root, `cannot set mode 0700 (${(error as Error).message})`, error)
     })
   }
   yield* checkSafe(root)
   const tree = yield* Effect.try({
     try: () => openBusTree(root),
-    catch: (error) => refuse(root, error instanceof Error ? error.message : String(error))
+    catch: (error) => refuse(root, error instanceof Error ? error.message : String(error), error)
   })
   const inboxRoot = join(root, "inbox")
   const pidsDir = join(root, "pids")
@@ -59,7 +60,7 @@ export const make = Effect.gen(function*() {
   for (const dir of [inboxRoot, pidsDir, presetsDir]) {
     yield* Effect.try({
       try: () => checkDirectory(tree, dir, true),
-      catch: (error) => error instanceof BusFileError ? refuse(error.path, error.reason) : refuse(dir, String(error))
+      catch: (error) => error instanceof BusFileError ? refuse(error.path, error.reason, error) : refuse(dir, String(error), error)
     })
   }
   const inboxDir = (agentId: AgentId): string => {

@@ -1,6 +1,7 @@
 import { Effect, Layer, Option, Queue, Schema } from "effect"
-import { connectAppServer, CodexUnavailable } from "../codex/appServerConnection.js"
+import { connectAppServer } from "../codex/appServerConnection.js"
 import { CodexThreads, type CodexThreadsShape, type ThreadState } from "../services/CodexThreads.js"
+import { CodexUnavailable } from "../errors/codex.js"
 
 const Status = Schema.Struct({
   type: Schema.String,

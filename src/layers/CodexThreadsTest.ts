@@ -1,6 +1,6 @@
 import { Context, Effect, Layer, Ref, Stream, SubscriptionRef } from "effect"
-import { CodexUnavailable } from "../codex/appServerConnection.js"
 import { CodexThreads, type CodexThreadsShape, type ThreadState } from "../services/CodexThreads.js"
+import { CodexUnavailable } from "../errors/codex.js"
 
 /** Controls of the in-memory Codex threads: their states, and the turns started in them. */
 export interface CodexThreadsControls {

@@ -1,29 +1,28 @@
-import { Config, Effect, Either, FiberRef, Layer, Option, Ref } from "effect"
+import { Effect, Either, FiberRef, Layer, Option, Ref } from "effect"
 import { type AgentId, canonicalAgentId, identityTitlePattern, validateAgentId } from "../domain/AgentId.js"
 import { nearestRegisteredAncestor } from "../programs/ancestry.js"
 import { callerSession, Identity, type IdentityShape, type ResolvedIdentity } from "../services/Identity.js"
 import { PidFiles } from "../services/PidFiles.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
+import { SessionEnv } from "../services/SessionEnv.js"
 import { Tmux } from "../services/Tmux.js"
 
-const optionalEnv = (name: string) =>
-  Config.string(name).pipe(Config.option, Effect.map(Option.filter((value) => value.trim() !== "")))
+const hint = (value: string) => (value === "" ? Option.none<string>() : Option.some(value))
 
 const decoration = /^[^A-Za-z0-9_-]+\s+/
 
-/** Builds the identity resolver from the environment, the pid files, the registry and tmux; resolution never fails. */
+/** Builds the identity resolver from the session hints, the pid files, the registry and tmux; resolution never fails. */
 export const make = Effect.gen(function*() {
   const pidFiles = yield* PidFiles
   const registry = yield* Registry
   const tmux = yield* Tmux
   const processes = yield* Processes
-  const envAgentId = yield* optionalEnv("HELIOY_AGENT_ID")
-  const sessionId = yield* optionalEnv("CLAUDE_CODE_SESSION_ID")
-  const tmuxPane = yield* optionalEnv("TMUX_PANE")
-  const agentType = yield* optionalEnv("HELIOY_AGENT_TYPE")
-  const busAgentType = yield* optionalEnv("HELIOY_BUS_AGENT_TYPE")
-  const cwd = yield* optionalEnv("HELIOY_BUS_CWD").pipe(Effect.map(Option.getOrElse(() => process.cwd())))
+  const hints = yield* SessionEnv
+  const envAgentId = hint(hints.agentId)
+  const sessionId = hint(hints.claudeSessionId)
+  const tmuxPane = hint(hints.tmuxPane)
+  const cwd = hints.cwd
   const registeredHere = yield* Ref.make(Option.none<AgentId>())
 
   const valid = (id: string) => Either.getRight(validateAgentId(id))
@@ -48,7 +47,7 @@ export const make = Effect.gen(function*() {
     )
 
   const fallback: ResolvedIdentity = {
-    agentId: canonicalAgentId(cwd, Option.getOrElse(Option.orElse(agentType, () => busAgentType), () => "general")),
+    agentId: canonicalAgentId(cwd, hints.agentType || "general"),
     source: "cwd"
   }
 

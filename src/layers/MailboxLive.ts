@@ -2,13 +2,12 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import { checkDirectory } from "../busFiles/directories.js"
-import { BusFileError, describeFileError } from "../busFiles/fileErrors.js"
+import { BusFileError, codeField, describeFileError } from "../busFiles/fileErrors.js"
 import { deliverFile } from "../busFiles/inboxDelivery.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
 import { lockHeld, releaseLock, tryLock } from "../busFiles/pidLock.js"
 import { type AgentId, agentIdProblem } from "../domain/AgentId.js"
-import { InboxFull, MailboxUnavailable } from "../domain/errors.js"
 import { MessageFromJson, messageFileName } from "../domain/Message.js"
 import { defaultReadLimit } from "../domain/ReadLimits.js"
 import { formatMicros } from "../domain/Timestamp.js"
@@ -16,6 +15,8 @@ import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
+import { InboxFull } from "../errors/bus.js"
+import { MailboxUnavailable } from "../errors/stores.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -40,7 +41,12 @@ export const make = Effect.gen(function*() {
   }
 
   const unavailable = (agentId: string, path: string) => (error: unknown) =>
-    new MailboxUnavailable({ agentId, reason: error instanceof BusFileError ? error.reason : describeFileError(error, path) })
+    new MailboxUnavailable({
+      agentId,
+      reason: error instanceof BusFileError ? error.reason : describeFileError(error, path),
+      ...codeField(error),
+      cause: error
+    })
 
   /** The inbox directory of an id; an id that is no valid inbox name (a foreign registry row) fails instead of escaping. */
   const inboxOf = (agentId: AgentId) =>

@@ -1,10 +1,10 @@
 import { Clock, Effect, Layer, Option, Ref, Stream, SubscriptionRef } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
-import { InboxFull } from "../domain/errors.js"
 import { type Message, messageFileName } from "../domain/Message.js"
 import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
 import { formatMicros } from "../domain/Timestamp.js"
 import { Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
+import { InboxFull } from "../errors/bus.js"
 
 interface Inbox {
   readonly unread: ReadonlyMap<string, Message>

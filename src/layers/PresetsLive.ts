@@ -4,7 +4,7 @@ import { Effect, Either, Layer } from "effect"
 import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
 import { readBusFile } from "../busFiles/boundedRead.js"
 import { checkDirectory } from "../busFiles/directories.js"
-import { errnoOf } from "../busFiles/fileErrors.js"
+import { codeField, errnoOf } from "../busFiles/fileErrors.js"
 import {
   decodePresetFile,
   decodePresetInput,
@@ -15,14 +15,8 @@ import {
   presetNameRule
 } from "../domain/Preset.js"
 import { BusDir } from "../services/BusDir.js"
-import {
-  type BrokenPreset,
-  InvalidPreset,
-  PresetNotFound,
-  Presets,
-  PresetsUnavailable,
-  type PresetsShape
-} from "../services/Presets.js"
+import { type BrokenPreset, Presets, type PresetsShape } from "../services/Presets.js"
+import { InvalidPreset, PresetNotFound, PresetsUnavailable } from "../errors/presets.js"
 
 /** A preset file larger than this is not a preset. */
 const maxPresetBytes = 256 * 1024
@@ -51,7 +45,7 @@ const readPresetFile = (path: string): FileText => {
 export const make = Effect.gen(function*() {
   const { presetsDir, tree } = yield* BusDir
   const unavailable = (error: unknown) =>
-    new PresetsUnavailable({ path: presetsDir, reason: (error as Error).message ?? String(error) })
+    new PresetsUnavailable({ path: presetsDir, reason: (error as Error).message ?? String(error), ...codeField(error), cause: error })
 
   const fileNames = Effect.try({
     try: () => {

@@ -10,7 +10,8 @@ import {
   presetNamePattern,
   presetNameRule
 } from "../domain/Preset.js"
-import { type BrokenPreset, InvalidPreset, PresetNotFound, Presets, type PresetsShape } from "../services/Presets.js"
+import { type BrokenPreset, Presets, type PresetsShape } from "../services/Presets.js"
+import { InvalidPreset, PresetNotFound } from "../errors/presets.js"
 
 /** Where the in-memory presets pretend to live, and files already there (file name -> text, corrupt ones included). */
 export interface PresetsTestOptions {

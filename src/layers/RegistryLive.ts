@@ -1,4 +1,4 @@
-import { SqlClient, type SqlError } from "@effect/sql"
+import { SqlClient, SqlError } from "@effect/sql"
 import { Effect, Either, Layer, Option, Schema } from "effect"
 import { AgentId, printable, validateAgentId } from "../domain/AgentId.js"
 import { type AgentRow, StoredAgentRow } from "../domain/AgentRecord.js"
@@ -41,7 +41,7 @@ const decodeWakes = Schema.decodeUnknown(Schema.Array(WakeRow))
 /** A SQL failure with the driver's own message beside the statement's (`file is not a database`, ...). */
 const withDriverMessage = (error: SqlError.SqlError) => {
   const driver = (error.cause as { readonly message?: unknown } | undefined)?.message
-  return { message: typeof driver === "string" ? `${error.message}: ${driver}` : error.message, cause: error.cause }
+  return typeof driver === "string" ? new SqlError.SqlError({ message: `${error.message}: ${driver}`, cause: error.cause }) : error
 }
 
 const wakeOf = (row: typeof WakeRow.Type): WakeRecord => ({

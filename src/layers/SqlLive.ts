@@ -6,24 +6,18 @@ import * as Migrator from "@effect/sql/Migrator"
 import * as Statement from "@effect/sql/Statement"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Duration, Effect, Layer, Option, Scope } from "effect"
-import { RegistryUnavailable } from "../domain/errors.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { migrations } from "./migrations/index.js"
+import { RegistryUnavailable } from "../errors/stores.js"
+import { registryUnavailable } from "./registryUnavailable.js"
 
 const runMigrations = Migrator.make({})({ loader: Migrator.fromRecord(migrations) })
 
-const sqliteCode = (cause: unknown): string | undefined =>
-  (cause as { readonly cause?: { readonly code?: unknown } } | undefined)?.cause?.code as string | undefined
-
-const unavailable = (path: string, busyTimeout: Duration.Duration) => (cause: unknown) =>
-  new RegistryUnavailable({
-    reason: sqliteCode(cause) === "SQLITE_BUSY" || sqliteCode(cause) === "SQLITE_LOCKED"
-      ? `${path} is locked by another process (waited ${Duration.format(busyTimeout)}); ` +
-        "retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS"
-      : `cannot open ${path}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-        "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it."
-  })
+const unavailable = (busyTimeout: Duration.Duration) =>
+  registryUnavailable(busyTimeout, (message, code) =>
+    `cannot open registry.db: ${message}${code ? ` (${code})` : ""}. ` +
+    "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it.")
 
 /**
  * Creates registry.db 0600 before SQLite opens it (SQLite would create it 0644 minus the umask, and gives its -wal and
@@ -74,7 +68,7 @@ const noTransactionActive = (error: SqlError.SqlError) =>
 export const make = Effect.gen(function*() {
   const { registryDb } = yield* BusDir
   const { busyTimeout } = yield* BusConfig
-  const fail = unavailable(registryDb, busyTimeout)
+  const fail = unavailable(busyTimeout)
   const files = [registryDb, `${registryDb}-wal`, `${registryDb}-shm`]
   for (const path of files) {
     const problem = registryFileProblem(path)

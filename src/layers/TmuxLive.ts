@@ -4,17 +4,10 @@ import { Chunk, Effect, Layer, Option, Stream } from "effect"
 import { isPaneAddress, isSessionAddress, isWindowAddress, windowIdPattern } from "../domain/PaneAddress.js"
 import { fallbackShells, foregroundOf, type PaneProgram, programKind, shellNames } from "../domain/PaneProgram.js"
 import { BusConfig } from "../services/BusConfig.js"
-import {
-  type PaneInfo,
-  type PaneLaunch,
-  type SpawnedPane,
-  Tmux,
-  TmuxCommandFailed,
-  type TmuxShape,
-  TmuxUnavailable
-} from "../services/Tmux.js"
+import { type PaneInfo, type PaneLaunch, type SpawnedPane, Tmux, type TmuxShape } from "../services/Tmux.js"
 import { parsePs, procNames, procTable } from "../os/processTable.js"
 import { envFlags, execArgv, literal, sessionTarget, tmuxCommandArgument } from "./tmuxArgv.js"
+import { TmuxCommandFailed, TmuxUnavailable } from "../errors/tmux.js"
 
 const paneFormat = [
   "#{pane_id}",
@@ -81,7 +74,10 @@ export const make = Effect.gen(function*() {
       Effect.gen(function*() {
         const process = yield* executor.start(Command.make(bin, ...args)).pipe(
           Effect.mapError((error) =>
-            new TmuxUnavailable({ reason: `cannot run '${bin}' (${error.message}); ${bin === tmuxBin ? "install tmux or set HELIOY_TMUX_BIN" : `install ${bin}`}` })
+            new TmuxUnavailable({
+              reason: `cannot run '${bin}' (${error.message}); ${bin === tmuxBin ? "install tmux or set HELIOY_TMUX_BIN" : `install ${bin}`}`,
+              cause: error
+            })
           )
         )
         const [stdout, stderr, exitCode] = yield* Effect.all(

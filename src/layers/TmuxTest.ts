@@ -1,16 +1,9 @@
 import { Context, Effect, Layer, Option, Ref } from "effect"
 import { fallbackShells, programKind } from "../domain/PaneProgram.js"
-import {
-  type PaneInfo,
-  type PaneLaunch,
-  type SpawnedPane,
-  Tmux,
-  TmuxCommandFailed,
-  type TmuxShape,
-  TmuxUnavailable
-} from "../services/Tmux.js"
+import { type PaneInfo, type PaneLaunch, type SpawnedPane, Tmux, type TmuxShape } from "../services/Tmux.js"
 import { type SimulatedWindow, type TmuxCall, type TmuxControls, type TmuxOp, TmuxTestControl } from "./TmuxTestControl.js"
 import { pressEnterInTui, renderTui, type SimulatedTui, typeIntoTui } from "./TmuxTestScreen.js"
+import { TmuxCommandFailed, TmuxUnavailable } from "../errors/tmux.js"
 
 export { type SimulatedWindow, type TmuxCall, type TmuxControls, type TmuxOp, TmuxTestControl } from "./TmuxTestControl.js"
 

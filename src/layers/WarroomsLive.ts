@@ -1,13 +1,13 @@
 import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { newMemberId, type Warroom, WarroomMemberRow, WarroomRow } from "../domain/Warroom.js"
-import { MemberNotFound, WarroomNotFound } from "../domain/warroomErrors.js"
 import { memberSummaries } from "../domain/WarroomView.js"
 import { BusConfig } from "../services/BusConfig.js"
 import type { NewMember, NewWarroom, WarroomsShape } from "../services/Warrooms.js"
 import { Warrooms } from "../services/Warrooms.js"
-import type { RegistryUnavailable } from "../domain/errors.js"
 import { registryUnavailable } from "./registryUnavailable.js"
+import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
+import type { RegistryUnavailable } from "../errors/stores.js"
 
 const decodeWarrooms = Schema.decodeUnknown(Schema.Array(WarroomRow))
 const decodeMembers = Schema.decodeUnknown(Schema.Array(WarroomMemberRow))

@@ -1,9 +1,9 @@
 import { Effect, Layer, Option, Ref } from "effect"
 import { newMemberId, type Warroom, type WarroomMemberRow, type WarroomRow } from "../domain/Warroom.js"
-import { MemberNotFound, WarroomNotFound } from "../domain/warroomErrors.js"
 import { memberSummaries } from "../domain/WarroomView.js"
 import { Warrooms, type WarroomsShape } from "../services/Warrooms.js"
 import { memberRow, warroomRow } from "./WarroomsLive.js"
+import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
 
 interface Tables {
   readonly warrooms: ReadonlyArray<WarroomRow>

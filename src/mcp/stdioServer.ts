@@ -1,7 +1,8 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/sdk/types.js"
-import { Data, Effect } from "effect"
+import { Effect } from "effect"
+import { TransportClosed } from "../errors/mcp.js"
 
 /** Name and version an MCP server announces. */
 export interface ServerInfo {
@@ -50,13 +51,6 @@ const trackResponses = (transport: StdioServerTransport) => {
     for (const requestId of [...awaited.keys()]) settle(requestId, false)
   }
   return { responses, closeAll }
-}
-
-/** The MCP connection broke while the client was still there (a message over the transport's limit, a read error). */
-export class TransportClosed extends Data.TaggedError("TransportClosed")<{ readonly reason: string }> {
-  override get message() {
-    return `the MCP connection closed: ${this.reason}`
-  }
 }
 
 /** Why the SDK's stdio transport gave up, in words. */

@@ -20,7 +20,8 @@ const errorDetails = (error: unknown): Record<string, unknown> => {
   if (!isRecord(error)) return {}
   const details: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(error)) {
-    if (key !== "message" && key !== "stack" && key !== "name") details[key] = value
+    // The cause is the original failure, for logs and programs: a tool result keeps its words and its code only.
+    if (key !== "message" && key !== "stack" && key !== "name" && key !== "cause") details[key] = value
   }
   if (typeof error._tag === "string") details.type = error._tag
   delete details._tag

@@ -1,7 +1,7 @@
 /** The arguments every warroom tool that launches members takes: the members' permissions and how long to wait for them. */
 import { z } from "zod"
 import { claudePermissionModes, codexApprovals, codexSandboxes, type PermissionChoice } from "../domain/Permissions.js"
-import type { ReadinessRequest } from "../programs/warroomRequests.js"
+import type { ReadinessRequest } from "../programs/warroom/requests.js"
 
 /** The zod shape of the permission arguments (also what a preset may carry). */
 export const permissionArgs = {

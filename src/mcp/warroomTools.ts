@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js"
 import { z } from "zod"
 import type { WarroomServices } from "../layers/AppLive.js"
-import * as Warroom from "../programs/warroom.js"
+import * as Warroom from "../programs/warroom/index.js"
 import type { ProgramRunner } from "./servicesOnDemand.js"
 import { launchArgs, launchRequest, permissionArgs, permissionChoice } from "./warroomLaunchArgs.js"
 

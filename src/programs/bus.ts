@@ -1,6 +1,5 @@
-import { Clock, Config, Effect, Option } from "effect"
+import { Clock, Effect, Option, Schema } from "effect"
 import { agentView } from "../domain/AgentRecord.js"
-import { InvalidInput, NotRegistered } from "../domain/errors.js"
 import { paneIdProblem, tmuxTargetProblem } from "../domain/PaneAddress.js"
 import { profileProblem } from "../domain/Profile.js"
 import { formatMillis } from "../domain/Timestamp.js"
@@ -8,8 +7,11 @@ import { Identity } from "../services/Identity.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
+import { SessionEnv } from "../services/SessionEnv.js"
 import { Tmux } from "../services/Tmux.js"
 import { agentIdArgument, callerId } from "./caller.js"
+import { decodeInput, OptionalText, Text } from "./toolInput.js"
+import { InvalidInput, NotRegistered } from "../errors/bus.js"
 
 export { callerId } from "./caller.js"
 export { type ListAgentsInput, listAgents, reconcileAgents } from "./listAgents.js"
@@ -18,50 +20,53 @@ export { type SendMessageInput, sendMessage } from "./sendMessage.js"
 
 const now = Effect.map(Clock.currentTimeMillis, formatMillis)
 
-const envOr = (name: string, fallback: string) =>
-  Config.string(name).pipe(Config.withDefault(fallback), Effect.orElseSucceed(() => fallback))
-
 const refuseIf = (field: string, problem: string | undefined) =>
   problem === undefined ? Effect.void : Effect.fail(new InvalidInput({ field, reason: problem }))
 
-/** Arguments of `register_agent`. */
-export interface RegisterAgentInput {
-  readonly pwd: string
-  readonly tmux_target?: string | undefined
-  readonly agent_id?: string | undefined
-  readonly session_id?: string | undefined
-  readonly agent_type?: string | undefined
-  readonly runtime?: string | undefined
-  readonly pane_id?: string | undefined
-  readonly profile?: Record<string, unknown> | null | undefined
+/** Arguments of `register_agent`, as decoded: text trimmed, "" where not given. */
+const RegisterAgentArgs = Schema.Struct({
+  pwd: Text,
+  tmux_target: OptionalText,
+  agent_id: OptionalText,
+  session_id: OptionalText,
+  agent_type: OptionalText,
+  runtime: OptionalText,
+  pane_id: OptionalText,
+  profile: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
   /** The runtime process the agent is (default: this server's parent); not a tool argument. */
-  readonly pid?: number | undefined
+  pid: Schema.optional(Schema.Number),
   /** Whether `agent_id` is only a fallback guess that the pane's existing identity may override; not a tool argument. */
-  readonly idIsFallback?: boolean | undefined
-}
+  idIsFallback: Schema.optional(Schema.Boolean)
+})
+
+/** Arguments of `register_agent`. */
+export type RegisterAgentInput = typeof RegisterAgentArgs.Encoded
+
+const decodeRegisterAgent = decodeInput(RegisterAgentArgs)
 
 /**
  * Registers an agent (`agent_id`, else HELIOY_AGENT_ID, else a canonical id) and creates its inbox; fails with
  * InvalidInput (id, pane id, tmux target or profile unusable: checked before anything is written), RegistryUnavailable
  * or MailboxUnavailable.
  */
-export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: RegisterAgentInput) {
+export const registerAgent = Effect.fn("bus.registerAgent")(function*(given: RegisterAgentInput) {
+  const input = yield* decodeRegisterAgent(given)
   const registry = yield* Registry
   const mailbox = yield* Mailbox
   const identity = yield* Identity
   const processes = yield* Processes
   const tmux = yield* Tmux
-  if (input.pwd.trim() === "") {
+  const hints = yield* SessionEnv
+  if (input.pwd === "") {
     return yield* new InvalidInput({ field: "pwd", reason: "required: the agent's working directory" })
   }
-  const givenId = input.agent_id?.trim() ?? ""
   const caller = yield* identity.resolve
-  const explicitId = givenId !== "" ? givenId : caller.source === "env" ? caller.agentId : ""
+  const explicitId = input.agent_id !== "" ? input.agent_id : caller.source === "env" ? caller.agentId : ""
   // Everything is checked before anything is written: a refused registration leaves no row and no inbox.
   const checked = explicitId === "" ? undefined : yield* agentIdArgument("agent_id", explicitId)
   const explicit = input.idIsFallback === true ? undefined : checked
-  const paneId = input.pane_id?.trim() ?? ""
-  const tmuxTarget = input.tmux_target?.trim() ?? ""
+  const paneId = input.pane_id
+  const tmuxTarget = input.tmux_target
   yield* refuseIf("pane_id", paneId === "" ? undefined : paneIdProblem(paneId))
   yield* refuseIf("tmux_target", tmuxTarget === "" ? undefined : tmuxTargetProblem(tmuxTarget))
   yield* refuseIf("profile", input.profile ? profileProblem(input.profile) : undefined)
@@ -79,9 +84,9 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(input: Reg
       tmuxTarget,
       paneId,
       pid: input.pid ?? Option.getOrNull(yield* processes.parentOf(processes.self)),
-      sessionId: input.session_id || (yield* envOr("HELIOY_SESSION_ID", "")),
-      agentType: input.agent_type?.trim() || "general",
-      runtime: input.runtime?.trim() || (yield* envOr("HELIOY_RUNTIME", "claude")),
+      sessionId: input.session_id || hints.sessionId,
+      agentType: input.agent_type || "general",
+      runtime: input.runtime || hints.runtime || "claude",
       profile: input.profile ? JSON.stringify(input.profile) : null
     },
     livePanes,

@@ -1,7 +1,7 @@
 import { Effect, Either } from "effect"
 import { type AgentId, validateAgentId } from "../domain/AgentId.js"
-import { InvalidInput } from "../domain/errors.js"
 import { Identity } from "../services/Identity.js"
+import { InvalidInput } from "../errors/bus.js"
 
 /** A tool argument as an agent id: trimmed and validated, or InvalidInput naming the field and the rule it broke. */
 export const agentIdArgument = (field: string, raw: string): Effect.Effect<AgentId, InvalidInput> =>

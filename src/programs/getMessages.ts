@@ -1,16 +1,22 @@
-import { Effect, Option } from "effect"
-import { InvalidInput } from "../domain/errors.js"
+import { Effect, Option, Schema } from "effect"
 import { defaultReadLimit, readLimitProblem } from "../domain/ReadLimits.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { callerId } from "./caller.js"
+import { decodeInput, OptionalText } from "./toolInput.js"
+import { InvalidInput } from "../errors/bus.js"
+
+/** Arguments of `get_messages`, as decoded: text trimmed, "" where not given. */
+const GetMessagesArgs = Schema.Struct({
+  agent_id: OptionalText,
+  topic: OptionalText,
+  /** The most messages to return (1 to 1000, default 100); the reply also stays within a byte budget. */
+  limit: Schema.optionalWith(Schema.Number, { default: () => defaultReadLimit })
+})
 
 /** Arguments of `get_messages`. */
-export interface GetMessagesInput {
-  readonly agent_id?: string | undefined
-  readonly topic?: string | undefined
-  /** The most messages to return (1 to 1000, default 100); the reply also stays within a byte budget. */
-  readonly limit?: number | undefined
-}
+export type GetMessagesInput = typeof GetMessagesArgs.Encoded
+
+const decodeGetMessages = decodeInput(GetMessagesArgs)
 
 /**
  * Claims the unread messages of an agent (the caller by default), oldest first, at most `limit` and a byte budget,
@@ -18,13 +24,14 @@ export interface GetMessagesInput {
  * another topic, and those past the limit, stay unread (`remaining` counts them). Fails with InvalidInput for a bad
  * id or limit, MailboxUnavailable when the inbox cannot be used.
  */
-export const takeMessages = Effect.fn("bus.takeMessages")(function*(input: GetMessagesInput) {
+export const takeMessages = Effect.fn("bus.takeMessages")(function*(given: GetMessagesInput) {
+  const input = yield* decodeGetMessages(given)
   const mailbox = yield* Mailbox
-  const limit = input.limit ?? defaultReadLimit
+  const limit = input.limit
   const problem = readLimitProblem(limit)
   if (problem !== undefined) return yield* new InvalidInput({ field: "limit", reason: problem })
   const id = yield* callerId("agent_id", input.agent_id)
-  const topic = input.topic?.trim() ? Option.some(input.topic.trim()) : Option.none()
+  const topic = input.topic === "" ? Option.none() : Option.some(input.topic)
   const taken = yield* mailbox.take(id, topic, limit)
   for (const file of taken.quarantined) {
     yield* Effect.logWarning(`quarantined ${file.file} in the inbox of ${id}: ${file.reason}`)

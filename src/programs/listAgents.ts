@@ -1,15 +1,18 @@
 import type { AgentId } from "../domain/AgentId.js"
-import { Effect, Option } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { type AgentRow, agentView } from "../domain/AgentRecord.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
 import { Tmux } from "../services/Tmux.js"
+import { decodeInput, OptionalText } from "./toolInput.js"
+
+/** Arguments of `list_agents`, as decoded: text trimmed, "" where not given. */
+const ListAgentsArgs = Schema.Struct({ tmux_filter: OptionalText, cwd_basename: OptionalText })
 
 /** Arguments of `list_agents`. */
-export interface ListAgentsInput {
-  readonly tmux_filter?: string | undefined
-  readonly cwd_basename?: string | undefined
-}
+export type ListAgentsInput = typeof ListAgentsArgs.Encoded
+
+const decodeListAgents = decodeInput(ListAgentsArgs)
 
 const basename = (path: string) => {
   const trimmed = path.replace(/\/+$/, "")
@@ -64,11 +67,12 @@ export const reconcileAgents = Effect.fn("bus.reconcileAgents")(function*() {
 })
 
 /** `list_agents`: the live agents, filtered; fails with RegistryUnavailable. */
-export const listAgents = Effect.fn("bus.listAgents")(function*(input: ListAgentsInput) {
+export const listAgents = Effect.fn("bus.listAgents")(function*(given: ListAgentsInput) {
+  const input = yield* decodeListAgents(given)
   const alive = yield* reconcileAgents()
-  const filter = input.tmux_filter?.trim() ?? ""
+  const filter = input.tmux_filter
   const prefix = filter === "" ? "" : filter.includes(":") ? `${filter}.` : `${filter}:`
-  const cwdBase = input.cwd_basename?.trim() ? basename(input.cwd_basename.trim()) : ""
+  const cwdBase = input.cwd_basename === "" ? "" : basename(input.cwd_basename)
   return alive
     .filter((row) => prefix === "" || row.tmux_target.startsWith(prefix))
     .filter((row) => cwdBase === "" || basename(row.cwd) === cwdBase)

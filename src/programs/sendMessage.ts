@@ -1,7 +1,6 @@
-import { Effect, Either, Option } from "effect"
+import { Effect, Either, Option, Schema } from "effect"
 import { type AddressPart, parseAddress } from "../domain/Address.js"
 import type { AgentRow } from "../domain/AgentRecord.js"
-import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../domain/errors.js"
 import { Message } from "../domain/Message.js"
 import { newMessageId } from "../domain/MessageId.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -11,17 +10,24 @@ import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { callerId } from "./caller.js"
 import { reconcileAgents } from "./listAgents.js"
+import { decodeInput, OptionalText, Text } from "./toolInput.js"
 import { recordSenderWakes, wakeView } from "./wakeRecords.js"
+import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../errors/bus.js"
+
+/** Arguments of `send_message`, as decoded: the address and ids trimmed, "" where not given; the content as sent. */
+const SendMessageArgs = Schema.Struct({
+  to: Text,
+  content: Schema.String,
+  from_agent: OptionalText,
+  reply_to: OptionalText,
+  topic: OptionalText,
+  nudge: Schema.optionalWith(Schema.Boolean, { default: () => true })
+})
 
 /** Arguments of `send_message`. */
-export interface SendMessageInput {
-  readonly to: string
-  readonly content: string
-  readonly from_agent?: string | undefined
-  readonly reply_to?: string | undefined
-  readonly topic?: string | undefined
-  readonly nudge?: boolean | undefined
-}
+export type SendMessageInput = typeof SendMessageArgs.Encoded
+
+const decodeSendMessage = decodeInput(SendMessageArgs)
 
 const resolveRecipients = (
   to: string,
@@ -65,7 +71,8 @@ const resolveRecipients = (
  * live agents only), atomically per inbox, then wakes idle recipients (the wakes reported and recorded); fails when nothing could be delivered
  * (unknown recipients, content empty or too large, inbox full, disk errors).
  */
-export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMessageInput) {
+export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMessageInput) {
+  const input = yield* decodeSendMessage(given)
   const registry = yield* Registry
   const mailbox = yield* Mailbox
   const nudge = yield* Nudge
@@ -90,13 +97,13 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   }
   // A waiter counts only if it held the inbox before delivery: it then wakes for this message (and may exit before
   // the nudge below looks); one that starts after delivery takes the message for old mail and will not.
-  const waiting = input.nudge === false
+  const waiting = !input.nudge
     ? new Set<string>()
     : new Set(yield* Effect.filter(recipients.map((row) => row.agent_id), mailbox.hasWaiter))
   const id = yield* newMessageId
   const sentAt = yield* mailbox.nextSentAt
-  const replyTo = input.reply_to?.trim() || sender
-  const topic = input.topic?.trim() || null
+  const replyTo = input.reply_to || sender
+  const topic = input.topic || null
   const outcomes = yield* Effect.forEach(
     recipients,
     (row) =>
@@ -117,7 +124,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(input: SendMes
   const delivered = outcomes.flatMap((outcome) => Either.isRight(outcome) ? [outcome.right] : [])
   const deliveryFailures = outcomes.flatMap((outcome) => Either.isLeft(outcome) ? [outcome.left] : [])
   if (delivered.length === 0) return yield* Effect.fail(deliveryFailures[0]!)
-  const nudges = input.nudge === false
+  const nudges = !input.nudge
     ? []
     : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id)), { concurrency: 16 })
   const wakes = nudges.map((outcome, index) => wakeView(delivered[index]!.agent_id, outcome))

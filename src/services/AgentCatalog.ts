@@ -1,4 +1,4 @@
-import { Context, Data, Effect, Option, Schema } from "effect"
+import { Context, Data, Effect, Option } from "effect"
 import {
   type AgentType,
   agentTypeOrder,
@@ -9,24 +9,8 @@ import {
 } from "../domain/AgentType.js"
 import type { RuntimesShape } from "./Runtimes.js"
 
-import { UnknownRuntime } from "../domain/errors.js"
-
-export { UnknownRuntime }
-
-/** No agent type of that name in the catalogue searched (`runtime` "" when every runtime was searched). */
-export class AgentTypeNotFound extends Schema.TaggedError<AgentTypeNotFound>()("AgentTypeNotFound", {
-  name: Schema.String,
-  runtime: Schema.String,
-  suggestions: Schema.Array(Schema.String)
-}) {
-  override get message() {
-    const scope = this.runtime === "" ? "" : ` for runtime '${this.runtime}'`
-    const hint = this.suggestions.length === 0
-      ? "Call warroom_discover to list the agent types."
-      : `Did you mean: ${this.suggestions.join(", ")}?`
-    return `Unknown agent type '${this.name}'${scope}. ${hint}`
-  }
-}
+import { AgentTypeNotFound } from "../errors/catalog.js"
+import { UnknownRuntime } from "../errors/bus.js"
 
 /** What a role name resolves to: a bare runtime (`general`), or a catalogue agent type. */
 export type AgentResolution = Data.TaggedEnum<{

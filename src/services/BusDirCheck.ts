@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { BusDirRefused } from "../domain/errors.js"
+import type { BusDirRefused } from "../errors/stores.js"
 
 /** The configured bus dir as found. */
 export interface BusDirFound {

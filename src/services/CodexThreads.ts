@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { CodexUnavailable } from "../codex/appServerConnection.js"
+import type { CodexUnavailable } from "../errors/codex.js"
 
 /** What a Codex thread is doing. */
 export type ThreadState =

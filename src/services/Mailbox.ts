@@ -1,7 +1,8 @@
 import { Context, type Effect, type Option, type Scope } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
-import type { InboxFull, MailboxUnavailable } from "../domain/errors.js"
 import type { Message } from "../domain/Message.js"
+import type { InboxFull } from "../errors/bus.js"
+import type { MailboxUnavailable } from "../errors/stores.js"
 
 /** An unread message seen without claiming it. */
 export interface PendingMessage {

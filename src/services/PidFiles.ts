@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
-import type { MailboxUnavailable } from "../domain/errors.js"
+import type { MailboxUnavailable } from "../errors/stores.js"
 
 /** `pids/<pid>` files: which agent a registered runtime process is. */
 export interface PidFilesShape {

@@ -1,38 +1,6 @@
-import { Context, type Effect, Schema } from "effect"
+import { Context, type Effect } from "effect"
 import type { Preset, PresetInput } from "../domain/Preset.js"
-
-/** No preset of that name is saved. */
-export class PresetNotFound extends Schema.TaggedError<PresetNotFound>()("PresetNotFound", {
-  name: Schema.String,
-  known: Schema.Array(Schema.String)
-}) {
-  override get message() {
-    const known = this.known.length === 0
-      ? "No presets are saved; save one with warroom_save_preset."
-      : `Saved presets: ${this.known.join(", ")}.`
-    return `No preset '${this.name}'. ${known}`
-  }
-}
-
-/** A preset that breaks the rules: refused on save, or a saved file that cannot be used (`reason` says why). */
-export class InvalidPreset extends Schema.TaggedError<InvalidPreset>()("InvalidPreset", {
-  name: Schema.String,
-  reason: Schema.String
-}) {
-  override get message() {
-    return this.reason
-  }
-}
-
-/** The presets directory could not be read or written (permissions, disk full, read-only file system). */
-export class PresetsUnavailable extends Schema.TaggedError<PresetsUnavailable>()("PresetsUnavailable", {
-  path: Schema.String,
-  reason: Schema.String
-}) {
-  override get message() {
-    return `presets unavailable at ${this.path}: ${this.reason}`
-  }
-}
+import type { InvalidPreset, PresetNotFound, PresetsUnavailable } from "../errors/presets.js"
 
 /** A preset file that `list` could not use, and why. */
 export interface BrokenPreset {

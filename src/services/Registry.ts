@@ -1,8 +1,8 @@
 import { Context, type Effect, type Option } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import type { AgentRegistration, AgentRow } from "../domain/AgentRecord.js"
-import type { RegistryUnavailable } from "../domain/errors.js"
 import type { WakeRecord } from "../domain/Wake.js"
+import type { RegistryUnavailable } from "../errors/stores.js"
 
 /** Everything the registry knows of which panes exist, for registration rules that depend on liveness. */
 export type LivePanes = Option.Option<ReadonlySet<string>>

@@ -1,4 +1,5 @@
-import { Context, Data, type Effect, type Option } from "effect"
+import { Context, type Effect, type Option } from "effect"
+import type { TmuxError, TmuxUnavailable } from "../errors/tmux.js"
 import type { PaneProgram } from "../domain/PaneProgram.js"
 
 /** One tmux pane as listed. */
@@ -31,19 +32,6 @@ export interface PaneLaunch {
   /** The program and its arguments, exec'd directly by tmux: never parsed by a shell, never typed into the pane. */
   readonly command: ReadonlyArray<string>
 }
-
-/** tmux is not installed or cannot be run. */
-export class TmuxUnavailable extends Data.TaggedError("TmuxUnavailable")<{ readonly reason: string }> {}
-
-/** A tmux command exited non-zero. */
-export class TmuxCommandFailed extends Data.TaggedError("TmuxCommandFailed")<{
-  readonly args: ReadonlyArray<string>
-  readonly exitCode: number
-  readonly stderr: string
-}> {}
-
-/** Any tmux failure. */
-export type TmuxError = TmuxUnavailable | TmuxCommandFailed
 
 /** Intent-level tmux calls; every pane, window and session argument is checked before tmux sees it (`%N`, `@N`, `$N`, `session:window.pane`). */
 export interface TmuxShape {

@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
-import type { RegistryUnavailable } from "../domain/errors.js"
 import type { Warroom, WarroomMemberRow } from "../domain/Warroom.js"
-import type { MemberNotFound, WarroomNotFound } from "../domain/warroomErrors.js"
+import type { RegistryUnavailable } from "../errors/stores.js"
+import type { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
 
 /** A warroom to record: its name (the id), where its tmux window lives, and its settings. */
 export interface NewWarroom {

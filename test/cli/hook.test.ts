@@ -28,6 +28,7 @@ import {
   startTmuxServer,
   type TmuxServer
 } from "../support/tmuxServer.js"
+import { shellWord } from "../../src/domain/ShellWords.js"
 
 const servers = serverPool()
 const cleanupHooks = ["after-kill-pane", "pane-exited", "window-unlinked"]
@@ -541,7 +542,7 @@ describe("hooks in a private tmux server", () => {
     for (const name of cleanupHooks) {
       const installed = pruneHooks(tmux, name)
       expect(installed).toHaveLength(1)
-      expect(installed[0]).toContain(`HELIOY_BUS_DIR='${bus.busDir}'`)
+      expect(installed[0]).toContain(`HELIOY_BUS_DIR=${shellWord(bus.busDir)} `)
       expect(installed[0]).toMatch(/run-shell -b /)
     }
     const userHooks = tmux.run("show-hooks", "-g", "after-kill-pane").trim().split("\n")

@@ -73,6 +73,7 @@ describe("read-only inbox", () => {
     expect(message).toMatch(canMount ? /read-only file system/ : /permission denied/)
     expect(message).toContain(bus.inbox)
     expect(structured.type).toBe("MailboxUnavailable")
+    expect(structured.code).toBe(canMount ? "EROFS" : "EACCES")
     expect(fs.readdirSync(bus.inbox).sort()).toEqual(before)
     // A reader cannot claim from it either, and says why; the message stays unread.
     const read = await bus.reader.fails("get_messages")
@@ -113,6 +114,7 @@ describe.skipIf(!canMount)("full disk (the bus dir on a tiny tmpfs)", () => {
     expect(failure, "the tmpfs never filled").toBeDefined()
     expect(failure!.message).toMatch(/disk .* is full/)
     expect(failure!.structured.type).toBe("MailboxUnavailable")
+    expect(failure!.structured.code).toBe("ENOSPC")
     const audit = auditInbox(bus.inbox)
     expect(audit.problems).toEqual([])
     expect([...audit.unread].sort()).toEqual([...acknowledged].sort())

@@ -99,6 +99,9 @@ describe("a registry locked by another process", () => {
       const refused = yield* Effect.flip(run(Bus.registerAgent({ pwd: root, agent_id: "during:lock" })))
       expect(refused._tag).toBe("RegistryUnavailable")
       expect(refused.message).toMatch(/locked by another process/)
+      // The failure is structured: SQLite's code, and the driver's error as the cause.
+      expect(refused._tag === "RegistryUnavailable" && refused.code).toBe("SQLITE_BUSY")
+      expect(refused._tag === "RegistryUnavailable" && refused.cause).toBeDefined()
       expect(refused.message).toMatch(/retry/)
       expect(refused.message).toMatch(/HELIOY_BUS_BUSY_TIMEOUT_MS/)
 

@@ -2,7 +2,7 @@
 import { FileSystem } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Ref } from "effect"
-import { BusDirRefused } from "../../src/domain/errors.js"
+import { BusDirRefused } from "../../src/errors/stores.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirCheckTest from "../../src/layers/BusDirCheckTest.js"
 import { latestMigration } from "../../src/layers/migrations/index.js"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import * as AppTest from "../../src/layers/AppTest.js"
-import * as Warroom from "../../src/programs/warroom.js"
+import * as Warroom from "../../src/programs/warroom/index.js"
 import { Registry } from "../../src/services/Registry.js"
 import { Warrooms } from "../../src/services/Warrooms.js"
 import { seedAgent } from "../support/unitBus.js"

@@ -3,8 +3,8 @@ import { Effect, Ref } from "effect"
 import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import { TmuxTestControl, type TmuxOp } from "../../src/layers/TmuxTest.js"
 import { Tmux } from "../../src/services/Tmux.js"
-import type { MemberSpec, SpawnInput } from "../../src/programs/warroom.js"
-import * as Warroom from "../../src/programs/warroom.js"
+import type { MemberSpec, SpawnInput } from "../../src/programs/warroom/index.js"
+import * as Warroom from "../../src/programs/warroom/index.js"
 
 const runtimes = RuntimesLive.fromSettings(RuntimesLive.testSettings)
 

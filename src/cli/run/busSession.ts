@@ -1,6 +1,9 @@
 import { Cause, Console, Context, Effect, Exit, Layer, Option, type Scope } from "effect"
 import type { AgentRow } from "../../domain/AgentRecord.js"
-import { BusLive, type BusServices } from "../../layers/AppLive.js"
+import { BusOn, type BusServices } from "../../layers/AppLive.js"
+import * as BusConfigLive from "../../layers/BusConfigLive.js"
+import type { Runtimes } from "../../services/Runtimes.js"
+import type { SessionEnv } from "../../services/SessionEnv.js"
 import { joinSession, type JoinInput, leaveSession } from "../../programs/session.js"
 
 /** Prints one line about the wrapper on stderr. */
@@ -20,13 +23,16 @@ export interface WrapperBus {
 }
 
 /**
- * Joins the bus for the life of the scope and leaves it when the scope closes; succeeds with the services and the
- * agent, or none. Never fails: an unusable bus (unsafe dir, locked registry, bad HELIOY_AGENT_ID) is reported on
+ * Joins the bus for the life of the scope (on the environment the wrapper already read) and leaves it when the scope
+ * closes; succeeds with the services and the agent, or none. Never fails: an unusable bus (unsafe dir, locked registry, bad HELIOY_AGENT_ID) is reported on
  * stderr and the runtime starts regardless.
  */
-export const busSession = (input: JoinInput): Effect.Effect<Option.Option<WrapperBus>, never, Scope.Scope> =>
+export const busSession = (
+  input: JoinInput
+): Effect.Effect<Option.Option<WrapperBus>, never, Scope.Scope | Runtimes | SessionEnv> =>
   Effect.gen(function*() {
-    const built = yield* Effect.exit(Layer.build(BusLive))
+    const env = Layer.succeedContext(yield* Effect.context<Runtimes | SessionEnv>())
+    const built = yield* Effect.exit(Layer.build(BusOn.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()), Layer.provideMerge(env))))
     if (Exit.isFailure(built)) {
       yield* report(`not joining the bus (${describeCause(built.cause)}); starting the runtime anyway`)
       return Option.none()

@@ -1,12 +1,13 @@
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Config, Effect, Runtime, type Scope } from "effect"
+import { Effect, Runtime, type Scope } from "effect"
 import { ensureDaemon } from "../../codex/daemon.js"
 import { remoteCodexArgv } from "../../codex/remoteLaunch.js"
 import { serveTuiProxy } from "../../codex/tuiProxy.js"
 import * as CodexThreadsLive from "../../layers/CodexThreadsLive.js"
 import { wakeCodexSession } from "../../programs/codexWaker.js"
+import { BusConfig } from "../../services/BusConfig.js"
 import { Registry } from "../../services/Registry.js"
 import { report, type WrapperBus } from "./busSession.js"
 
@@ -30,8 +31,8 @@ export const codexRelay = (
   cwd: string
 ): Effect.Effect<readonly [string, ...Array<string>], never, Scope.Scope> =>
   Effect.gen(function*() {
-    const mode = yield* Config.string("HELIOY_CODEX_DAEMON").pipe(Config.withDefault("on"), Effect.orElseSucceed(() => "on"))
-    if (mode === "off" || remoteCodexArgv(argv, "", cwd) === undefined) return argv
+    const { codexDaemon } = yield* Effect.provide(BusConfig, bus.services)
+    if (!codexDaemon || remoteCodexArgv(argv, "", cwd) === undefined) return argv
     const agentId = bus.agent.agent_id
     const attempt = Effect.gen(function*() {
       const socket = yield* ensureDaemon(argv[0], env)

@@ -1,5 +1,6 @@
+/** The errors of warroom requests: names, layouts, members, tmux sessions, repositories. */
 import { Schema } from "effect"
-import { invalidLayoutText, invalidNameText, maxMembers } from "./Warroom.js"
+import { invalidLayoutText, invalidNameText, maxMembers } from "../domain/Warroom.js"
 
 /** A warroom name that breaks the naming rule. */
 export class InvalidWarroomName extends Schema.TaggedError<InvalidWarroomName>()("InvalidWarroomName", {

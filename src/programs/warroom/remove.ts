@@ -1,13 +1,13 @@
 /** Removing one member from a warroom. */
 import { Effect, Option } from "effect"
-import { InvalidInput } from "../domain/errors.js"
-import { playsRole, type Warroom, type WarroomMemberRow } from "../domain/Warroom.js"
-import { AmbiguousRole, MemberNotFound, WarroomNotFound } from "../domain/warroomErrors.js"
-import { memberSummaries } from "../domain/WarroomView.js"
-import { type PaneInfo, Tmux } from "../services/Tmux.js"
-import { Warrooms } from "../services/Warrooms.js"
-import { activeIds, forgetAgents, livePanes, now } from "./warroomMembers.js"
-import { titlePanes } from "./warroomPanes.js"
+import { playsRole, type Warroom, type WarroomMemberRow } from "../../domain/Warroom.js"
+import { memberSummaries } from "../../domain/WarroomView.js"
+import { type PaneInfo, Tmux } from "../../services/Tmux.js"
+import { Warrooms } from "../../services/Warrooms.js"
+import { activeIds, forgetAgents, livePanes, now } from "./members.js"
+import { titlePanes } from "./panes.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { AmbiguousRole, MemberNotFound, WarroomNotFound } from "../../errors/warroom.js"
 
 /** Which member to remove: by id, or by role (qualified, or the short name after the last `:`). */
 export type MemberSelector = { readonly memberId: string } | { readonly role: string }

@@ -1,11 +1,11 @@
 /** Whether spawned members really started: registered and at their prompt, stuck at a first-run dialog, or dead. */
 import { Clock, Duration, Effect, Either, Option } from "effect"
-import { showsDialog, showsReady } from "../domain/PaneScreen.js"
-import type { AgentId } from "../domain/AgentId.js"
-import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
-import { Registry } from "../services/Registry.js"
-import { Runtimes } from "../services/Runtimes.js"
-import { Tmux } from "../services/Tmux.js"
+import { showsDialog, showsReady } from "../../domain/PaneScreen.js"
+import type { AgentId } from "../../domain/AgentId.js"
+import type { RuntimeAdapter } from "../../domain/RuntimeAdapter.js"
+import { Registry } from "../../services/Registry.js"
+import { Runtimes } from "../../services/Runtimes.js"
+import { Tmux } from "../../services/Tmux.js"
 
 /** A member just opened in a pane, as the readiness watch needs it. */
 export interface OpenedMember {

@@ -1,8 +1,8 @@
 /** Listing the agent types a warroom can launch. */
 import { Effect, Option } from "effect"
-import { type AgentType, generalAgentType } from "../domain/AgentType.js"
-import { InvalidInput } from "../domain/errors.js"
-import { AgentCatalog } from "../services/AgentCatalog.js"
+import { type AgentType, generalAgentType } from "../../domain/AgentType.js"
+import { AgentCatalog } from "../../services/AgentCatalog.js"
+import { InvalidInput } from "../../errors/bus.js"
 
 /** What `warroom_discover` filters by ("" for no filter). */
 export interface DiscoverQuery {

@@ -1,6 +1,5 @@
 /** Spawning a warroom and adding members to it: checks first, then panes, then records; failures close what was opened. */
 import { Effect, Option, Ref } from "effect"
-import { InvalidInput } from "../domain/errors.js"
 import {
   encodeMetadata,
   isValidLayout,
@@ -9,17 +8,16 @@ import {
   messagingInstruction,
   newMemberId,
   windowIdOf
-} from "../domain/Warroom.js"
-import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../domain/warroomErrors.js"
-import { spawnedMemberView } from "../domain/WarroomView.js"
-import { BusDir } from "../services/BusDir.js"
-import { Runtimes } from "../services/Runtimes.js"
-import { Tmux, type TmuxError, type TmuxShape } from "../services/Tmux.js"
-import { Warrooms } from "../services/Warrooms.js"
-import { kill } from "./warroomKill.js"
-import { checkLaunchable } from "./warroomLaunchable.js"
-import { memberState, readinessView, type ReadinessWait, watchReadiness } from "./warroomReady.js"
-import { activeIds, livePanes, now } from "./warroomMembers.js"
+} from "../../domain/Warroom.js"
+import { spawnedMemberView } from "../../domain/WarroomView.js"
+import { BusDir } from "../../services/BusDir.js"
+import { Runtimes } from "../../services/Runtimes.js"
+import { Tmux, type TmuxShape } from "../../services/Tmux.js"
+import { Warrooms } from "../../services/Warrooms.js"
+import { kill } from "./kill.js"
+import { checkLaunchable } from "./launchable.js"
+import { memberState, readinessView, type ReadinessWait, watchReadiness } from "./ready.js"
+import { activeIds, livePanes, now } from "./members.js"
 import {
   checkMember,
   closingOnFailure,
@@ -29,7 +27,10 @@ import {
   memberTitle,
   titlePanes,
   tmuxFailureText
-} from "./warroomPanes.js"
+} from "./panes.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../../errors/warroom.js"
+import type { TmuxError } from "../../errors/tmux.js"
 
 /** Arguments of a spawn: the team, in spawn order, and where its window opens. */
 export interface SpawnInput {

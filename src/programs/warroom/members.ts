@@ -1,13 +1,13 @@
 /** What tmux and the registry say about warroom members: live panes, registered agents, and forgetting them. */
 import { Clock, Effect } from "effect"
-import type { AgentRow } from "../domain/AgentRecord.js"
-import { formatMillis } from "../domain/Timestamp.js"
-import type { WarroomMemberRow } from "../domain/Warroom.js"
-import { WarroomTmuxUnavailable } from "../domain/warroomErrors.js"
-import { Registry } from "../services/Registry.js"
-import { type PaneInfo, Tmux } from "../services/Tmux.js"
-import { Warrooms } from "../services/Warrooms.js"
-import { livePanesById } from "./warroomPanes.js"
+import type { AgentRow } from "../../domain/AgentRecord.js"
+import { formatMillis } from "../../domain/Timestamp.js"
+import type { WarroomMemberRow } from "../../domain/Warroom.js"
+import { Registry } from "../../services/Registry.js"
+import { type PaneInfo, Tmux } from "../../services/Tmux.js"
+import { Warrooms } from "../../services/Warrooms.js"
+import { livePanesById } from "./panes.js"
+import { WarroomTmuxUnavailable } from "../../errors/warroom.js"
 
 /** The current time as a reference timestamp. */
 export const now = Effect.map(Clock.currentTimeMillis, formatMillis)

@@ -1,12 +1,13 @@
 /** How warroom members become tmux panes: their checks, their launch, and closing what a failed spawn left. */
 import { Effect, Either, Ref } from "effect"
-import { type AgentId, validateAgentId } from "../domain/AgentId.js"
-import type { MemberPermissions } from "../domain/Permissions.js"
-import type { LaunchSpec } from "../domain/RuntimeAdapter.js"
-import { memberAgentId, paneTitle, repoOf } from "../domain/Warroom.js"
-import { InvalidMember } from "../domain/warroomErrors.js"
-import type { RuntimesShape } from "../services/Runtimes.js"
-import type { PaneInfo, PaneLaunch, TmuxError, TmuxShape } from "../services/Tmux.js"
+import { type AgentId, validateAgentId } from "../../domain/AgentId.js"
+import type { MemberPermissions } from "../../domain/Permissions.js"
+import type { LaunchSpec } from "../../domain/RuntimeAdapter.js"
+import { memberAgentId, paneTitle, repoOf } from "../../domain/Warroom.js"
+import type { RuntimesShape } from "../../services/Runtimes.js"
+import type { PaneInfo, PaneLaunch, TmuxShape } from "../../services/Tmux.js"
+import { InvalidMember } from "../../errors/warroom.js"
+import type { TmuxError } from "../../errors/tmux.js"
 
 /** One member to launch, its agent type already resolved. */
 export interface MemberSpec {

@@ -1,4 +1,6 @@
+/** The errors a bus tool reports to its caller: bad arguments, unknown recipients, limits, registration. */
 import { Schema } from "effect"
+import type { BusDirRefused, MailboxUnavailable, RegistryUnavailable } from "./stores.js"
 
 /** A tool argument that cannot be used as given. */
 export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
@@ -54,35 +56,6 @@ export class NotRegistered extends Schema.TaggedError<NotRegistered>()("NotRegis
 }) {
   override get message() {
     return `Not registered on bus. Resolved agent_id: '${this.agentId}'. Call register_agent first (or set HELIOY_AGENT_ID).`
-  }
-}
-
-/** The registry could not be read or written (locked past the busy timeout, unreadable, corrupt). */
-export class RegistryUnavailable extends Schema.TaggedError<RegistryUnavailable>()("RegistryUnavailable", {
-  reason: Schema.String
-}) {
-  override get message() {
-    return `registry unavailable: ${this.reason}`
-  }
-}
-
-/** A mailbox file operation failed (disk full, read-only bus dir, permissions). */
-export class MailboxUnavailable extends Schema.TaggedError<MailboxUnavailable>()("MailboxUnavailable", {
-  agentId: Schema.String,
-  reason: Schema.String
-}) {
-  override get message() {
-    return `mailbox of '${this.agentId}' unavailable: ${this.reason}`
-  }
-}
-
-/** The bus directory is unsafe to use (a symlink, writable by others, owned by someone else, not a directory). */
-export class BusDirRefused extends Schema.TaggedError<BusDirRefused>()("BusDirRefused", {
-  path: Schema.String,
-  reason: Schema.String
-}) {
-  override get message() {
-    return `refusing bus dir ${this.path}: ${this.reason}`
   }
 }
 

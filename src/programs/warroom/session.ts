@@ -1,10 +1,11 @@
 /** Where a warroom opens: the tmux session of the caller, and the caller's directory. */
-import { Config, Effect, Option } from "effect"
-import { NotInTmux } from "../domain/warroomErrors.js"
-import { Identity } from "../services/Identity.js"
-import { Registry } from "../services/Registry.js"
-import { Tmux } from "../services/Tmux.js"
-import { tmuxFailureText } from "./warroomPanes.js"
+import { Effect, Option } from "effect"
+import { Identity } from "../../services/Identity.js"
+import { Registry } from "../../services/Registry.js"
+import { SessionEnv } from "../../services/SessionEnv.js"
+import { Tmux } from "../../services/Tmux.js"
+import { tmuxFailureText } from "./panes.js"
+import { NotInTmux } from "../../errors/warroom.js"
 
 /** The caller's tmux session and, when it registered, its working directory. */
 export interface Caller {
@@ -29,7 +30,7 @@ export const findCaller = Effect.gen(function*() {
     const session = yield* Effect.option(tmux.sessionOfPane(row.value.pane_id))
     if (Option.isSome(session)) return { session: session.value, cwd } satisfies Caller
   }
-  const pane = yield* Effect.orElseSucceed(Config.string("TMUX_PANE"), () => "")
+  const pane = (yield* SessionEnv).tmuxPane
   if (pane.trim() === "") return yield* new NotInTmux({ reason: notInTmux })
   const session = yield* tmux.sessionOfPane(pane.trim()).pipe(
     Effect.mapError((error) => new NotInTmux({ reason: `Cannot determine tmux session of pane ${pane}: ${tmuxFailureText(error)}` }))

@@ -1,13 +1,13 @@
 /** From requested agent names to launchable members: runtime prefix, catalogue lookup, launch command, directory check. */
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
-import { type AgentType, generalRole } from "../domain/AgentType.js"
-import { InvalidInput } from "../domain/errors.js"
-import { choosePermissions, type MemberPermissions, type PermissionChoice } from "../domain/Permissions.js"
-import { MissingDirectory, UnknownAgentTypes } from "../domain/warroomErrors.js"
-import { AgentCatalog, AgentResolution } from "../services/AgentCatalog.js"
-import { Runtimes } from "../services/Runtimes.js"
-import type { MemberSpec } from "./warroomPanes.js"
+import { type AgentType, generalRole } from "../../domain/AgentType.js"
+import { choosePermissions, type MemberPermissions, type PermissionChoice } from "../../domain/Permissions.js"
+import { AgentCatalog, AgentResolution } from "../../services/AgentCatalog.js"
+import { Runtimes } from "../../services/Runtimes.js"
+import type { MemberSpec } from "./panes.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { MissingDirectory, UnknownAgentTypes } from "../../errors/warroom.js"
 
 /** One requested member: an agent type (or `general`) and the runtime asked for ("" for the default). */
 export interface AgentRequest {

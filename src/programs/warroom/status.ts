@@ -1,12 +1,12 @@
 /** Warroom status: which member panes live, which agents registered, reaping what died. */
-import type { AgentId } from "../domain/AgentId.js"
+import type { AgentId } from "../../domain/AgentId.js"
 import { Effect, Option } from "effect"
-import type { WarroomMemberRow } from "../domain/Warroom.js"
-import { WarroomNotFound } from "../domain/warroomErrors.js"
-import { statusMemberView, statusWarroomView } from "../domain/WarroomView.js"
-import { Registry } from "../services/Registry.js"
-import { Warrooms } from "../services/Warrooms.js"
-import { activeIds, livePanes, memberAgentRows, now, sightMember } from "./warroomMembers.js"
+import type { WarroomMemberRow } from "../../domain/Warroom.js"
+import { statusMemberView, statusWarroomView } from "../../domain/WarroomView.js"
+import { Registry } from "../../services/Registry.js"
+import { Warrooms } from "../../services/Warrooms.js"
+import { activeIds, livePanes, memberAgentRows, now, sightMember } from "./members.js"
+import { WarroomNotFound } from "../../errors/warroom.js"
 
 /**
  * `warroom_status`: the named warroom (any status) or every active one. One tmux listing says which member panes

@@ -1,12 +1,14 @@
 /** Killing warrooms: their tmux windows, their members' registrations, their records. */
 import { Effect, Either, Option } from "effect"
-import { InvalidInput, type RegistryUnavailable } from "../domain/errors.js"
-import type { Warroom } from "../domain/Warroom.js"
-import type { Registry } from "../services/Registry.js"
-import { type PaneInfo, Tmux, type TmuxError } from "../services/Tmux.js"
-import { Warrooms } from "../services/Warrooms.js"
-import { forgetAgents, livePanes } from "./warroomMembers.js"
-import { tmuxFailureText } from "./warroomPanes.js"
+import type { Warroom } from "../../domain/Warroom.js"
+import type { Registry } from "../../services/Registry.js"
+import { type PaneInfo, Tmux } from "../../services/Tmux.js"
+import { Warrooms } from "../../services/Warrooms.js"
+import { forgetAgents, livePanes } from "./members.js"
+import { tmuxFailureText } from "./panes.js"
+import { InvalidInput } from "../../errors/bus.js"
+import type { RegistryUnavailable } from "../../errors/stores.js"
+import type { TmuxError } from "../../errors/tmux.js"
 
 /**
  * Closes a warroom's tmux window: the window holding its first live member pane, then any member pane living
