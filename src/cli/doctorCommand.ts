@@ -1,22 +1,42 @@
-import { Command } from "@effect/cli"
-import { Console, Effect } from "effect"
-import * as BusConfigLive from "../layers/BusConfigLive.js"
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Option, Schema } from "effect"
 import { configLocations } from "../install/configFiles.js"
-import { type Check, diagnose } from "../programs/doctor.js"
+import { DoctorLive } from "../layers/AppLive.js"
+import { Check } from "../programs/doctor/Check.js"
+import { diagnose } from "../programs/doctor/diagnose.js"
 
-const line = (check: Check) => `${check.status.padEnd(4)}  ${check.subject}: ${check.detail}`
+/** What `helioy-bus doctor --json` prints: whether every check passed, how many failed, and each check. */
+const DoctorReport = Schema.Struct({ ok: Schema.Boolean, problems: Schema.Number, checks: Schema.Array(Check) })
 
-/** `helioy-bus doctor`: prints one line per check (ok, warn, fail, and what to do); exits 1 when any check fails. */
-export const doctorCommand = Command.make("doctor", {}, () =>
+const encodeReport = Schema.encodeSync(DoctorReport)
+
+/** A check as one plain line (no colour): `status  name: detail; fix`. */
+const line = (check: Check) =>
+  `${check.status.padEnd(4)}  ${check.name}: ${check.detail}${Option.match(check.fix, { onNone: () => "", onSome: (fix) => `; ${fix}` })}`
+
+const json = Options.boolean("json").pipe(
+  Options.withDescription("Print one JSON document: { ok, problems, checks: [{ name, status, detail, fix }] }.")
+)
+
+/**
+ * `helioy-bus doctor [--json]`: prints one line per check (ok, warn, fail, and what to do), or one JSON document;
+ * exits 1 when any check fails.
+ */
+export const doctorCommand = Command.make("doctor", { json }, (options) =>
   Effect.gen(function*() {
-    const config = yield* BusConfigLive.make
-    const checks = yield* diagnose({ busDir: config.busDir, tmuxBin: config.tmuxBin, locations: yield* configLocations })
-    yield* Console.log(checks.map(line).join("\n"))
-    const failed = checks.filter((check) => check.status === "fail").length
-    yield* Console.log(failed === 0 ? "\nNo problems found." : `\n${failed} problem(s) found.`)
-    if (failed > 0) {
+    const checks = yield* diagnose(yield* configLocations)
+    const problems = checks.filter((check) => check.status === "fail").length
+    if (options.json) {
+      yield* Console.log(JSON.stringify(encodeReport({ ok: problems === 0, problems, checks }), null, 2))
+    } else {
+      yield* Console.log(checks.map(line).join("\n"))
+      yield* Console.log(problems === 0 ? "\nNo problems found." : `\n${problems} problem(s) found.`)
+    }
+    if (problems > 0) {
       yield* Effect.sync(() => {
         process.exitCode = 1
       })
     }
-  })).pipe(Command.withDescription("Check the bus dir, the registry, tmux and the Claude Code / Codex configuration."))
+  }).pipe(Effect.provide(DoctorLive))).pipe(
+    Command.withDescription("Check the bus dir, the registry, tmux and the Claude Code / Codex configuration; change nothing.")
+  )

@@ -2,10 +2,11 @@ import type { FileSystem } from "@effect/platform"
 // Modules, not the package's index: the index also loads its HTTP client (undici) and sockets (ws) into every server.
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Effect, Layer } from "effect"
+import { type ConfigError, Effect, Layer } from "effect"
 import type { AgentCatalog } from "../services/AgentCatalog.js"
 import type { BusConfig } from "../services/BusConfig.js"
 import type { BusDir } from "../services/BusDir.js"
+import type { BusDirCheck } from "../services/BusDirCheck.js"
 import type { Identity } from "../services/Identity.js"
 import type { Mailbox } from "../services/Mailbox.js"
 import type { Nudge } from "../services/Nudge.js"
@@ -18,6 +19,7 @@ import type { SessionEnv } from "../services/SessionEnv.js"
 import type { Tmux } from "../services/Tmux.js"
 import type { Warrooms } from "../services/Warrooms.js"
 import * as BusConfigLive from "./BusConfigLive.js"
+import * as BusDirCheckLive from "./BusDirCheckLive.js"
 import * as BusDirLive from "./BusDirLive.js"
 import * as IdentityLive from "./IdentityLive.js"
 import * as MailboxLive from "./MailboxLive.js"
@@ -83,3 +85,17 @@ const WarroomOnlyLive = Layer.unwrapEffect(
 
 /** The live warroom graph: BusLive plus the catalogue of `$HOME`'s agent files, presets under the bus dir, Node's file system. */
 export const WarroomLive = WarroomOnlyLive.pipe(Layer.provideMerge(BusLive))
+
+/** Every service `helioy-bus doctor` asks, and the file system it reads configuration files with. */
+export type DoctorServices = BusConfig | BusDirCheck | Registry | Tmux | FileSystem.FileSystem
+
+/**
+ * What `helioy-bus doctor` asks, read-only: the bus dir check (nothing created), the registry over an existing
+ * registry.db (never created or migrated), tmux; configuration from the environment.
+ */
+export const DoctorLive: Layer.Layer<DoctorServices, ConfigError.ConfigError> = Layer.mergeAll(
+  RegistryLive.layer.pipe(Layer.provide(SqlLive.layerExisting)),
+  TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
+  BusDirCheckLive.layer,
+  NodeFileSystem.layer
+).pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()))

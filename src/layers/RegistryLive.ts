@@ -1,4 +1,4 @@
-import { SqlClient, type SqlError } from "@effect/sql"
+import { SqlClient, SqlError } from "@effect/sql"
 import { Effect, Either, Layer, Option, Schema } from "effect"
 import { AgentId, printable, validateAgentId } from "../domain/AgentId.js"
 import { type AgentRow, StoredAgentRow } from "../domain/AgentRecord.js"
@@ -6,6 +6,7 @@ import { planRegistration } from "../domain/Registration.js"
 import type { WakeRecord } from "../domain/Wake.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Registry, type RegistryShape } from "../services/Registry.js"
+import { latestMigration } from "./migrations/index.js"
 import { registryUnavailable } from "./registryUnavailable.js"
 
 const decodeRows = Schema.decodeUnknown(Schema.Array(StoredAgentRow))
@@ -36,6 +37,12 @@ const WakeRow = Schema.Struct({
 })
 
 const decodeWakes = Schema.decodeUnknown(Schema.Array(WakeRow))
+
+/** A SQL failure with the driver's own message beside the statement's (`file is not a database`, ...). */
+const withDriverMessage = (error: SqlError.SqlError) => {
+  const driver = (error.cause as { readonly message?: unknown } | undefined)?.message
+  return typeof driver === "string" ? new SqlError.SqlError({ message: `${error.message}: ${driver}`, cause: error.cause }) : error
+}
 
 const wakeOf = (row: typeof WakeRow.Type): WakeRecord => ({
   agentId: row.agent_id,
@@ -165,7 +172,16 @@ export const make = Effect.gen(function*() {
         Effect.mapError(unavailable)
       )
       return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)
-    })
+    }),
+    health: Effect.gen(function*() {
+      const tables = new Set((yield* sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`).map((row) => row.name))
+      const migration = tables.has("effect_sql_migrations")
+        ? Option.fromNullable((yield* sql<{ readonly id: number | null }>`SELECT MAX(migration_id) AS id FROM effect_sql_migrations`)[0]?.id)
+        : Option.none<number>()
+      const agents = tables.has("agents") ? (yield* sql<{ readonly n: number }>`SELECT COUNT(*) AS n FROM agents`)[0]?.n ?? 0 : 0
+      const checked = yield* sql<{ readonly quick_check: string }>`PRAGMA quick_check`
+      return { migration, latestMigration, agents, integrity: checked.map((row) => row.quick_check).join("; ") }
+    }).pipe(Effect.mapError((error) => unavailable(withDriverMessage(error))), Effect.withSpan("Registry.health"))
   } satisfies RegistryShape
 })
 

@@ -3,6 +3,7 @@ import type { AgentRow } from "../domain/AgentRecord.js"
 import { planRegistration } from "../domain/Registration.js"
 import type { WakeRecord } from "../domain/Wake.js"
 import { Registry, type RegistryShape } from "../services/Registry.js"
+import { latestMigration } from "./migrations/index.js"
 
 const latest = (rows: ReadonlyArray<AgentRow>) =>
   Option.fromNullable([...rows].sort((a, b) => b.last_seen.localeCompare(a.last_seen))[0])
@@ -59,7 +60,13 @@ export const make = Effect.gen(function*() {
       ]),
     recordWakes: (records, forgetBefore) =>
       Ref.update(wakes, (log) => [...log.filter((wake) => wake.at >= forgetBefore), ...records]),
-    wakesOf: (agentId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.agentId === agentId))
+    wakesOf: (agentId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.agentId === agentId)),
+    health: Effect.map(Ref.get(agents), (rows) => ({
+      migration: Option.some(latestMigration),
+      latestMigration,
+      agents: rows.length,
+      integrity: "ok"
+    }))
   } satisfies RegistryShape
 })
 

@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import { join } from "node:path"
 import { Reactivity } from "@effect/experimental"
 import { SqlClient, SqlError } from "@effect/sql"
 import * as Migrator from "@effect/sql/Migrator"
@@ -130,3 +131,41 @@ export const make = Effect.gen(function*() {
 
 /** The registry database as a migrated SqlClient. */
 export const layer = Layer.scoped(SqlClient.SqlClient, make).pipe(Layer.provide(Reactivity.layer))
+
+/**
+ * Opens an existing `registry.db` of the configured bus dir (`BusConfig`, not `BusDir`: nothing is created) on first
+ * use, as it is: no migration, no pragma that writes. Read-write, as a read-only connection would leave empty -wal and
+ * -shm files behind (the last connection to close removes them as usual). For reading (`Registry.health` in
+ * `helioy-bus doctor`); a missing file, a link or a file of another user fails the first query with a SqlError that
+ * says so.
+ */
+export const makeExisting = Effect.gen(function*() {
+  const { busDir, busyTimeout } = yield* BusConfig
+  const registryDb = join(busDir, "registry.db")
+  const scope = yield* Effect.scope
+  const reactivity = yield* Reactivity.Reactivity
+  const refuse = (message: string, cause?: unknown) => new SqlError.SqlError({ message, cause })
+  const open = Effect.gen(function*() {
+    if (!fs.existsSync(registryDb)) return yield* refuse(`${registryDb} does not exist`)
+    for (const path of [registryDb, `${registryDb}-wal`, `${registryDb}-shm`]) {
+      const problem = registryFileProblem(path)
+      if (problem !== undefined) return yield* refuse(problem)
+    }
+    const sqlite = yield* SqliteClient.make({ filename: registryDb, disableWAL: true }).pipe(
+      Scope.extend(scope),
+      Effect.provideService(Reactivity.Reactivity, reactivity),
+      Effect.catchAllDefect((defect) => Effect.fail(refuse(`cannot open ${registryDb}`, defect)))
+    )
+    const connection = yield* Scope.extend(sqlite.reserve, scope)
+    yield* connection.executeUnprepared(`PRAGMA busy_timeout = ${Duration.toMillis(busyTimeout)}`, [], undefined)
+    return connection
+  })
+  return yield* SqlClient.make({
+    acquirer: yield* Effect.cached(open),
+    compiler: Statement.makeCompilerSqlite(),
+    spanAttributes: [["db.system.name", "sqlite"]]
+  })
+})
+
+/** An existing registry database, opened on first use and never created or migrated (see `makeExisting`). */
+export const layerExisting = Layer.scoped(SqlClient.SqlClient, makeExisting).pipe(Layer.provide(Reactivity.layer))

@@ -14,6 +14,18 @@ export interface NudgeSlot {
   readonly forgetBefore: string
 }
 
+/** What the registry says of its own database, read without changing anything. */
+export interface RegistryHealth {
+  /** The latest schema migration applied; none when no migration ever ran (a database the Python helioy-bus made). */
+  readonly migration: Option.Option<number>
+  /** The latest schema migration this helioy-bus knows. */
+  readonly latestMigration: number
+  /** How many agents are registered. */
+  readonly agents: number
+  /** SQLite's `quick_check`: `ok`, or the problems it found. */
+  readonly integrity: string
+}
+
 /** The shared registry of agents and the nudge log. */
 export interface RegistryShape {
   /** Registers an agent under the reference's continuity, takeover and eviction rules in one write transaction; returns the stored row. */
@@ -52,6 +64,8 @@ export interface RegistryShape {
   readonly recordWakes: (wakes: ReadonlyArray<WakeRecord>, forgetBefore: string) => Effect.Effect<void, RegistryUnavailable>
   /** The recorded wakes of an agent, oldest first. */
   readonly wakesOf: (agentId: AgentId) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
+  /** The schema migration, agent count and integrity of the registry, read only (for `helioy-bus doctor`). */
+  readonly health: Effect.Effect<RegistryHealth, RegistryUnavailable>
 }
 
 /** The agent registry. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, FastCheck, Layer, Option } from "effect"
 import { formatMillis } from "../../src/domain/Timestamp.js"
+import { latestMigration } from "../../src/layers/migrations/index.js"
 import { Registry } from "../../src/services/Registry.js"
 import { explicitRegistration, id, registration } from "../support/unitFixtures.js"
 import { registryLive, registryTest } from "../support/unitLayers.js"
@@ -181,6 +182,15 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
           expect(yield* registry.claimNudge(id("a"), slotAt(13))).toBe(true)
         }).pipe(Effect.provide(layer)))
     })
+
+    it.effect("health reports the latest migration, the agent count and a clean quick_check", () =>
+      Effect.gen(function*() {
+        const registry = yield* Registry
+        yield* registry.register(explicitRegistration("a"), noLiveness, at(0))
+        yield* registry.register(explicitRegistration("b"), noLiveness, at(1))
+        const health = yield* registry.health
+        expect(health).toEqual({ migration: Option.some(latestMigration), latestMigration, agents: 2, integrity: "ok" })
+      }).pipe(Effect.provide(layer)))
 
     it.effect.prop(
       "after any registrations agent ids are unique and no two rows share a pane",

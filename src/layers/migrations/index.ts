@@ -8,3 +8,6 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "1_reference_schema": referenceSchema,
   "2_wakes": wakes
 }
+
+/** The id of the latest migration this code knows. */
+export const latestMigration = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
