@@ -2,9 +2,10 @@ import { mkdirSync } from "node:fs"
 import { homedir } from "node:os"
 import { basename, dirname, join } from "node:path"
 import { FileSystem } from "@effect/platform"
-import { Clock, Config, Effect, Option, Schema } from "effect"
+import { Clock, Config, Effect, Option } from "effect"
 import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
 import { describeFileError } from "../busFiles/fileErrors.js"
+import { ConfigFileError } from "../errors/configFile.js"
 
 /** Where Claude Code and Codex keep the user's configuration. */
 export interface ConfigLocations {
@@ -33,16 +34,6 @@ export const configLocations = Effect.gen(function*() {
     codexHooks: join(codexDir, "hooks.json")
   } satisfies ConfigLocations
 })
-
-/** A configuration file that cannot be read, understood or written; the reason says what to do. */
-export class ConfigFileError extends Schema.TaggedError<ConfigFileError>()("ConfigFileError", {
-  path: Schema.String,
-  reason: Schema.String
-}) {
-  override get message() {
-    return `${this.path}: ${this.reason}`
-  }
-}
 
 const failWith = (path: string, doing: string) => (error: { readonly message: string }) =>
   new ConfigFileError({ path, reason: `cannot ${doing} (${error.message})` })

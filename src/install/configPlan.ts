@@ -1,5 +1,6 @@
 import { Effect, Either, Option } from "effect"
-import { backUp, ConfigFileError, readConfigFile, writeAtomically } from "./configFiles.js"
+import { backUp, readConfigFile, writeAtomically } from "./configFiles.js"
+import { ConfigFileError } from "../errors/configFile.js"
 import { jsonEqual } from "./Json.js"
 
 /** One configuration file as it is and as an install or uninstall would leave it. */
