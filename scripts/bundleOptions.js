@@ -1,3 +1,16 @@
+import { resolve } from "node:path"
+
+/** The MCP SDK server's Ajv import, swapped for a validator that loads nothing (Ajv serves only form elicitation). */
+const serverWithoutAjv = (sourceDir, extension) => ({
+  name: "server-without-ajv",
+  setup(build) {
+    build.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (args) =>
+      /@modelcontextprotocol\/sdk\/dist\/esm\/server\//.test(args.importer)
+        ? { path: resolve(build.initialOptions.absWorkingDir ?? process.cwd(), `${sourceDir}/mcp/noJsonSchemaValidator${extension}`) }
+        : undefined)
+  }
+})
+
 /**
  * The esbuild options of the four bundles in dist/bin, from the modules under `sourceDir` ending in `extension`:
  * tsc's output (dist, ".js") for `npm run build`, or the TypeScript sources (src, ".ts") for the plugin's bootstrap.
@@ -21,5 +34,6 @@ export const bundleOptions = (sourceDir, extension, outdir) => ({
   minify: true,
   external: ["better-sqlite3", "bufferutil", "utf-8-validate"],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [serverWithoutAjv(sourceDir, extension)],
   logLevel: "warning"
 })

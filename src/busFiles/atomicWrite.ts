@@ -49,11 +49,18 @@ export const isBeingPublished = (path: string): boolean => {
 
 const noSpace = (path: string) => new BusFileError(path, `the disk holding ${path} is full; free some space and try again`, "ENOSPC")
 
+/** A temporary file written in full but not yet fsynced: its path, its open descriptor, its length. */
+export interface WrittenTemp {
+  readonly temp: string
+  readonly fd: number
+  readonly size: number
+}
+
 /**
- * Writes `data` to a new temporary file in `dir` (mode `mode` exactly, whatever the umask), fsynced, and returns its
- * path; a short write is a full disk. Throws BusFileError; nothing is left behind on failure.
+ * Writes `data` to a new temporary file in `dir` (mode `mode` exactly, whatever the umask) and leaves it open for
+ * `syncTemp`; a short write is a full disk. Throws BusFileError; nothing is left behind on failure.
  */
-export const stageFile = async (dir: string, name: string, data: string | Uint8Array, mode: number): Promise<string> => {
+export const writeTemp = (dir: string, name: string, data: string | Uint8Array, mode: number): WrittenTemp => {
   const temp = join(dir, tempName(name))
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data
   let fd: number
@@ -70,15 +77,39 @@ export const stageFile = async (dir: string, name: string, data: string | Uint8A
       if (written <= 0) throw noSpace(dir)
       offset += written
     }
+    return { temp, fd, size: bytes.length }
+  } catch (error) {
+    fs.closeSync(fd)
+    fs.rmSync(temp, { force: true })
+    throw asBusFileError(error, dir)
+  }
+}
+
+/** Fsyncs and closes a written temporary file and returns its path. Throws BusFileError; nothing is left behind on failure. */
+export const syncTemp = async ({ fd, size, temp }: WrittenTemp): Promise<string> => {
+  const dir = dirname(temp)
+  try {
     // Only the fsync waits on the disk: it runs off the event loop.
     await fsync(fd)
-    if (fs.fstatSync(fd).size !== bytes.length) throw noSpace(dir)
+    if (fs.fstatSync(fd).size !== size) throw noSpace(dir)
     return temp
   } catch (error) {
     fs.rmSync(temp, { force: true })
     throw asBusFileError(error, dir)
   } finally {
     fs.closeSync(fd)
+  }
+}
+
+/**
+ * Writes `data` to a new temporary file in `dir` (mode `mode` exactly, whatever the umask), fsynced, and returns its
+ * path; a short write is a full disk. Throws BusFileError; nothing is left behind on failure.
+ */
+export const stageFile = (dir: string, name: string, data: string | Uint8Array, mode: number): Promise<string> => {
+  try {
+    return syncTemp(writeTemp(dir, name, data, mode))
+  } catch (error) {
+    return Promise.reject(error)
   }
 }
 

@@ -85,10 +85,12 @@ const chain = (tree: BusTree, path: string): ReadonlyArray<string> => {
 /**
  * Checks every directory from the bus dir down to `path` (none a symlink, all yours, private, on one device); with
  * `create`, makes missing ones (0700). Returns false when one is missing and not created; throws BusFileError
- * saying which directory is unusable and why.
+ * saying which directory is unusable and why. Directories in `passed` (found fine earlier in the same operation, e.g.
+ * one fan-out) are not looked at again; each one found fine is added to it.
  */
-export const checkDirectory = (tree: BusTree, path: string, create: boolean): boolean => {
+export const checkDirectory = (tree: BusTree, path: string, create: boolean, passed?: Set<string>): boolean => {
   for (const dir of chain(tree, path)) {
+    if (passed?.has(dir)) continue
     let found = inspect(tree, dir)
     if (found._tag === "Missing" && create && dir !== tree.root) {
       try {
@@ -104,6 +106,7 @@ export const checkDirectory = (tree: BusTree, path: string, create: boolean): bo
       return false
     }
     if (found._tag === "Unusable") throw new BusFileError(dir, found.reason, found.code)
+    passed?.add(dir)
   }
   return true
 }

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { discardStaged, publishStaged, stageFile, syncDirectory, tempFileWriter } from "./atomicWrite.js"
+import { discardStaged, publishStaged, syncDirectory, syncTemp, tempFileWriter, writeTemp } from "./atomicWrite.js"
 import { asBusFileError, BusFileError } from "./fileErrors.js"
 import { isMessageFileName } from "./messageNames.js"
 import { releaseLock, tryLock } from "./pidLock.js"
@@ -90,12 +90,19 @@ const takeDeliveryLock = async (lock: string) => {
   }
 }
 
-/**
- * Writes `data` as `dir/name` atomically (never overwriting: an existing name fails with EEXIST) unless the inbox
- * already holds `maxUnread` unread messages, counting deliveries in flight in every process. Throws BusFileError.
- */
-export const deliverFile = async (dir: string, name: string, data: string, maxUnread: number): Promise<DeliveryOutcome> => {
-  let temp = await stageFile(dir, name, data, 0o600)
+/** A file for one inbox: `name` with `data` in the inbox directory `dir`. */
+export interface InboxFile {
+  readonly dir: string
+  readonly name: string
+  readonly data: string
+}
+
+/** What one delivery of a batch came to: its outcome, or the BusFileError that stopped it. */
+export type BatchOutcome = DeliveryOutcome | { readonly _tag: "Failed"; readonly error: BusFileError }
+
+/** Links a staged file into place under the unread cap (the delivery lock near the cap); always removes the staged name. */
+const publishUnderCap = async (dir: string, name: string, staged: string, maxUnread: number): Promise<DeliveryOutcome> => {
+  let temp = staged
   try {
     const quick = census(dir, "", false, Date.now())
     if (quick.unread + quick.inFlight > maxUnread) {
@@ -122,6 +129,54 @@ export const deliverFile = async (dir: string, name: string, data: string, maxUn
   } finally {
     discardStaged(temp)
   }
-  await syncDirectory(dir)
   return { _tag: "Delivered" }
+}
+
+const failed = (error: unknown, dir: string): BatchOutcome => ({ _tag: "Failed", error: asBusFileError(error, dir) })
+
+/**
+ * Delivers several files at once (one fan-out) with the waits shared: every file is staged and fsynced together,
+ * then each is linked into place under its inbox's cap (as `deliverFile` does), then each distinct directory that got
+ * a file is fsynced once. One outcome per file, in order; a delivery is Delivered only once its directory is fsynced.
+ */
+export const deliverFiles = async (files: ReadonlyArray<InboxFile>, maxUnread: number): Promise<Array<BatchOutcome>> => {
+  // Every file is written before any is fsynced: a file created while an fsync commits the journal waits for it.
+  const written = files.map((file) => {
+    try {
+      return writeTemp(file.dir, file.name, file.data, 0o600)
+    } catch (error) {
+      return failed(error, file.dir)
+    }
+  })
+  const staged = await Promise.all(written.map((temp, index) =>
+    "_tag" in temp ? temp : syncTemp(temp).catch((error: unknown) => failed(error, files[index]!.dir))
+  ))
+  const outcomes: Array<BatchOutcome> = []
+  for (const [index, file] of files.entries()) {
+    const temp = staged[index]!
+    outcomes.push(
+      typeof temp !== "string"
+        ? temp
+        : await publishUnderCap(file.dir, file.name, temp, maxUnread).catch((error: unknown) => failed(error, file.dir))
+    )
+  }
+  const linkedDirs = new Set(files.flatMap((file, index) => outcomes[index]!._tag === "Delivered" ? [file.dir] : []))
+  const dirSyncs = new Map(
+    await Promise.all([...linkedDirs].map((dir) =>
+      syncDirectory(dir).then(() => [dir, undefined] as const, (error: unknown) => [dir, failed(error, dir)] as const)
+    ))
+  )
+  return outcomes.map((outcome, index) =>
+    outcome._tag === "Delivered" ? dirSyncs.get(files[index]!.dir) ?? outcome : outcome
+  )
+}
+
+/**
+ * Writes `data` as `dir/name` atomically (never overwriting: an existing name fails with EEXIST) unless the inbox
+ * already holds `maxUnread` unread messages, counting deliveries in flight in every process. Throws BusFileError.
+ */
+export const deliverFile = async (dir: string, name: string, data: string, maxUnread: number): Promise<DeliveryOutcome> => {
+  const [outcome] = await deliverFiles([{ dir, name, data }], maxUnread)
+  if (outcome!._tag === "Failed") throw outcome!.error
+  return outcome!
 }

@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import { checkDirectory } from "../busFiles/directories.js"
 import { BusFileError, codeField, describeFileError } from "../busFiles/fileErrors.js"
-import { deliverFile } from "../busFiles/inboxDelivery.js"
+import { deliverFile, deliverFiles } from "../busFiles/inboxDelivery.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
 import { lockHeld, releaseLock, tryLock } from "../busFiles/pidLock.js"
@@ -57,16 +57,16 @@ export const make = Effect.gen(function*() {
         : Effect.fail(new MailboxUnavailable({ agentId, reason: problem }))
     })
 
-  /** The inbox directory, checked (and created, again if it was deleted) on every use. */
-  const ensureInbox = (agentId: AgentId) =>
+  /** The inbox directory, checked (and created, again if it was deleted) on every use; `passed` as for checkDirectory. */
+  const ensureInbox = (agentId: AgentId, passed?: Set<string>) =>
     Effect.flatMap(inboxOf(agentId), (dir) =>
-      Effect.as(Effect.try({ try: () => checkDirectory(busDir.tree, dir, true), catch: unavailable(agentId, dir) }), dir))
+      Effect.as(Effect.try({ try: () => checkDirectory(busDir.tree, dir, true, passed), catch: unavailable(agentId, dir) }), dir))
 
-  /** The inbox directory when it exists and is usable; none when it does not exist. */
-  const existingInbox = (agentId: AgentId) =>
+  /** The inbox directory when it exists and is usable; none when it does not exist; `passed` as for checkDirectory. */
+  const existingInbox = (agentId: AgentId, passed?: Set<string>) =>
     Effect.flatMap(inboxOf(agentId), (dir) =>
       Effect.map(
-        Effect.try({ try: () => checkDirectory(busDir.tree, dir, false), catch: unavailable(agentId, dir) }),
+        Effect.try({ try: () => checkDirectory(busDir.tree, dir, false, passed), catch: unavailable(agentId, dir) }),
         (exists) => exists ? Option.some(dir) : Option.none<string>()
       ))
 
@@ -77,6 +77,32 @@ export const make = Effect.gen(function*() {
       catch: unavailable(agentId, dir)
     })
     if (outcome._tag === "Full") return yield* new InboxFull({ agentId, unread: outcome.unread, limit: config.maxUnread })
+  })
+
+  const deliverEach: MailboxShape["deliverEach"] = Effect.fn("Mailbox.deliverEach")(function*(deliveries) {
+    const passed = new Set<string>()
+    const inboxes = yield* Effect.forEach(deliveries, (delivery) => Effect.either(ensureInbox(delivery.agentId, passed)))
+    const files = deliveries.flatMap((delivery, index) => {
+      const dir = inboxes[index]!
+      return Either.isRight(dir)
+        ? [{ dir: dir.right, name: messageFileName(delivery.message), data: JSON.stringify(delivery.message, null, 2) }]
+        : []
+    })
+    const written = yield* Effect.promise(() => deliverFiles(files, config.maxUnread))
+    let next = 0
+    return deliveries.map((delivery, index): Either.Either<void, InboxFull | MailboxUnavailable> => {
+      const dir = inboxes[index]!
+      if (Either.isLeft(dir)) return Either.left(dir.left)
+      const outcome = written[next++]!
+      switch (outcome._tag) {
+        case "Delivered":
+          return Either.void
+        case "Full":
+          return Either.left(new InboxFull({ agentId: delivery.agentId, unread: outcome.unread, limit: config.maxUnread }))
+        case "Failed":
+          return Either.left(unavailable(delivery.agentId, dir.right)(outcome.error))
+      }
+    })
   })
 
   const unreadNames = (agentId: AgentId, dir: string) =>
@@ -173,6 +199,10 @@ export const make = Effect.gen(function*() {
           Effect.map(pendingIn(agentId, dir), (all) => all.filter((message) => names.includes(message.file)))
         )))
 
+  const hasWaiter = (agentId: AgentId, passed?: Set<string>) =>
+    Effect.map(Effect.option(existingInbox(agentId, passed)), (dir) =>
+      Option.isSome(dir) && Option.isSome(dir.value) && lockHeld(join(dir.value.value, waiterFile)))
+
   return {
     nextSentAt: Effect.gen(function*() {
       const nowMicros = (yield* Clock.currentTimeMillis) * 1000
@@ -188,6 +218,7 @@ export const make = Effect.gen(function*() {
           Effect.asVoid
         ),
     deliver,
+    deliverEach,
     pending,
     take,
     claim,
@@ -197,9 +228,11 @@ export const make = Effect.gen(function*() {
         Effect.flatMap(ensureInbox(agentId), (dir) => Effect.try(() => tryLock(join(dir, waiterFile)))),
         (held) => held ? Effect.sync(() => releaseLock(join(busDir.inboxDir(agentId), waiterFile))) : Effect.void
       ).pipe(Effect.orElseSucceed(() => false)),
-    hasWaiter: (agentId) =>
-      Effect.map(Effect.option(existingInbox(agentId)), (dir) =>
-        Option.isSome(dir) && Option.isSome(dir.value) && lockHeld(join(dir.value.value, waiterFile)))
+    hasWaiter: (agentId) => hasWaiter(agentId),
+    waitersAmong: (agentIds) => {
+      const passed = new Set<string>()
+      return Effect.map(Effect.filter(agentIds, (agentId) => hasWaiter(agentId, passed)), (held) => new Set(held))
+    }
   } satisfies MailboxShape
 })
 

@@ -3,7 +3,7 @@ import type { AgentId } from "../domain/AgentId.js"
 import { type Message, messageFileName } from "../domain/Message.js"
 import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
 import { formatMicros } from "../domain/Timestamp.js"
-import { Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
+import { type Delivery, Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
 import { InboxFull } from "../errors/bus.js"
 
 interface Inbox {
@@ -66,6 +66,16 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
         }
       )
 
+    const deliver = (agentId: AgentId, message: Message) =>
+      Effect.flatten(SubscriptionRef.modify(inboxes, (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
+        const inbox = inboxOf(boxes, agentId)
+        if (inbox.unread.size >= maxUnread) {
+          return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
+        }
+        const unread = new Map(inbox.unread).set(messageFileName(message), message)
+        return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
+      }))
+
     return {
       nextSentAt: Effect.gen(function*() {
         const nowMicros = (yield* Clock.currentTimeMillis) * 1000
@@ -76,15 +86,9 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
       }),
       ensureInbox: (agentId: AgentId) =>
         SubscriptionRef.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),
-      deliver: (agentId: AgentId, message: Message) =>
-        Effect.flatten(SubscriptionRef.modify(inboxes, (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
-          const inbox = inboxOf(boxes, agentId)
-          if (inbox.unread.size >= maxUnread) {
-            return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
-          }
-          const unread = new Map(inbox.unread).set(messageFileName(message), message)
-          return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
-        })),
+      deliver,
+      deliverEach: (deliveries: ReadonlyArray<Delivery>) =>
+        Effect.forEach(deliveries, (delivery) => Effect.either(deliver(delivery.agentId, delivery.message))),
       pending: (agentId: AgentId) =>
         Effect.map(SubscriptionRef.get(inboxes), (boxes) => {
           const inbox = inboxOf(boxes, agentId)
@@ -125,7 +129,9 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
               })
               : Effect.void
         ),
-      hasWaiter: (agentId: AgentId) => Effect.map(Ref.get(waiters), (held) => held.has(agentId))
+      hasWaiter: (agentId: AgentId) => Effect.map(Ref.get(waiters), (held) => held.has(agentId)),
+      waitersAmong: (agentIds: ReadonlyArray<AgentId>) =>
+        Effect.map(Ref.get(waiters), (held) => new Set(agentIds.filter((agentId) => held.has(agentId))))
     } satisfies MailboxShape
   })
 

@@ -99,29 +99,24 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   // the nudge below looks); one that starts after delivery takes the message for old mail and will not.
   const waiting = !input.nudge
     ? new Set<string>()
-    : new Set(yield* Effect.filter(recipients.map((row) => row.agent_id), mailbox.hasWaiter))
+    : yield* mailbox.waitersAmong(recipients.map((row) => row.agent_id))
   const id = yield* newMessageId
   const sentAt = yield* mailbox.nextSentAt
   const replyTo = input.reply_to || sender
   const topic = input.topic || null
-  const outcomes = yield* Effect.forEach(
-    recipients,
-    (row) =>
-      mailbox.deliver(
-        row.agent_id,
-        new Message({
-          id,
-          from: sender,
-          to: row.agent_id,
-          reply_to: replyTo,
-          topic,
-          content: input.content + Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
-          sent_at: sentAt
-        })
-      ).pipe(Effect.as(row), Effect.either),
-    { concurrency: 16 }
-  )
-  const delivered = outcomes.flatMap((outcome) => Either.isRight(outcome) ? [outcome.right] : [])
+  const outcomes = yield* mailbox.deliverEach(recipients.map((row) => ({
+    agentId: row.agent_id,
+    message: new Message({
+      id,
+      from: sender,
+      to: row.agent_id,
+      reply_to: replyTo,
+      topic,
+      content: input.content + Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
+      sent_at: sentAt
+    })
+  })))
+  const delivered = recipients.filter((_, index) => Either.isRight(outcomes[index]!))
   const deliveryFailures = outcomes.flatMap((outcome) => Either.isLeft(outcome) ? [outcome.left] : [])
   if (delivered.length === 0) return yield* Effect.fail(deliveryFailures[0]!)
   const nudges = !input.nudge

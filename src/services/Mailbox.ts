@@ -1,4 +1,4 @@
-import { Context, type Effect, type Option, type Scope } from "effect"
+import { Context, type Effect, type Either, type Option, type Scope } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import type { Message } from "../domain/Message.js"
 import type { InboxFull } from "../errors/bus.js"
@@ -36,6 +36,12 @@ export interface Taken extends Claimed {
   readonly settle: (delivered: boolean) => Effect.Effect<void>
 }
 
+/** One message for the inbox of one agent. */
+export interface Delivery {
+  readonly agentId: AgentId
+  readonly message: Message
+}
+
 /** Per-agent inboxes with exactly-one claim. */
 export interface MailboxShape {
   /** A send timestamp later than any this process issued before, so one sender's messages sort in send order. */
@@ -44,6 +50,13 @@ export interface MailboxShape {
   readonly ensureInbox: (agentId: AgentId) => Effect.Effect<void, MailboxUnavailable>
   /** Writes the complete message into the inbox of `message.to`, atomically; fails when the inbox is full or the write fails (nothing partial is left). */
   readonly deliver: (agentId: AgentId, message: Message) => Effect.Effect<void, InboxFull | MailboxUnavailable>
+  /**
+   * Delivers one fan-out, each message into the inbox of its agent as `deliver` does, the disk waits shared: one
+   * result per delivery, in order; never fails as a whole.
+   */
+  readonly deliverEach: (
+    deliveries: ReadonlyArray<Delivery>
+  ) => Effect.Effect<ReadonlyArray<Either.Either<void, InboxFull | MailboxUnavailable>>>
   /** The unread messages of an agent, oldest first, without claiming them. */
   readonly pending: (agentId: AgentId) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
   /**
@@ -62,6 +75,8 @@ export interface MailboxShape {
   readonly holdWaiter: (agentId: AgentId) => Effect.Effect<boolean, never, Scope.Scope>
   /** Whether a live mail waiter holds an agent's inbox (it will wake the agent itself). */
   readonly hasWaiter: (agentId: AgentId) => Effect.Effect<boolean>
+  /** The agents among `agentIds` whose inbox a live mail waiter holds, each checked as `hasWaiter` checks one. */
+  readonly waitersAmong: (agentIds: ReadonlyArray<AgentId>) => Effect.Effect<ReadonlySet<AgentId>>
 }
 
 /** The mailboxes. */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
-import { deliverFile } from "../../src/busFiles/inboxDelivery.js"
+import { deliverFile, deliverFiles } from "../../src/busFiles/inboxDelivery.js"
 import { freshDir, removeDirs } from "./files.js"
 
 afterEach(removeDirs)
@@ -37,6 +37,23 @@ describe("deliverFile", () => {
     fs.rmSync(staged)
     expect(await delivery).toEqual({ _tag: "Delivered" })
     expect(fs.readdirSync(inbox).filter((entry) => entry.endsWith(".json")).sort()).toEqual([name(0), name(2)])
+  })
+
+  it("a batch to three inboxes, one full and one name taken: each told its own outcome, no staged file left behind", async () => {
+    const [open, full, taken] = [freshDir(), freshDir(), freshDir()]
+    await deliverFile(full, name(0), "{}", 2)
+    await deliverFile(full, name(2), "{}", 2)
+    await deliverFile(taken, name(1), "first", 2)
+    const outcomes = await deliverFiles([
+      { dir: open, name: name(1), data: "a" },
+      { dir: full, name: name(1), data: "b" },
+      { dir: taken, name: name(1), data: "c" }
+    ], 2)
+    expect(outcomes.map((outcome) => outcome._tag)).toEqual(["Delivered", "Full", "Failed"])
+    expect(outcomes[2]).toMatchObject({ error: { code: "EEXIST" } })
+    expect(fs.readFileSync(join(open, name(1)), "utf8")).toBe("a")
+    expect(fs.readFileSync(join(taken, name(1)), "utf8")).toBe("first")
+    for (const dir of [open, full, taken]) expect(fs.readdirSync(dir).filter((entry) => entry.startsWith("."))).toEqual([])
   })
 
   it("a name taken already fails with EEXIST and changes nothing", async () => {

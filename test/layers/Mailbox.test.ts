@@ -90,6 +90,34 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         expect(yield* mailbox.pending(other)).toHaveLength(1)
       }).pipe(Effect.provide(makeLayer({ maxUnread: 1 }))))
 
+    it.effect("one fan-out delivers to every inbox with room and tells which one is full, in order", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        yield* send()
+        const carol = "proj:carol" as AgentId
+        const dave = "proj:dave" as AgentId
+        const sentAt = yield* mailbox.nextSentAt
+        const outcomes = yield* mailbox.deliverEach([carol, bob, dave].map((to) => ({ agentId: to, message: message({ from: alice, to, sentAt }) })))
+        expect(outcomes.map((outcome) => outcome._tag)).toEqual(["Right", "Left", "Right"])
+        expect(outcomes[1]).toEqual(expect.objectContaining({ left: expect.objectContaining({ _tag: "InboxFull", agentId: bob }) }))
+        expect(yield* mailbox.pending(carol)).toHaveLength(1)
+        expect(yield* mailbox.pending(dave)).toHaveLength(1)
+        expect(yield* mailbox.pending(bob)).toHaveLength(1)
+      }).pipe(Effect.provide(makeLayer({ maxUnread: 1 }))))
+
+    it.effect("waitersAmong names the agents whose inbox a waiter holds, and no other", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        const carol = "proj:carol" as AgentId
+        yield* mailbox.ensureInbox(carol)
+        expect(yield* mailbox.waitersAmong([bob, carol])).toEqual(new Set())
+        yield* Effect.scoped(Effect.gen(function*() {
+          expect(yield* mailbox.holdWaiter(carol)).toBe(true)
+          expect(yield* mailbox.waitersAmong([bob, carol])).toEqual(new Set([carol]))
+        }))
+        expect(yield* mailbox.waitersAmong([bob, carol])).toEqual(new Set())
+      }).pipe(Effect.provide(makeLayer())))
+
     it.effect("nextSentAt is strictly increasing while the clock stands still", () =>
       Effect.gen(function*() {
         const mailbox = yield* Mailbox
