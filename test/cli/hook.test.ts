@@ -7,6 +7,7 @@ import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import { notOnBusText } from "../../src/programs/hooks.js"
+import { shellWord } from "../../src/domain/ShellWords.js"
 import { holdWriteLock } from "../integration/referenceDb.js"
 import { contextLine, freshHookBus, type HookBus, introText, unreadText } from "../support/hookBus.js"
 import * as events from "../support/hookEvents.js"
@@ -541,7 +542,7 @@ describe("hooks in a private tmux server", () => {
     for (const name of cleanupHooks) {
       const installed = pruneHooks(tmux, name)
       expect(installed).toHaveLength(1)
-      expect(installed[0]).toContain(`HELIOY_BUS_DIR='${bus.busDir}'`)
+      expect(installed[0]).toContain(`HELIOY_BUS_DIR=${shellWord(bus.busDir)} `)
       expect(installed[0]).toMatch(/run-shell -b /)
     }
     const userHooks = tmux.run("show-hooks", "-g", "after-kill-pane").trim().split("\n")
