@@ -11,6 +11,11 @@ const serverWithoutAjv = (sourceDir, extension) => ({
   }
 })
 
+// CommonJS dependencies (ajv, cross-spawn, ...) call `require`; an ES module has none until it makes one.
+const requireBanner = {
+  js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+}
+
 /**
  * The esbuild options of the four bundles in dist/bin, from the modules under `sourceDir` ending in `extension`:
  * tsc's output (dist, ".js") for `npm run build`, or the TypeScript sources (src, ".ts") for the plugin's bootstrap.
@@ -33,7 +38,20 @@ export const bundleOptions = (sourceDir, extension, outdir) => ({
   chunkNames: "chunks/[name]-[hash]",
   minify: true,
   external: ["better-sqlite3", "bufferutil", "utf-8-validate"],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: requireBanner,
   plugins: [serverWithoutAjv(sourceDir, extension)],
+  logLevel: "warning"
+})
+
+/** The esbuild options of the library entry: Effect and its packages left to the caller (peers), the rest inside. */
+export const libraryOptions = (entry, outdir) => ({
+  entryPoints: { index: entry },
+  outdir,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  external: ["effect", "effect/*", "@effect/*"],
+  banner: requireBanner,
   logLevel: "warning"
 })

@@ -1,11 +1,5 @@
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Effect, Layer } from "effect"
-import { runBusCli } from "./busCommands.js"
-import { logLevel, StderrLogger } from "./logging.js"
+import { busCommand, runBusCli } from "./busCommands.js"
+import { runCliMain } from "./cliMain.js"
 import { shieldLaunchArgs } from "./runCommand.js"
 
-runBusCli(shieldLaunchArgs(process.argv)).pipe(
-  Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel)),
-  NodeRuntime.runMain({ disablePrettyLogger: true })
-)
+runCliMain(busCommand, "helioy-bus", runBusCli, shieldLaunchArgs(process.argv))

@@ -1,6 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { type WarroomServices, WarroomLive } from "../layers/AppLive.js"
+import { success } from "../mcp/toolResult.js"
 import { serveWarroom } from "../mcp/warroomServer.js"
 import * as Warroom from "../programs/warroom/index.js"
 import { version } from "../version.js"
@@ -116,9 +117,17 @@ const remove = Command.make("remove", {
       (removed.warroom_killed ? "the warroom is now closed" : `${removed.remaining_members} members remain`)
   )).pipe(Command.withDescription("Remove one member, by role or --member-id."))
 
+const jsonOption = Options.boolean("json").pipe(
+  Options.withDescription("Print the result as JSON (the same JSON as the MCP tool's result).")
+)
+
+/** A result as the MCP tool returns it (arrays wrapped as `{ result }`), indented. */
+const toolJson = (value: unknown) => JSON.stringify(success(value).structuredContent, null, 2)
+
 const status = Command.make("status", {
-  name: Args.text({ name: "name" }).pipe(Args.withDefault(""))
-}, ({ name }) => runPrinted(Warroom.status(name), statusTable)).pipe(
+  name: Args.text({ name: "name" }).pipe(Args.withDefault("")),
+  json: jsonOption
+}, ({ json, name }) => runPrinted(Warroom.status(name), json ? toolJson : statusTable)).pipe(
   Command.withDescription("Members of the named warroom (or every active one): pane, alive/dead, registered/pending, last heartbeat.")
 )
 
@@ -128,12 +137,14 @@ const kill = Command.make("kill", {
   Command.withDescription("Close a warroom's window and forget it (`all`: every warroom).")
 )
 
-const presets = Command.make("presets", {}, () =>
-  runPrinted(
-    Effect.tap(Warroom.listPresets, (listed) =>
-      Effect.forEach(listed.broken ?? [], (b) => Console.error(`warning: ${b.file} is not a usable preset: ${b.reason}`))),
-    (listed) => presetLines(listed.presets)
-  )).pipe(Command.withDescription("List the saved presets."))
+const presets = Command.make("presets", { json: jsonOption }, ({ json }) =>
+  json
+    ? runPrinted(Warroom.listPresets, toolJson)
+    : runPrinted(
+      Effect.tap(Warroom.listPresets, (listed) =>
+        Effect.forEach(listed.broken ?? [], (b) => Console.error(`warning: ${b.file} is not a usable preset: ${b.reason}`))),
+      (listed) => presetLines(listed.presets)
+    )).pipe(Command.withDescription("List the saved presets."))
 
 const savePreset = Command.make("save-preset", {
   name: Args.text({ name: "name" }),

@@ -56,11 +56,18 @@ describe("helioy-warroom CLI", () => {
     expect(lines[1]).toMatch(/^MEMBER\s+ROLE\s+RUNTIME\s+PANE\s+PANE STATE\s+AGENT\s+LAST HEARTBEAT$/)
     expect(lines.find((line) => line.includes("user:backend"))).toMatch(/alive\s+registered proj:user:backend:design\.0\s+\d{4}-/)
     expect(lines.find((line) => line.includes("user:qa"))).toMatch(/dead\s+pending\s+-$/)
+    const json = JSON.parse(ok(r.cli(["status", "design", "--json"])))
+    expect(json.result).toEqual([expect.objectContaining({ warroom_id: "design", status: "active" })])
+    expect(json.result[0].members).toEqual(expect.arrayContaining([
+      expect.objectContaining({ desired_role: "user:backend", pane_alive: true, registered: true, agent_instance_id: ids[0] }),
+      expect.objectContaining({ desired_role: "user:qa", pane_alive: false, registered: false })
+    ]))
 
     expect(ok(r.cli(["kill", "design"]))).toBe("killed design\n")
     expect(r.windows()).not.toContain("design")
     expect(r.agents()).toEqual([])
     expect(ok(r.cli(["status"]))).toBe("no warroom agents running\n")
+    expect(JSON.parse(ok(r.cli(["status", "--json"])))).toEqual({ result: [] })
   })
 
   it("an unknown agent type creates nothing and names suggestions", () => {
@@ -112,6 +119,10 @@ describe("helioy-warroom CLI", () => {
     const listed = r.cli(["presets"])
     expect(listed.stdout).toBe("team: backend claude-opus/general — two [a, b]\n")
     expect(listed.stderr).toContain(`warning: ${join(r.busDir, "presets", "broken.json")} is not a usable preset: not valid JSON`)
+    expect(JSON.parse(ok(r.cli(["presets", "--json"])))).toMatchObject({
+      presets: [{ name: "team", agents: ["backend", "claude-opus/general"], description: "two", tags: ["a", "b"] }],
+      broken: [{ file: join(r.busDir, "presets", "broken.json"), reason: expect.stringContaining("not valid JSON") }]
+    })
     const fromPreset = ok(r.cli(["spawn", "crew", "--preset", "team", "--agents", "qa"]))
     expect(fromPreset).toContain("crew ready: 3 agents (user:backend, general, user:qa)")
     const rows = await r.waitRegistered(["proj:user:backend:crew.0", "proj:general:crew.1", "proj:user:qa:crew.2"])
