@@ -7,8 +7,9 @@
  *
  *   <data>/app-<fingerprint>/   package.json, bin/ and dist/bin/ (bundled by esbuild from the plugin's own src/)
  *   <data>/node_modules/        better-sqlite3, the version the plugin's lockfile names, installed with its build
- *   <data>/deps/, <data>/tools/ only when the plugin has no node_modules: its dependencies (`npm ci --omit=dev`
- *                               from its lockfile, scripts off) and its esbuild, to bundle with
+ *   <data>/deps/, <data>/tools/ only when the plugin has no node_modules: its dependencies (`npm ci` from its
+ *                               lockfile, devDependencies included: the bundled code is listed there; scripts off)
+ *                               and its esbuild, to bundle with
  *   <data>/ready.json           written last: which app dir is complete, for which source and which Node ABI
  *   <data>/bootstrap.log        what the last bootstrap did, with its timings
  *
@@ -216,7 +217,7 @@ const installDependencies = async (paths) => {
       fs.mkdirSync(deps, { recursive: true })
       fs.copyFileSync(join(paths.root, "package.json"), join(deps, "package.json"))
       fs.writeFileSync(join(deps, "package-lock.json"), lock)
-      await npmIn(deps, ["ci", "--omit=dev", "--ignore-scripts"])
+      await npmIn(deps, ["ci", "--include=dev", "--ignore-scripts"])
     })(),
     readJson(join(tools, "node_modules", "esbuild", "package.json"))?.version === esbuildVersion
       ? Promise.resolve()
