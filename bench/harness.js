@@ -2,14 +2,14 @@
  * What the bench needs around the figures: the built binary started as `helioy-bus serve` behind an MCP SDK
  * Client over stdio, a private tmux server, temp dirs, percentiles, and one cleanup that undoes all of it.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { fileURLToPath, URL } from "node:url"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 
 /** The built executable (`npm run build` must have run). */
 export const busBin = fileURLToPath(new URL("../bin/helioy-bus.js", import.meta.url))
@@ -113,7 +113,20 @@ export const startTmux = (root, session, command) => {
     }
     fs.rmSync(tmuxTmp, { recursive: true, force: true })
   })
-  const firstPane = run("new-session", "-d", "-s", session, "-x", "200", "-y", "50", "-P", "-F", "#{pane_id}", ...command).trim()
+  const firstPane = run(
+    "new-session",
+    "-d",
+    "-s",
+    session,
+    "-x",
+    "200",
+    "-y",
+    "50",
+    "-P",
+    "-F",
+    "#{pane_id}",
+    ...command
+  ).trim()
   return { env: { TMUX_TMPDIR: tmuxTmp }, run, firstPane }
 }
 

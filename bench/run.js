@@ -12,7 +12,18 @@ import { performance } from "node:perf_hooks"
 import { clearTimeout, setTimeout } from "node:timers"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
-  busBin, cleanUp, hasTmux, makeTempDir, memoryOf, onCleanup, percentile, progress, round, startServer, startTmux, timed,
+  busBin,
+  cleanUp,
+  hasTmux,
+  makeTempDir,
+  memoryOf,
+  onCleanup,
+  percentile,
+  progress,
+  round,
+  startServer,
+  startTmux,
+  timed,
   warroomBin
 } from "./harness.js"
 
@@ -102,12 +113,18 @@ const fanOut = async () => {
   const server = await startServer({ home, busDir: dir, agentId: "dispatcher" })
   await server.call("register_agent", { pwd: root, agent_id: "dispatcher", agent_type: "lead" })
   for (let n = 0; n < fanOutAgents; n++) {
-    await server.call("register_agent", { pwd: root, agent_id: `worker-${String(n).padStart(3, "0")}`, agent_type: "worker" })
+    await server.call("register_agent", {
+      pwd: root,
+      agent_id: `worker-${String(n).padStart(3, "0")}`,
+      agent_type: "worker"
+    })
   }
   await server.call("send_message", { to: "role:worker", content: "warm-up" })
   const samples = []
   for (let run = 0; run < fanOutRuns; run++) {
-    const { ms, value } = await timed(() => server.call("send_message", { to: "role:worker", content: `to all ${run}` }))
+    const { ms, value } = await timed(() =>
+      server.call("send_message", { to: "role:worker", content: `to all ${run}` })
+    )
     if (value.recipients.length !== fanOutAgents) throw new Error(`role send reached ${value.recipients.length} agents`)
     samples.push(ms)
   }
@@ -125,7 +142,13 @@ const listAgentsWithPanes = async () => {
   if (panes.length !== tmuxAgents) throw new Error(`expected ${tmuxAgents} panes, tmux lists ${panes.length}`)
   const server = await startServer({ home, busDir: busDir("tmux"), agentId: "observer", env: tmux.env })
   for (const [n, [paneId, target]] of panes.entries()) {
-    await server.call("register_agent", { pwd: root, agent_id: `pane-agent-${n}`, pane_id: paneId, tmux_target: target, runtime: "claude" })
+    await server.call("register_agent", {
+      pwd: root,
+      agent_id: `pane-agent-${n}`,
+      pane_id: paneId,
+      tmux_target: target,
+      runtime: "claude"
+    })
   }
   for (let n = 0; n < 3; n++) await server.call("list_agents")
   const samples = []
@@ -135,7 +158,11 @@ const listAgentsWithPanes = async () => {
     samples.push(ms)
   }
   await server.close()
-  return { listAgents50P50Ms: round(percentile(samples, 50)), listAgents50P90Ms: round(percentile(samples, 90)), listRuns }
+  return {
+    listAgents50P50Ms: round(percentile(samples, 50)),
+    listAgents50P90Ms: round(percentile(samples, 90)),
+    listRuns
+  }
 }
 
 /** (e) One get_messages of 1,000 waiting messages. */
@@ -169,7 +196,9 @@ const concurrentSenders = async () => {
   const { ms } = await timed(() =>
     Promise.all(servers.map(async (server, s) => {
       for (let seq = 0; seq < perSender; seq++) {
-        const sent = await timed(() => server.call("send_message", { to: "sink", content: JSON.stringify({ s, seq }), nudge: false }))
+        const sent = await timed(() =>
+          server.call("send_message", { to: "sink", content: JSON.stringify({ s, seq }), nudge: false })
+        )
         latencies.push(sent.ms)
       }
     }))
@@ -234,7 +263,10 @@ const hookEnv = (dir, env) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME
 
 /** Starts `helioy-bus hook <event>` with `event` on stdin; `exited` resolves with code, stdout, stderr. */
 const startHook = (hook, event, dir, env = {}) => {
-  const child = spawn(process.execPath, [busBin, "hook", hook], { env: hookEnv(dir, env), stdio: ["pipe", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [busBin, "hook", hook], {
+    env: hookEnv(dir, env),
+    stdio: ["pipe", "pipe", "pipe"]
+  })
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
   })
@@ -282,13 +314,20 @@ const hookSamples = async (hook, event, dir, env, expectResult) => {
 const hookLatency = async () => {
   const dir = busDir("hook")
   const event = promptEvent("bench-hook-session")
-  const started = await runHook("session-start", { ...event, hook_event_name: "SessionStart", source: "startup" }, dir, {})
+  const started = await runHook(
+    "session-start",
+    { ...event, hook_event_name: "SessionStart", source: "startup" },
+    dir,
+    {}
+  )
   if (started.value.code !== 0 || !started.value.stdout.includes("SessionStart")) {
     throw new Error(`session-start failed: ${JSON.stringify(started.value)}`)
   }
   const agentId = fs.readFileSync(join(dir, "pids", String(process.pid)), "utf8")
   const quiet = (result) => {
-    if (result.code !== 0 || result.stdout !== "") throw new Error(`hook with no mail printed: ${JSON.stringify(result)}`)
+    if (result.code !== 0 || result.stdout !== "") {
+      throw new Error(`hook with no mail printed: ${JSON.stringify(result)}`)
+    }
   }
   const byEnv = await hookSamples("user-prompt-submit", event, dir, { HELIOY_AGENT_ID: agentId }, quiet)
   const byPidFile = await hookSamples("user-prompt-submit", event, dir, {}, quiet)
@@ -296,7 +335,9 @@ const hookLatency = async () => {
   await server.call("send_message", { to: agentId, content: "mail for the hook", nudge: false })
   await server.close()
   const withMail = await hookSamples("user-prompt-submit", event, dir, { HELIOY_AGENT_ID: agentId }, (result) => {
-    if (result.code !== 0 || !result.stdout.includes("1 unread message(s)")) throw new Error(`hook with mail printed: ${JSON.stringify(result)}`)
+    if (result.code !== 0 || !result.stdout.includes("1 unread message(s)")) {
+      throw new Error(`hook with mail printed: ${JSON.stringify(result)}`)
+    }
   })
   return {
     hookNoMailP50Ms: byEnv.p50,
@@ -343,7 +384,12 @@ const waitMailWake = async () => {
   const agentId = "bench:sleeper"
   const server = await startServer({ home, busDir: dir, agentId: "bench:waker" })
   // Codex's hooks share one daemon's environment: the waiter finds its agent by the event's session id.
-  await server.call("register_agent", { pwd: root, agent_id: agentId, runtime: "codex", session_id: "bench-wake-session" })
+  await server.call("register_agent", {
+    pwd: root,
+    agent_id: agentId,
+    runtime: "codex",
+    session_id: "bench-wake-session"
+  })
   // No wake throttle: each run measures a wake, not the 30 s wait for the next wake slot.
   const waiterEnv = {
     HELIOY_AGENT_ID: agentId,
@@ -369,7 +415,9 @@ const waitMailWake = async () => {
     await server.call("send_message", { to: agentId, content: `wake up ${run}`, nudge: false })
     const result = await waiter.exited
     samples.push(performance.now() - start)
-    if (result.code !== 2 || !result.stderr.includes("new message(s)")) throw new Error(`wait-mail ended: ${JSON.stringify(result)}`)
+    if (result.code !== 2 || !result.stderr.includes("new message(s)")) {
+      throw new Error(`wait-mail ended: ${JSON.stringify(result)}`)
+    }
     await server.call("get_messages", { agent_id: agentId })
   }
   await server.close()
@@ -384,7 +432,8 @@ const waitMailWake = async () => {
 }
 
 /** A fake `claude` for warroom panes: registers through the SessionStart hook (as Claude Code's would), then waits. */
-const fakeClaude = (log) => `#!/bin/sh
+const fakeClaude = (log) =>
+  `#!/bin/sh
 HELIOY_BUS_CLAUDE_PID=$$
 export HELIOY_BUS_CLAUDE_PID
 printf '{"session_id":"bench-%s","transcript_path":"","cwd":"%s","hook_event_name":"SessionStart","source":"startup"}\\n' "$$" "$(pwd)" \\
@@ -412,7 +461,12 @@ const warroomEight = async () => {
   const path = `${binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`
   const tmux = startTmux(root, "bench-warroom", ["sleep", "600"])
   tmux.run("set-environment", "-g", "PATH", path)
-  const server = await startServer({ home, busDir: dir, bin: warroomBin, env: { ...tmux.env, PATH: path, TMUX_PANE: tmux.firstPane } })
+  const server = await startServer({
+    home,
+    busDir: dir,
+    bin: warroomBin,
+    env: { ...tmux.env, PATH: path, TMUX_PANE: tmux.firstPane }
+  })
   const agents = Array.from({ length: warroomMembers }, () => "general")
   const pidsDir = join(dir, "pids")
   const spawnSamples = []
@@ -421,7 +475,9 @@ const warroomEight = async () => {
     const before = new Set(fs.existsSync(pidsDir) ? fs.readdirSync(pidsDir) : [])
     const { ms } = await timed(async () => {
       // The fake members never show a prompt: the call does not wait for readiness; the bench waits for registration.
-      callSamples.push((await timed(() => server.call("warroom_spawn", { name: "bench", agents, cwd: root, wait_seconds: 0 }))).ms)
+      callSamples.push(
+        (await timed(() => server.call("warroom_spawn", { name: "bench", agents, cwd: root, wait_seconds: 0 }))).ms
+      )
       await pidFilesAppear(pidsDir, before, warroomMembers)
     })
     spawnSamples.push(ms)
@@ -430,7 +486,9 @@ const warroomEight = async () => {
   for (let run = 0; run < warroomStatusRuns; run++) {
     const { ms, value } = await timed(() => server.call("warroom_status", { name: "bench" }))
     const members = value.result[0].members
-    if (members.length !== warroomMembers || !members.every((m) => m.registered)) throw new Error("warroom_status: members not all registered")
+    if (members.length !== warroomMembers || !members.every((m) => m.registered)) {
+      throw new Error("warroom_status: members not all registered")
+    }
     statusSamples.push(ms)
   }
   await server.call("warroom_kill", { kill_all: true })

@@ -29,7 +29,13 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 export const pluginPaths = (env = process.env) => {
   const root = resolve(env.CLAUDE_PLUGIN_ROOT || join(dirname(fileURLToPath(import.meta.url)), ".."))
   const data = resolve(env.CLAUDE_PLUGIN_DATA || join(homedir(), ".helioy", "plugin-data"))
-  return { root, data, ready: join(data, "ready.json"), lock: join(data, "bootstrap.lock"), log: join(data, "bootstrap.log") }
+  return {
+    root,
+    data,
+    ready: join(data, "ready.json"),
+    lock: join(data, "bootstrap.lock"),
+    log: join(data, "bootstrap.log")
+  }
 }
 
 const readText = (path) => {
@@ -78,7 +84,9 @@ const nativeModule = (dir) => join(dir, "node_modules", "better-sqlite3", "build
  * says it was built for this source and this Node. Undefined when a bootstrap is needed.
  */
 export const runnableApp = (paths) => {
-  if (fs.existsSync(join(paths.root, "dist", "bin", "helioy-bus.mjs")) && fs.existsSync(nativeModule(paths.root))) return paths.root
+  if (fs.existsSync(join(paths.root, "dist", "bin", "helioy-bus.mjs")) && fs.existsSync(nativeModule(paths.root))) {
+    return paths.root
+  }
   const ready = readJson(paths.ready)
   if (ready === undefined || ready.fingerprint !== fingerprint(paths)) return undefined
   const app = join(paths.data, ready.app)
@@ -176,7 +184,10 @@ const npmIn = async (dir, args, env = {}) => {
   fs.mkdirSync(dir, { recursive: true })
   const manifest = join(dir, "package.json")
   if (!fs.existsSync(manifest)) {
-    fs.writeFileSync(manifest, JSON.stringify({ name: "helioy-bus-plugin-data", private: true, allowScripts: { "better-sqlite3": true } }) + "\n")
+    fs.writeFileSync(
+      manifest,
+      JSON.stringify({ name: "helioy-bus-plugin-data", private: true, allowScripts: { "better-sqlite3": true } }) + "\n"
+    )
   }
   await run(npmCommand(), [...args, "--no-audit", "--no-fund"], { cwd: dir, env: { ...process.env, ...env } })
 }
@@ -185,16 +196,25 @@ const npmIn = async (dir, args, env = {}) => {
 const installNativeModule = async (paths) => {
   const version = lockedVersion(paths.root, "better-sqlite3")
   const loads = () =>
-    spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], { cwd: paths.data, stdio: "ignore" })
+    spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], {
+      cwd: paths.data,
+      stdio: "ignore"
+    })
       .status === 0
-  if (readJson(join(paths.data, "node_modules", "better-sqlite3", "package.json"))?.version === version && loads()) return
-  log(`installing better-sqlite3@${version} into ${paths.data} (it downloads its prebuilt binary or compiles, which can take minutes)`)
+  if (readJson(join(paths.data, "node_modules", "better-sqlite3", "package.json"))?.version === version && loads()) {
+    return
+  }
+  log(
+    `installing better-sqlite3@${version} into ${paths.data} (it downloads its prebuilt binary or compiles, which can take minutes)`
+  )
   // A user's ignore-scripts or NODE_ENV=production must not skip the build of what is asked for by name.
   await npmIn(paths.data, ["install", "--no-save", "--no-package-lock", `better-sqlite3@${version}`], {
     npm_config_ignore_scripts: "false",
     npm_config_omit: ""
   })
-  if (!loads()) throw new Error(`better-sqlite3 was installed into ${paths.data} but does not load in ${process.execPath}`)
+  if (!loads()) {
+    throw new Error(`better-sqlite3 was installed into ${paths.data} but does not load in ${process.execPath}`)
+  }
 }
 
 /** Whether the plugin root has its dependencies installed (Claude Code's plugin cache does; a clone does not). */
@@ -209,7 +229,8 @@ const installDependencies = async (paths) => {
   const tools = join(paths.data, "tools")
   const lock = readText(join(paths.root, "package-lock.json"))
   const esbuildVersion = lockedVersion(paths.root, "esbuild")
-  const ready = readText(join(deps, "package-lock.json")) === lock && fs.existsSync(join(deps, "node_modules", "effect"))
+  const ready = readText(join(deps, "package-lock.json")) === lock &&
+    fs.existsSync(join(deps, "node_modules", "effect"))
   await Promise.all([
     ready ? Promise.resolve() : (async () => {
       log(`installing the plugin's dependencies into ${deps} (npm ci, scripts off)`)
@@ -246,7 +267,11 @@ const buildApp = async (paths, esbuild, modules, app) => {
   fs.cpSync(join(paths.root, "bin"), join(app, "bin"), { recursive: true })
   fs.copyFileSync(join(paths.root, "package.json"), join(app, "package.json"))
   const { bundleOptions } = await import(pathToFileURL(join(paths.root, "scripts", "bundleOptions.js")).href)
-  await esbuild.build({ ...bundleOptions("src", ".ts", join(app, "dist", "bin")), absWorkingDir: paths.root, nodePaths: [modules] })
+  await esbuild.build({
+    ...bundleOptions("src", ".ts", join(app, "dist", "bin")),
+    absWorkingDir: paths.root,
+    nodePaths: [modules]
+  })
 }
 
 /** The whole bootstrap, under the lock; writes ready.json last, or failed.json. */
@@ -271,7 +296,10 @@ const bootstrap = async () => {
     })()
     await Promise.all([native, built])
     const seconds = (Date.now() - started) / 1000
-    fs.writeFileSync(`${paths.ready}.tmp`, JSON.stringify({ fingerprint: id, app, node: process.version, seconds }) + "\n")
+    fs.writeFileSync(
+      `${paths.ready}.tmp`,
+      JSON.stringify({ fingerprint: id, app, node: process.version, seconds }) + "\n"
+    )
     fs.renameSync(`${paths.ready}.tmp`, paths.ready)
     // An earlier version's app may still serve a running session (its chunks load lazily): it goes after a day.
     for (const entry of fs.readdirSync(paths.data)) {
@@ -283,7 +311,10 @@ const bootstrap = async () => {
     log(`ready in ${seconds.toFixed(1)} s: ${join(paths.data, app)}`)
   } catch (error) {
     log(`bootstrap failed: ${error instanceof Error ? error.stack : String(error)}`)
-    fs.writeFileSync(join(paths.data, "failed.json"), JSON.stringify({ fingerprint: id, message: String(error?.message ?? error), log: paths.log }) + "\n")
+    fs.writeFileSync(
+      join(paths.data, "failed.json"),
+      JSON.stringify({ fingerprint: id, message: String(error?.message ?? error), log: paths.log }) + "\n"
+    )
     process.exitCode = 1
   } finally {
     fs.rmSync(paths.lock, { force: true })

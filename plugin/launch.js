@@ -70,7 +70,8 @@ const serveWhileBootstrapping = () => {
           protocolVersion: message.params?.protocolVersion ?? "2025-06-18",
           capabilities: { tools: { listChanged: true } },
           serverInfo: { name: "helioy-bus", version: "bootstrapping" },
-          instructions: "helioy-bus is being installed (first session after install or update); its tools appear when it is done."
+          instructions:
+            "helioy-bus is being installed (first session after install or update); its tools appear when it is done."
         }
       })
     }
@@ -92,10 +93,14 @@ const serveWhileBootstrapping = () => {
   startBootstrap(paths)
   void waitForApp(paths, bootstrapWaitSeconds).then((dir) => {
     if (dir === undefined) {
-      process.stderr.write(`helioy-bus: the bootstrap did not finish; see ${paths.log}. Start a new session to retry.\n`)
+      process.stderr.write(
+        `helioy-bus: the bootstrap did not finish; see ${paths.log}. Start a new session to retry.\n`
+      )
       return
     }
-    const child = spawn(process.execPath, [join(dir, "bin", "helioy-bus.js"), "serve"], { stdio: ["pipe", "pipe", "inherit"] })
+    const child = spawn(process.execPath, [join(dir, "bin", "helioy-bus.js"), "serve"], {
+      stdio: ["pipe", "pipe", "inherit"]
+    })
     child.stdin.on("error", () => {})
     child.on("exit", (code) => process.exit(code ?? 1))
     // The real server is initialized with the client's own request; its answer stays here (the client has one).
@@ -115,7 +120,15 @@ const serveWhileBootstrapping = () => {
       process.stdout.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/tools/list_changed" }) + "\n")
       if (rest !== "") process.stdout.write(rest)
     })
-    const request = initialize ?? { method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "helioy-bus-launcher", version: "1" } } }
+    const request = initialize ??
+      {
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "helioy-bus-launcher", version: "1" }
+        }
+      }
     child.stdin.write(JSON.stringify({ ...request, jsonrpc: "2.0", id: handshakeId }) + "\n")
   })
 }
@@ -125,7 +138,9 @@ const bootstrapping = async () => {
   if (command === "serve") return serveWhileBootstrapping()
   if (command !== "hook") {
     startBootstrap(paths)
-    process.stderr.write(`helioy-bus: installing into ${paths.data} (log: ${paths.log}); run this again when it is done.\n`)
+    process.stderr.write(
+      `helioy-bus: installing into ${paths.data} (log: ${paths.log}); run this again when it is done.\n`
+    )
     process.exit(1)
   }
   if (event === "session-start") {

@@ -1,5 +1,5 @@
-import { rmSync } from "node:fs"
 import { build } from "esbuild"
+import { rmSync } from "node:fs"
 import { bundleOptions, libraryOptions } from "./bundleOptions.js"
 
 rmSync("dist/bin", { recursive: true, force: true })

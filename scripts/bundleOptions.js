@@ -4,16 +4,25 @@ import { resolve } from "node:path"
 const serverWithoutAjv = (sourceDir, extension) => ({
   name: "server-without-ajv",
   setup(build) {
-    build.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (args) =>
-      /@modelcontextprotocol\/sdk\/dist\/esm\/server\//.test(args.importer)
-        ? { path: resolve(build.initialOptions.absWorkingDir ?? process.cwd(), `${sourceDir}/mcp/noJsonSchemaValidator${extension}`) }
-        : undefined)
+    build.onResolve(
+      { filter: /\/validation\/ajv-provider\.js$/ },
+      (args) =>
+        /@modelcontextprotocol\/sdk\/dist\/esm\/server\//.test(args.importer)
+          ? {
+            path: resolve(
+              build.initialOptions.absWorkingDir ?? process.cwd(),
+              `${sourceDir}/mcp/noJsonSchemaValidator${extension}`
+            )
+          }
+          : undefined
+    )
   }
 })
 
 // CommonJS dependencies (ajv, cross-spawn, ...) call `require`; an ES module has none until it makes one.
 const requireBanner = {
-  js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+  js:
+    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
 }
 
 /**

@@ -6,7 +6,10 @@ const findVersion = (): string => {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let depth = 0; depth < 5; depth++) {
     try {
-      const manifest = JSON.parse(fs.readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string }
+      const manifest = JSON.parse(fs.readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: string
+        version?: string
+      }
       if (manifest.name === "helioy-bus" && manifest.version) return manifest.version
     } catch {
       // not here; look one level up

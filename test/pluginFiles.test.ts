@@ -1,8 +1,8 @@
 /** The Claude Code plugin and the Codex snippets shipped in the repository name the right events and commands. */
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
-import { describe, expect, it } from "vitest"
 import { parse } from "smol-toml"
+import { describe, expect, it } from "vitest"
 import { claudeHooks, codexEnvVars, codexHooks, hookGroups } from "../src/install/HookWiring.js"
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
@@ -10,15 +10,23 @@ const json = (path: string) => JSON.parse(fs.readFileSync(repoFile(path), "utf8"
 const packageJson = json("package.json")
 
 /** A hook in exec form (no shell): node runs the plugin's launcher, which bootstraps the bus when it is missing. */
-const launcherHook = (hook: string) => ({ command: "node", args: ["${CLAUDE_PLUGIN_ROOT}/plugin/launch.js", "hook", hook] })
+const launcherHook = (hook: string) => ({
+  command: "node",
+  args: ["${CLAUDE_PLUGIN_ROOT}/plugin/launch.js", "hook", hook]
+})
 
 describe("the Claude Code plugin", () => {
   it("hooks/hooks.json runs `plugin/launch.js hook <event>` in exec form from the plugin root at every Claude Code event", () => {
     const hooks = json("hooks/hooks.json").hooks
-    const expected = Object.fromEntries(Object.entries(hookGroups(claudeHooks, (hook) => hook)).map(([event, groups]) => [
-      event,
-      groups.map((group) => ({ ...group, hooks: group.hooks.map((handler) => ({ ...handler, ...launcherHook(handler.command) })) }))
-    ]))
+    const expected = Object.fromEntries(
+      Object.entries(hookGroups(claudeHooks, (hook) => hook)).map(([event, groups]) => [
+        event,
+        groups.map((group) => ({
+          ...group,
+          hooks: group.hooks.map((handler) => ({ ...handler, ...launcherHook(handler.command) }))
+        }))
+      ])
+    )
     expect(hooks).toEqual(expected)
     expect(Object.keys(hooks)).toEqual(["SessionStart", "SessionEnd", "UserPromptSubmit", "PreToolUse", "Stop"])
     for (const event of ["SessionStart", "Stop"]) {

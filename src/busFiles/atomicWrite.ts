@@ -47,7 +47,8 @@ export const isBeingPublished = (path: string): boolean => {
   }
 }
 
-const noSpace = (path: string) => new BusFileError(path, `the disk holding ${path} is full; free some space and try again`, "ENOSPC")
+const noSpace = (path: string) =>
+  new BusFileError(path, `the disk holding ${path} is full; free some space and try again`, "ENOSPC")
 
 /** A temporary file written in full but not yet fsynced: its path, its open descriptor, its length. */
 export interface WrittenTemp {
@@ -143,7 +144,12 @@ export const syncDirectory = async (dir: string): Promise<void> => {
 }
 
 /** Creates `dir/name` atomically with `data` (mode 0600 by default); fails, overwriting nothing, when it exists. Throws BusFileError. */
-export const createFileAtomically = async (dir: string, name: string, data: string | Uint8Array, mode = 0o600): Promise<void> => {
+export const createFileAtomically = async (
+  dir: string,
+  name: string,
+  data: string | Uint8Array,
+  mode = 0o600
+): Promise<void> => {
   const temp = await stageFile(dir, name, data, mode)
   try {
     publishStaged(temp, join(dir, name))

@@ -46,7 +46,9 @@ export const readBusFile = (path: string, limit: ReadLimit): FileRead => {
     if (!stat.isFile()) return refused("not-a-file", "not a regular file")
     const uid = process.getuid?.()
     if (uid !== undefined && stat.uid !== uid) return refused("foreign", `owned by uid ${stat.uid}, not by you`)
-    if (stat.nlink !== 1 && limit.anyLinks !== true) return refused("linked", `a file with ${stat.nlink} hard links (a link to a file elsewhere)`, stat.nlink)
+    if (stat.nlink !== 1 && limit.anyLinks !== true) {
+      return refused("linked", `a file with ${stat.nlink} hard links (a link to a file elsewhere)`, stat.nlink)
+    }
     if (stat.size > limit.maxBytes && limit.head !== true) {
       return refused("too-large", `${stat.size} bytes, larger than the ${limit.maxBytes} bytes allowed`)
     }

@@ -14,7 +14,11 @@ export interface BusTree {
 const { O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_RDONLY } = fs.constants
 
 /** What opening one directory found: fine, missing, or unusable (and why). */
-type Inspection = { readonly _tag: "Ok" } | { readonly _tag: "Missing" } | { readonly _tag: "Unusable"; readonly reason: string; readonly code?: string }
+type Inspection = { readonly _tag: "Ok" } | { readonly _tag: "Missing" } | {
+  readonly _tag: "Unusable"
+  readonly reason: string
+  readonly code?: string
+}
 
 const ok: Inspection = { _tag: "Ok" }
 
@@ -24,7 +28,11 @@ const openProblem = (path: string, error: unknown): Inspection => {
   const code = errnoOf(error)
   if (code === "ENOENT") return { _tag: "Missing" }
   if (code === "ELOOP" || (code === "ENOTDIR" && isSymlink(path))) {
-    return { _tag: "Unusable", code: "ELOOP", reason: `${path} is a symlink; the bus never follows links out of the bus dir, remove it` }
+    return {
+      _tag: "Unusable",
+      code: "ELOOP",
+      reason: `${path} is a symlink; the bus never follows links out of the bus dir, remove it`
+    }
   }
   if (code === "ENOTDIR") return { _tag: "Unusable", code, reason: `${path} is not a directory; move it aside` }
   return { _tag: "Unusable", reason: describeFileError(error, path), ...(code === undefined ? {} : { code }) }
@@ -51,16 +59,24 @@ const inspect = (tree: BusTree, path: string): Inspection => {
     const uid = ownUid()
     if (!stat.isDirectory()) return { _tag: "Unusable", reason: `${path} is not a directory; move it aside` }
     if (uid !== undefined && stat.uid !== uid) {
-      return { _tag: "Unusable", reason: `${path} belongs to uid ${stat.uid}, not to you; the bus uses only directories of its own user` }
+      return {
+        _tag: "Unusable",
+        reason: `${path} belongs to uid ${stat.uid}, not to you; the bus uses only directories of its own user`
+      }
     }
     if ((stat.mode & 0o022) !== 0) {
       return {
         _tag: "Unusable",
-        reason: `${path} is group- or world-writable (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 700 '${path}'`
+        reason: `${path} is group- or world-writable (mode ${
+          (stat.mode & 0o777).toString(8)
+        }); run: chmod 700 '${path}'`
       }
     }
     if (tree.device !== undefined && stat.dev !== tree.device) {
-      return { _tag: "Unusable", reason: `${path} is on another file system than the bus dir (a mount inside it); remove it` }
+      return {
+        _tag: "Unusable",
+        reason: `${path} is on another file system than the bus dir (a mount inside it); remove it`
+      }
     }
     return ok
   } catch (error) {

@@ -28,7 +28,8 @@ const staleMillis = 60_000
 /** How long a sender near the cap waits for the lock, and then for the deliveries in flight, before giving up. */
 const patienceMillis = 10_000
 
-const isStagedMessage = (entry: string) => entry.endsWith(".tmp") && entry.includes(".json.") && tempFileWriter(entry) !== undefined
+const isStagedMessage = (entry: string) =>
+  entry.endsWith(".tmp") && entry.includes(".json.") && tempFileWriter(entry) !== undefined
 
 const pause = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
 
@@ -38,8 +39,9 @@ const census = (dir: string, except: string, exact: boolean, now: number) => {
   let inFlight = 0
   for (const entry of fs.readdirSync(dir)) {
     if (isMessageFileName(entry)) unread++
-    else if (exact && entry.endsWith(waitingSuffix)) removeIfWriterDead(dir, entry, entry.slice(0, -waitingSuffix.length))
-    else if (entry !== except && isStagedMessage(entry)) {
+    else if (exact && entry.endsWith(waitingSuffix)) {
+      removeIfWriterDead(dir, entry, entry.slice(0, -waitingSuffix.length))
+    } else if (entry !== except && isStagedMessage(entry)) {
       if (!exact) {
         inFlight++
         continue
@@ -60,7 +62,9 @@ const census = (dir: string, except: string, exact: boolean, now: number) => {
 /** Removes a staged file whose sender died before it could deliver it (its name carries the sender's pid). */
 const removeIfWriterDead = (dir: string, entry: string, stagedName: string) => {
   const writer = tempFileWriter(stagedName)
-  if (writer !== undefined && isStagedMessage(stagedName) && !processExists(writer)) fs.rmSync(join(dir, entry), { force: true })
+  if (writer !== undefined && isStagedMessage(stagedName) && !processExists(writer)) {
+    fs.rmSync(join(dir, entry), { force: true })
+  }
 }
 
 const basename = (path: string) => path.slice(path.lastIndexOf("/") + 1)
@@ -68,7 +72,7 @@ const basename = (path: string) => path.slice(path.lastIndexOf("/") + 1)
 /** Under the delivery lock: waits until the in-flight deliveries settled enough to tell whether one more fits. */
 const decideUnderLock = async (dir: string, temp: string, maxUnread: number): Promise<DeliveryOutcome | "fits"> => {
   const started = Date.now()
-  for (let round = 0; ; round++) {
+  for (let round = 0;; round++) {
     const { inFlight, unread } = census(dir, basename(temp), true, Date.now())
     if (unread + 1 > maxUnread) return { _tag: "Full", unread }
     if (unread + inFlight + 1 <= maxUnread) return "fits"
@@ -101,7 +105,12 @@ export interface InboxFile {
 export type BatchOutcome = DeliveryOutcome | { readonly _tag: "Failed"; readonly error: BusFileError }
 
 /** Links a staged file into place under the unread cap (the delivery lock near the cap); always removes the staged name. */
-const publishUnderCap = async (dir: string, name: string, staged: string, maxUnread: number): Promise<DeliveryOutcome> => {
+const publishUnderCap = async (
+  dir: string,
+  name: string,
+  staged: string,
+  maxUnread: number
+): Promise<DeliveryOutcome> => {
   let temp = staged
   try {
     const quick = census(dir, "", false, Date.now())
@@ -139,7 +148,10 @@ const failed = (error: unknown, dir: string): BatchOutcome => ({ _tag: "Failed",
  * then each is linked into place under its inbox's cap (as `deliverFile` does), then each distinct directory that got
  * a file is fsynced once. One outcome per file, in order; a delivery is Delivered only once its directory is fsynced.
  */
-export const deliverFiles = async (files: ReadonlyArray<InboxFile>, maxUnread: number): Promise<Array<BatchOutcome>> => {
+export const deliverFiles = async (
+  files: ReadonlyArray<InboxFile>,
+  maxUnread: number
+): Promise<Array<BatchOutcome>> => {
   // Every file is written before any is fsynced: a file created while an fsync commits the journal waits for it.
   const written = files.map((file) => {
     try {
@@ -148,9 +160,11 @@ export const deliverFiles = async (files: ReadonlyArray<InboxFile>, maxUnread: n
       return failed(error, file.dir)
     }
   })
-  const staged = await Promise.all(written.map((temp, index) =>
-    "_tag" in temp ? temp : syncTemp(temp).catch((error: unknown) => failed(error, files[index]!.dir))
-  ))
+  const staged = await Promise.all(
+    written.map((temp, index) =>
+      "_tag" in temp ? temp : syncTemp(temp).catch((error: unknown) => failed(error, files[index]!.dir))
+    )
+  )
   const outcomes: Array<BatchOutcome> = []
   for (const [index, file] of files.entries()) {
     const temp = staged[index]!
@@ -162,9 +176,11 @@ export const deliverFiles = async (files: ReadonlyArray<InboxFile>, maxUnread: n
   }
   const linkedDirs = new Set(files.flatMap((file, index) => outcomes[index]!._tag === "Delivered" ? [file.dir] : []))
   const dirSyncs = new Map(
-    await Promise.all([...linkedDirs].map((dir) =>
-      syncDirectory(dir).then(() => [dir, undefined] as const, (error: unknown) => [dir, failed(error, dir)] as const)
-    ))
+    await Promise.all(
+      [...linkedDirs].map((dir) =>
+        syncDirectory(dir).then(() => [dir, undefined] as const, (error: unknown) => [dir, failed(error, dir)] as const)
+      )
+    )
   )
   return outcomes.map((outcome, index) =>
     outcome._tag === "Delivered" ? dirSyncs.get(files[index]!.dir) ?? outcome : outcome
@@ -175,7 +191,12 @@ export const deliverFiles = async (files: ReadonlyArray<InboxFile>, maxUnread: n
  * Writes `data` as `dir/name` atomically (never overwriting: an existing name fails with EEXIST) unless the inbox
  * already holds `maxUnread` unread messages, counting deliveries in flight in every process. Throws BusFileError.
  */
-export const deliverFile = async (dir: string, name: string, data: string, maxUnread: number): Promise<DeliveryOutcome> => {
+export const deliverFile = async (
+  dir: string,
+  name: string,
+  data: string,
+  maxUnread: number
+): Promise<DeliveryOutcome> => {
   const [outcome] = await deliverFiles([{ dir, name, data }], maxUnread)
   if (outcome!._tag === "Failed") throw outcome!.error
   return outcome!

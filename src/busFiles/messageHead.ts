@@ -27,7 +27,11 @@ const fromObject = (text: string): MessageHead | undefined => {
   try {
     const value = JSON.parse(text) as Record<string, unknown> | null
     if (typeof value !== "object" || value === null || typeof value.from !== "string") return undefined
-    return { id: typeof value.id === "string" ? value.id : "", from: value.from, topic: typeof value.topic === "string" ? value.topic : null }
+    return {
+      id: typeof value.id === "string" ? value.id : "",
+      from: value.from,
+      topic: typeof value.topic === "string" ? value.topic : null
+    }
   } catch {
     return undefined
   }

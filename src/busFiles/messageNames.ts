@@ -7,7 +7,8 @@ export const isMessageFileName = (name: string): boolean => name.endsWith(".json
  * A name the bus (this one or the Python one) gives a message file: `<sent_at, ':' as '-'>_<first 8 of id>.json`,
  * e.g. `2026-03-16T12-00-00.123456+00-00_1a2b3c4d.json`. Only such files are ever deleted by pruning.
  */
-const busMessageName = /^[+-]?\d{4,6}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{1,9})?(?:[+-]\d{2}-\d{2}|Z)?_[0-9A-Za-z-]{1,8}\.json$/
+const busMessageName =
+  /^[+-]?\d{4,6}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{1,9})?(?:[+-]\d{2}-\d{2}|Z)?_[0-9A-Za-z-]{1,8}\.json$/
 
 /** Whether a file name is one the bus itself gives message files. */
 export const isBusMessageName = (name: string): boolean => busMessageName.test(name)

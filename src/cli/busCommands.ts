@@ -13,19 +13,36 @@ const warroom = Options.boolean("warroom").pipe(
 )
 
 // bin/helioy-bus.js starts `serve` and `serve --warroom` through src/mcp/serveMain.ts, without this parser.
-const serve = Command.make("serve", { warroom }, (options) =>
-  Effect.flatMap(Effect.promise(() => import("../mcp/busServer.js")), (module) => module.serveBus(version, options))).pipe(
+const serve = Command.make(
+  "serve",
+  { warroom },
+  (options) =>
+    Effect.flatMap(Effect.promise(() => import("../mcp/busServer.js")), (module) => module.serveBus(version, options))
+).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
 )
 
-const demo = Command.make("demo", {}, () => Effect.flatMap(Effect.promise(() => import("./demo.js")), (module) => module.runDemo)).pipe(
+const demo = Command.make(
+  "demo",
+  {},
+  () => Effect.flatMap(Effect.promise(() => import("./demo.js")), (module) => module.runDemo)
+).pipe(
   Command.withDescription("Start a few bus servers in a temporary bus dir, exchange messages, print a transcript.")
 )
 
 /** The `helioy-bus` command line. */
 export const busCommand = Command.make("helioy-bus").pipe(
   Command.withDescription("A message bus for coding agents."),
-  Command.withSubcommands([serve, demo, hookCommand, runCommand, installCommand, uninstallCommand, doctorCommand, devProxyCommand])
+  Command.withSubcommands([
+    serve,
+    demo,
+    hookCommand,
+    runCommand,
+    installCommand,
+    uninstallCommand,
+    doctorCommand,
+    devProxyCommand
+  ])
 )
 
 /** Runs `helioy-bus` with the given argv. */

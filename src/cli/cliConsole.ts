@@ -32,7 +32,10 @@ export const makeCliConsole = (
 export const CliConsole = Layer.unwrapEffect(
   Effect.gen(function*() {
     const noColor = yield* Config.string("NO_COLOR").pipe(Config.withDefault(""))
-    const colour = { stdout: colourFor(process.stdout.isTTY, noColor), stderr: colourFor(process.stderr.isTTY, noColor) }
+    const colour = {
+      stdout: colourFor(process.stdout.isTTY, noColor),
+      stderr: colourFor(process.stderr.isTTY, noColor)
+    }
     return Console.setConsole(makeCliConsole(yield* Effect.console, colour))
   })
 )

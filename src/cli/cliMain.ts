@@ -17,11 +17,13 @@ export const runCliMain = <Name extends string, R, E, A, RunError>(
   run: (argv: ReadonlyArray<string>) => Effect.Effect<void, RunError, NodeContext.NodeContext>,
   argv: ReadonlyArray<string>
 ) =>
-  (asksForBashCompletion(argv) ? Effect.flatMap(bashCompletion(command, name), (script) => Console.log(script)) : run(argv)).pipe(
-    Effect.catchIf(ValidationError.isValidationError, () =>
-      Effect.sync(() => {
-        process.exitCode = 2
-      })),
-    Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel, CliConsole)),
-    NodeRuntime.runMain({ disablePrettyLogger: true })
-  )
+  (asksForBashCompletion(argv)
+    ? Effect.flatMap(bashCompletion(command, name), (script) => Console.log(script))
+    : run(argv)).pipe(
+      Effect.catchIf(ValidationError.isValidationError, () =>
+        Effect.sync(() => {
+          process.exitCode = 2
+        })),
+      Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, logLevel, CliConsole)),
+      NodeRuntime.runMain({ disablePrettyLogger: true })
+    )

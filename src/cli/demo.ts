@@ -1,14 +1,16 @@
+import { Console, Duration, Effect, Either, Schema } from "effect"
 import * as fs from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Console, Duration, Effect, Either, Schema } from "effect"
 import { nudgeText } from "../domain/NudgeText.js"
+import { DemoFailed } from "../errors/demo.js"
 import { callTool, type DemoServer, demoServer, reasonOf } from "./demoServer.js"
 import { awaitPaneText, type ScratchTmux, scratchTmux, tmuxAvailable } from "./demoTmux.js"
-import { DemoFailed } from "../errors/demo.js"
 
 const Registered = Schema.Struct({ agent_id: Schema.String })
-const Agents = Schema.Struct({ result: Schema.Array(Schema.Struct({ agent_id: Schema.String, agent_type: Schema.String })) })
+const Agents = Schema.Struct({
+  result: Schema.Array(Schema.Struct({ agent_id: Schema.String, agent_type: Schema.String }))
+})
 const Sent = Schema.Struct({ recipients: Schema.Array(Schema.String), nudged: Schema.Boolean })
 const Inbox = Schema.Struct({ result: Schema.Array(Schema.Struct({ from: Schema.String, content: Schema.String })) })
 
@@ -32,13 +34,19 @@ const step = <A, E, R>(label: string, effect: Effect.Effect<A, E, R>, note: (val
   })
 
 const send = (from: DemoServer, to: string, content: string, kind: string) =>
-  step(`${from.agentId} -> ${to} (${kind})`, callTool(from, "send_message", { to, content }, Sent), (sent) =>
-    `reached ${sent.recipients.join(", ")}`)
+  step(
+    `${from.agentId} -> ${to} (${kind})`,
+    callTool(from, "send_message", { to, content }, Sent),
+    (sent) => `reached ${sent.recipients.join(", ")}`
+  )
 
 const readInbox = (server: DemoServer) =>
   Effect.gen(function*() {
-    const inbox = yield* step(`${server.agentId} reads its messages`, callTool(server, "get_messages", {}, Inbox), (got) =>
-      `${got.result.length} message(s)`)
+    const inbox = yield* step(
+      `${server.agentId} reads its messages`,
+      callTool(server, "get_messages", {}, Inbox),
+      (got) => `${got.result.length} message(s)`
+    )
     for (const message of inbox.result) yield* Console.log(`      from ${message.from}: "${message.content}"`)
   })
 
@@ -46,17 +54,29 @@ const readInbox = (server: DemoServer) =>
 const nudgeDemo = (sender: DemoServer, busDir: string, root: string, tmux: ScratchTmux) =>
   Effect.gen(function*() {
     const content = "the deploy key rotates at noon"
-    yield* Console.log(`\nwake-up: scratch tmux server on a private socket; pane ${tmux.paneId} runs \`cat\` as dave's UI`)
+    yield* Console.log(
+      `\nwake-up: scratch tmux server on a private socket; pane ${tmux.paneId} runs \`cat\` as dave's UI`
+    )
     const dave = yield* step("started dave's bus server", demoServer("dave", busDir, tmux.env))
     const register = { pwd: root, agent_id: "dave", runtime: "claude", pane_id: tmux.paneId, tmux_target: tmux.target }
-    yield* step(`dave registered (runtime claude, pane ${tmux.paneId})`, callTool(dave, "register_agent", register, Registered))
-    const sent = yield* step(`${sender.agentId} -> dave`, callTool(sender, "send_message", { to: "dave", content }, Sent), (result) =>
-      `nudged: ${result.nudged ? "yes (the send waits ~150 ms between the notice and Enter)" : "no"}`)
+    yield* step(
+      `dave registered (runtime claude, pane ${tmux.paneId})`,
+      callTool(dave, "register_agent", register, Registered)
+    )
+    const sent = yield* step(
+      `${sender.agentId} -> dave`,
+      callTool(sender, "send_message", { to: "dave", content }, Sent),
+      (result) => `nudged: ${result.nudged ? "yes (the send waits ~150 ms between the notice and Enter)" : "no"}`
+    )
     const pane = yield* awaitPaneText(tmux, nudgeText)
-    yield* Console.log(`  pane ${tmux.paneId} now shows (the terminal echoes the typed notice, then \`cat\` repeats it after Enter):`)
+    yield* Console.log(
+      `  pane ${tmux.paneId} now shows (the terminal echoes the typed notice, then \`cat\` repeats it after Enter):`
+    )
     for (const line of pane.text.split("\n").filter((text) => text.trim() !== "")) yield* Console.log(`    | ${line}`)
     const leaked = pane.text.includes(content)
-    yield* Console.log(`  fixed notice landed: ${pane.landed ? "yes" : "no"}; message text in the pane: ${leaked ? "YES" : "no"}`)
+    yield* Console.log(
+      `  fixed notice landed: ${pane.landed ? "yes" : "no"}; message text in the pane: ${leaked ? "YES" : "no"}`
+    )
     if (!sent.nudged || !pane.landed || leaked) {
       return yield* new DemoFailed({ step: "nudging dave", reason: "the pane does not show exactly the fixed notice" })
     }
@@ -91,8 +111,11 @@ const demoOnBus = Effect.gen(function*() {
     const args = { pwd: root, agent_id: server.agentId, agent_type: agentType }
     yield* step(`${server.agentId} registered as ${agentType}`, callTool(server, "register_agent", args, Registered))
   }
-  yield* step("bob lists the agents", callTool(bob, "list_agents", {}, Agents), (listed) =>
-    listed.result.map((agent) => `${agent.agent_id} (${agent.agent_type})`).join(", "))
+  yield* step(
+    "bob lists the agents",
+    callTool(bob, "list_agents", {}, Agents),
+    (listed) => listed.result.map((agent) => `${agent.agent_id} (${agent.agent_type})`).join(", ")
+  )
   yield* send(alice, "bob", "The /orders API now returns cursor pagination.", "direct")
   yield* send(bob, "role:reviewer", "Please review the new orders table UI.", "role")
   yield* send(carol, "*", "Reviews are done for today; merging at 17:00.", "broadcast")

@@ -68,7 +68,9 @@ export const callTool = <A, I>(
       return result.isError ? Effect.fail(failed(String(structured.error ?? "tool error"))) : Effect.succeed(structured)
     }),
     Effect.flatMap((structured) =>
-      Schema.decodeUnknown(schema)(structured).pipe(Effect.mapError((error) => failed(`unexpected result: ${error.message}`)))
+      Schema.decodeUnknown(schema)(structured).pipe(
+        Effect.mapError((error) => failed(`unexpected result: ${error.message}`))
+      )
     )
   )
 }

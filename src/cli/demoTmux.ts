@@ -1,9 +1,9 @@
+import { Data, Effect, Schedule } from "effect"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs/promises"
 import { join } from "node:path"
-import { Data, Effect, Schedule } from "effect"
-import { reasonOf } from "./demoServer.js"
 import { DemoFailed } from "../errors/demo.js"
+import { reasonOf } from "./demoServer.js"
 
 /** A scratch tmux server on a private socket, with one pane running a stand-in agent UI. */
 export interface ScratchTmux {
@@ -44,19 +44,32 @@ export const scratchTmux = (root: string) =>
         catch: (error) => new DemoFailed({ step: "creating the tmux socket dir", reason: reasonOf(error) })
       })
       const created = yield* runTmux(tmuxTmpdir, [
-        "new-session", "-d", "-s", "demo", "-x", "100", "-y", "12", "-P", "-F",
-        "#{pane_id} #{session_name}:#{window_index}.#{pane_index}", "cat"
+        "new-session",
+        "-d",
+        "-s",
+        "demo",
+        "-x",
+        "100",
+        "-y",
+        "12",
+        "-P",
+        "-F",
+        "#{pane_id} #{session_name}:#{window_index}.#{pane_index}",
+        "cat"
       ])
       const [paneId = "", target = ""] = created.trim().split(" ")
       return { tmuxTmpdir, paneId, target }
     }),
     ({ tmuxTmpdir }) => Effect.ignore(runTmux(tmuxTmpdir, ["kill-server"]))
-  ).pipe(Effect.map(({ paneId, target, tmuxTmpdir }): ScratchTmux => ({ env: { TMUX_TMPDIR: tmuxTmpdir }, paneId, target })))
+  ).pipe(
+    Effect.map(({ paneId, target, tmuxTmpdir }): ScratchTmux => ({ env: { TMUX_TMPDIR: tmuxTmpdir }, paneId, target }))
+  )
 
 class NotYet extends Data.TaggedError("NotYet") {}
 
 /** The visible text of the stand-in pane; fails with DemoFailed when tmux cannot capture it. */
-export const capturePane = (tmux: ScratchTmux) => runTmux(tmux.env.TMUX_TMPDIR, ["capture-pane", "-p", "-J", "-t", tmux.paneId])
+export const capturePane = (tmux: ScratchTmux) =>
+  runTmux(tmux.env.TMUX_TMPDIR, ["capture-pane", "-p", "-J", "-t", tmux.paneId])
 
 /**
  * Polls the stand-in pane (every 50 ms, up to 3 s) until its text contains `expected`; succeeds with whether it

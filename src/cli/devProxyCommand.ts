@@ -1,8 +1,8 @@
+import { Args, Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
 import * as fs from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
 import { unshield } from "./runCommand.js"
 
 /** This package's root: the nearest directory above this file holding the helioy-bus package.json. */
@@ -40,24 +40,28 @@ const serverArgs = Args.text({ name: "server-args" }).pipe(
  * itself. It runs `node SCRIPT ARGS…` (by default this package's `helioy-bus serve`) and restarts it whenever DIR is
  * rebuilt, replaying the client's initialize, so the client's session survives `npm run build`.
  */
-export const devProxyCommand = Command.make("dev-proxy", { watch, entry, serverArgs }, (options) =>
-  Effect.gen(function*() {
-    const root = packageRoot()
-    const script = Option.getOrElse(options.entry, () => join(root, "bin", "helioy-bus.js"))
-    const args = options.serverArgs.length === 0 ? ["serve"] : options.serverArgs.map(unshield)
-    const { runDevProxy } = yield* Effect.promise(() => import("../devProxy/devProxy.js"))
-    yield* runDevProxy({
-      watch: resolve(Option.getOrElse(options.watch, () => join(root, "dist"))),
-      server: [process.execPath, resolve(script), ...args],
-      env: process.env,
-      watchOptions: { debounce: "300 millis", poll: "2 seconds", fileEvents: true },
-      replayTimeout: "10 seconds",
-      stopGrace: "3 seconds",
-      input: process.stdin,
-      output: process.stdout
+export const devProxyCommand = Command.make(
+  "dev-proxy",
+  { watch, entry, serverArgs },
+  (options) =>
+    Effect.gen(function*() {
+      const root = packageRoot()
+      const script = Option.getOrElse(options.entry, () => join(root, "bin", "helioy-bus.js"))
+      const args = options.serverArgs.length === 0 ? ["serve"] : options.serverArgs.map(unshield)
+      const { runDevProxy } = yield* Effect.promise(() => import("../devProxy/devProxy.js"))
+      yield* runDevProxy({
+        watch: resolve(Option.getOrElse(options.watch, () => join(root, "dist"))),
+        server: [process.execPath, resolve(script), ...args],
+        env: process.env,
+        watchOptions: { debounce: "300 millis", poll: "2 seconds", fileEvents: true },
+        replayTimeout: "10 seconds",
+        stopGrace: "3 seconds",
+        input: process.stdin,
+        output: process.stdout
+      })
     })
-  })).pipe(
-    Command.withDescription(
-      "Development proxy: serve MCP on stdio through a server that is restarted, handshake replayed, whenever dist/ is rebuilt."
-    )
+).pipe(
+  Command.withDescription(
+    "Development proxy: serve MCP on stdio through a server that is restarted, handshake replayed, whenever dist/ is rebuilt."
   )
+)

@@ -12,7 +12,9 @@ const encodeReport = Schema.encodeSync(DoctorReport)
 
 /** A check as one plain line (no colour): `status  name: detail; fix`. */
 const line = (check: Check) =>
-  `${check.status.padEnd(4)}  ${check.name}: ${check.detail}${Option.match(check.fix, { onNone: () => "", onSome: (fix) => `; ${fix}` })}`
+  `${check.status.padEnd(4)}  ${check.name}: ${check.detail}${
+    Option.match(check.fix, { onNone: () => "", onSome: (fix) => `; ${fix}` })
+  }`
 
 const json = Options.boolean("json").pipe(
   Options.withDescription("Print one JSON document: { ok, problems, checks: [{ name, status, detail, fix }] }.")
@@ -38,5 +40,7 @@ export const doctorCommand = Command.make("doctor", { json }, (options) =>
       })
     }
   }).pipe(Effect.provide(DoctorLive))).pipe(
-    Command.withDescription("Check the bus dir, the registry, tmux and the Claude Code / Codex configuration; change nothing.")
+    Command.withDescription(
+      "Check the bus dir, the registry, tmux and the Claude Code / Codex configuration; change nothing."
+    )
   )

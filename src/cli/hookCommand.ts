@@ -1,22 +1,33 @@
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { Args, Command } from "@effect/cli"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
+import { shellWord } from "../domain/ShellWords.js"
 import { BusOn, type BusServices, EnvLive } from "../layers/AppLive.js"
 import * as BusConfigLive from "../layers/BusConfigLive.js"
 import * as hooks from "../programs/hooks.js"
-import { shellWord } from "../domain/ShellWords.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Processes } from "../services/Processes.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { SessionEnv } from "../services/SessionEnv.js"
 import { readHookEvent } from "./hookEvent.js"
 
-const events = ["session-start", "session-end", "user-prompt-submit", "pre-tool-use", "stop", "wait-mail", "prune"] as const
+const events = [
+  "session-start",
+  "session-end",
+  "user-prompt-submit",
+  "pre-tool-use",
+  "stop",
+  "wait-mail",
+  "prune"
+] as const
 
 type HookName = typeof events[number]
 
-const handlers: Record<HookName, (context: hooks.HookContext) => Effect.Effect<hooks.HookOutput, unknown, BusServices>> = {
+const handlers: Record<
+  HookName,
+  (context: hooks.HookContext) => Effect.Effect<hooks.HookOutput, unknown, BusServices>
+> = {
   "session-start": hooks.sessionStart,
   "session-end": hooks.sessionEnd,
   "user-prompt-submit": hooks.mailContext("UserPromptSubmit"),
@@ -46,7 +57,9 @@ const runtimeProcess = (pidEnvs: ReadonlyArray<string>) =>
   })
 
 const describe = (error: unknown) =>
-  (typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)).split("\n")[0]
+  (typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)).split(
+    "\n"
+  )[0]
 
 /**
  * Whether there is a bus to prune: the tmux cleanup hooks keep their HELIOY_BUS_DIR for the life of the tmux server,
@@ -72,7 +85,9 @@ const runHook = (name: HookName) =>
       agentId: shared ? "" : hints.agentId,
       paneId: shared ? "" : hints.tmuxPane,
       agentType: hints.agentType || "general",
-      pruneCommand: `HELIOY_BUS_DIR=${shellWord(config.busDir)} ${shellWord(process.execPath)} ${shellWord(process.argv[1] ?? "helioy-bus")} hook prune`
+      pruneCommand: `HELIOY_BUS_DIR=${shellWord(config.busDir)} ${shellWord(process.execPath)} ${
+        shellWord(process.argv[1] ?? "helioy-bus")
+      } hook prune`
     }
     return yield* handlers[name](context)
   }).pipe(Effect.provide(BusOn))
@@ -94,13 +109,17 @@ export const hookCommand = Command.make(
         onSuccess: (result) => result,
         onFailure: (cause): hooks.HookOutput => ({
           stdout: "",
-          stderr: `helioy-bus hook ${event}: the bus is unavailable (${describe(Cause.squash(cause))}); continuing without it.`,
+          stderr: `helioy-bus hook ${event}: the bus is unavailable (${
+            describe(Cause.squash(cause))
+          }); continuing without it.`,
           exitCode: 0
         })
       })
       yield* Effect.sync(() => {
         if (output.stdout !== "") process.stdout.write(output.stdout + "\n")
-        if (output.stderr !== "") process.stderr.write(output.stderr.endsWith("\n") ? output.stderr : output.stderr + "\n")
+        if (output.stderr !== "") {
+          process.stderr.write(output.stderr.endsWith("\n") ? output.stderr : output.stderr + "\n")
+        }
         process.exit(output.exitCode)
       })
     })

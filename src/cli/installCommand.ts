@@ -6,7 +6,8 @@ import { thisInstallation } from "../install/thisInstallation.js"
 import { printApplied, printPreview, reportFailure } from "./configChanges.js"
 
 const nextSteps: Record<InstallRuntime, string> = {
-  claude: "Restart Claude Code sessions to load the helioy-bus server and hooks; check the setup with: helioy-bus doctor",
+  claude:
+    "Restart Claude Code sessions to load the helioy-bus server and hooks; check the setup with: helioy-bus doctor",
   codex: "Restart Codex to load the helioy-bus server and hooks (if Codex asks you to review new hooks, trust them); " +
     "check the setup with: helioy-bus doctor"
 }

@@ -1,7 +1,8 @@
-import * as fs from "node:fs"
 import { Args, Command } from "@effect/cli"
 import { Effect, Option } from "effect"
+import * as fs from "node:fs"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
+import { UnknownRuntime } from "../errors/bus.js"
 import { EnvLive } from "../layers/AppLive.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { SessionEnv, type SessionEnvShape } from "../services/SessionEnv.js"
@@ -9,7 +10,6 @@ import { busSession, report } from "./run/busSession.js"
 import { exitStatus, runChild } from "./run/child.js"
 import { codexRelay } from "./run/codexRelay.js"
 import { trapSignals } from "./run/signals.js"
-import { UnknownRuntime } from "../errors/bus.js"
 
 /** The adapter of a runtime id; fails with UnknownRuntime listing the known ids. */
 const lookupRuntime = (id: string) =>
@@ -98,16 +98,22 @@ const commandArgs = Args.text({ name: "command" }).pipe(
  * SIGHUP/SIGTERM/SIGINT (forwarded to it), and exits with its status (128+signal when signalled). Exits 2 for an
  * unknown runtime, 127 for a command not found; a bus it cannot join is reported on stderr and never blocks the runtime.
  */
-export const runCommand = Command.make("run", { runtime: runtimeArg, command: commandArgs }, ({ command, runtime }) =>
-  launch(runtime, [unshield(command[0]), ...command.slice(1).map(unshield)]).pipe(
-    Effect.catchTag("UnknownRuntime", (error) =>
-      Effect.as(report(`unknown runtime '${error.runtime}'; known runtimes: ${error.known.join(", ")}`), 2)),
-    Effect.provide(EnvLive),
-    Effect.flatMap((status) => Effect.sync(() => process.exit(status))),
-    // The runtime's lifetime, not the CLI's interrupt-on-SIGINT/SIGTERM, decides when the wrapper ends.
-    Effect.uninterruptible
-  )).pipe(
-    Command.withDescription(
-      "Launch wrapper: register on the bus, run the runtime as a child, unregister when it exits or on SIGHUP/SIGTERM/SIGINT."
+export const runCommand = Command.make(
+  "run",
+  { runtime: runtimeArg, command: commandArgs },
+  ({ command, runtime }) =>
+    launch(runtime, [unshield(command[0]), ...command.slice(1).map(unshield)]).pipe(
+      Effect.catchTag(
+        "UnknownRuntime",
+        (error) => Effect.as(report(`unknown runtime '${error.runtime}'; known runtimes: ${error.known.join(", ")}`), 2)
+      ),
+      Effect.provide(EnvLive),
+      Effect.flatMap((status) => Effect.sync(() => process.exit(status))),
+      // The runtime's lifetime, not the CLI's interrupt-on-SIGINT/SIGTERM, decides when the wrapper ends.
+      Effect.uninterruptible
     )
+).pipe(
+  Command.withDescription(
+    "Launch wrapper: register on the bus, run the runtime as a child, unregister when it exits or on SIGHUP/SIGTERM/SIGINT."
   )
+)

@@ -1,11 +1,19 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { type WarroomServices, WarroomLive } from "../layers/AppLive.js"
+import { WarroomLive, type WarroomServices } from "../layers/AppLive.js"
 import { success } from "../mcp/toolResult.js"
 import { serveWarroom } from "../mcp/warroomServer.js"
 import * as Warroom from "../programs/warroom/index.js"
 import { version } from "../version.js"
-import { addSummary, failureText, killedLines, presetLines, repoSummary, spawnSummary, statusTable } from "./warroomOutput.js"
+import {
+  addSummary,
+  failureText,
+  killedLines,
+  presetLines,
+  repoSummary,
+  spawnSummary,
+  statusTable
+} from "./warroomOutput.js"
 
 /** Runs a warroom program on the live services and prints its result; a failure prints `error: ...` and exits 1. */
 const runPrinted = <A, E>(program: Effect.Effect<A, E, WarroomServices>, print: (value: A) => string) =>
@@ -13,15 +21,23 @@ const runPrinted = <A, E>(program: Effect.Effect<A, E, WarroomServices>, print: 
     Effect.flatMap((value) => Console.log(print(value))),
     Effect.provide(WarroomLive),
     Effect.catchAll((error) =>
-      Effect.zipRight(Console.error(failureText(error)), Effect.sync(() => {
-        process.exitCode = 1
-      })))
+      Effect.zipRight(
+        Console.error(failureText(error)),
+        Effect.sync(() => {
+          process.exitCode = 1
+        })
+      )
+    )
   )
 
-const nameArg = Args.text({ name: "name" }).pipe(Args.withDescription("The warroom's name (1-30 letters, digits, hyphens)."))
+const nameArg = Args.text({ name: "name" }).pipe(
+  Args.withDescription("The warroom's name (1-30 letters, digits, hyphens).")
+)
 const runtimeOption = Options.text("runtime").pipe(
   Options.withDefault(""),
-  Options.withDescription("Runtime of agents without a 'runtime/' prefix: claude (default), claude-opus, codex, grok, grok-fast.")
+  Options.withDescription(
+    "Runtime of agents without a 'runtime/' prefix: claude (default), claude-opus, codex, grok, grok-fast."
+  )
 )
 const cwdOption = Options.text("cwd").pipe(Options.withDefault(""), Options.withDescription("The members' directory."))
 const agentsOption = (description: string) =>
@@ -30,11 +46,15 @@ const agentsOption = (description: string) =>
 const launchOptions = {
   permissionMode: Options.text("permission-mode").pipe(
     Options.withDefault(""),
-    Options.withDescription("Claude Code members' permission mode (default: Claude Code's own): manual, acceptEdits, auto, plan, dontAsk, bypassPermissions.")
+    Options.withDescription(
+      "Claude Code members' permission mode (default: Claude Code's own): manual, acceptEdits, auto, plan, dontAsk, bypassPermissions."
+    )
   ),
   codexSandbox: Options.text("codex-sandbox").pipe(
     Options.withDefault(""),
-    Options.withDescription("Codex members' sandbox (default: Codex's own): read-only, workspace-write, danger-full-access.")
+    Options.withDescription(
+      "Codex members' sandbox (default: Codex's own): read-only, workspace-write, danger-full-access."
+    )
   ),
   codexApproval: Options.text("codex-approval").pipe(
     Options.withDefault(""),
@@ -55,7 +75,11 @@ const launchRequest = (options: {
   readonly wait: Option.Option<number>
   readonly keepFailed: boolean
 }) => ({
-  permissions: { claudeMode: options.permissionMode, codexSandbox: options.codexSandbox, codexApproval: options.codexApproval },
+  permissions: {
+    claudeMode: options.permissionMode,
+    codexSandbox: options.codexSandbox,
+    codexApproval: options.codexApproval
+  },
   readiness: { waitSeconds: Option.getOrUndefined(options.wait), keepFailed: options.keepFailed }
 })
 
@@ -67,10 +91,18 @@ const failWhenAMemberFailed = (result: { readonly failed?: ReadonlyArray<unknown
 
 const spawn = Command.make("spawn", {
   name: nameArg,
-  agents: agentsOption("Agent types, space-separated, each optionally 'runtime/agent' (e.g. \"backend codex/reviewer general\")."),
-  preset: Options.text("preset").pipe(Options.repeated, Options.withDescription("A saved preset whose agents come first (repeatable).")),
+  agents: agentsOption(
+    "Agent types, space-separated, each optionally 'runtime/agent' (e.g. \"backend codex/reviewer general\")."
+  ),
+  preset: Options.text("preset").pipe(
+    Options.repeated,
+    Options.withDescription("A saved preset whose agents come first (repeatable).")
+  ),
   runtime: runtimeOption,
-  layout: Options.text("layout").pipe(Options.withDefault("tiled"), Options.withDescription("tmux layout (tiled, even-horizontal, ...).")),
+  layout: Options.text("layout").pipe(
+    Options.withDefault("tiled"),
+    Options.withDescription("tmux layout (tiled, even-horizontal, ...).")
+  ),
   cwd: cwdOption,
   ...launchOptions
 }, ({ agents, cwd, layout, name, preset, runtime, ...launch }) => {
@@ -101,14 +133,20 @@ const add = Command.make("add", {
   ...launchOptions
 }, ({ agent, cwd, name, runtime, ...launch }) =>
   runPrinted(
-    Effect.tap(Warroom.addAgent({ name, agent, cwd, runtime, fallbackCwd: process.cwd(), ...launchRequest(launch) }), failWhenAMemberFailed),
+    Effect.tap(
+      Warroom.addAgent({ name, agent, cwd, runtime, fallbackCwd: process.cwd(), ...launchRequest(launch) }),
+      failWhenAMemberFailed
+    ),
     addSummary
   )).pipe(Command.withDescription("Add one agent to an active warroom."))
 
 const remove = Command.make("remove", {
   name: nameArg,
   agent: Args.text({ name: "agent" }).pipe(Args.withDefault(""), Args.withDescription("The member's role.")),
-  memberId: Options.text("member-id").pipe(Options.withDefault(""), Options.withDescription("The member's warroom_member_id."))
+  memberId: Options.text("member-id").pipe(
+    Options.withDefault(""),
+    Options.withDescription("The member's warroom_member_id.")
+  )
 }, ({ agent, memberId, name }) =>
   runPrinted(
     Warroom.removeAgent(name, agent, memberId),
@@ -128,7 +166,9 @@ const status = Command.make("status", {
   name: Args.text({ name: "name" }).pipe(Args.withDefault("")),
   json: jsonOption
 }, ({ json, name }) => runPrinted(Warroom.status(name), json ? toolJson : statusTable)).pipe(
-  Command.withDescription("Members of the named warroom (or every active one): pane, alive/dead, registered/pending, last heartbeat.")
+  Command.withDescription(
+    "Members of the named warroom (or every active one): pane, alive/dead, registered/pending, last heartbeat."
+  )
 )
 
 const kill = Command.make("kill", {
@@ -142,8 +182,10 @@ const presets = Command.make("presets", { json: jsonOption }, ({ json }) =>
     ? runPrinted(Warroom.listPresets, toolJson)
     : runPrinted(
       Effect.tap(Warroom.listPresets, (listed) =>
-        Effect.forEach(listed.broken ?? [], (b) => Console.error(`warning: ${b.file} is not a usable preset: ${b.reason}`))),
-      (listed) => presetLines(listed.presets)
+        Effect.forEach(listed.broken ?? [], (b) =>
+          Console.error(`warning: ${b.file} is not a usable preset: ${b.reason}`))),
+      (listed) =>
+        presetLines(listed.presets)
     )).pipe(Command.withDescription("List the saved presets."))
 
 const savePreset = Command.make("save-preset", {
@@ -164,7 +206,10 @@ const serve = Command.make("serve", {}, () => serveWarroom(version)).pipe(
 /** The `helioy-warroom` command line; with no subcommand, repo mode (one general agent per git repo under $HELIOY_BASE). */
 export const warroomCommand = Command.make("helioy-warroom", launchOptions, (launch) =>
   runPrinted(
-    Effect.tap(Warroom.spawnRepos({ window: "warroom", layout: "tiled", runtime: "", ...launchRequest(launch) }), failWhenAMemberFailed),
+    Effect.tap(
+      Warroom.spawnRepos({ window: "warroom", layout: "tiled", runtime: "", ...launchRequest(launch) }),
+      failWhenAMemberFailed
+    ),
     repoSummary
   )).pipe(
     Command.withDescription("Spawn, watch and tear down teams of coding agents in tmux panes."),

@@ -27,7 +27,8 @@ interface Spawned extends Unready {
   readonly members: ReadonlyArray<SpawnedMember>
 }
 
-const memberLine = (m: SpawnedMember) => `  ${m.agent_id}  ${m.desired_runtime}  ${m.pane_id} ${m.tmux_target}  ${m.state}`
+const memberLine = (m: SpawnedMember) =>
+  `  ${m.agent_id}  ${m.desired_runtime}  ${m.pane_id} ${m.tmux_target}  ${m.state}`
 
 const quoted = (text: string) => text === "" ? [] : text.split("\n").map((line) => `      | ${line}`)
 
@@ -40,13 +41,17 @@ const unreadyLines = (result: Unready) => [
 /** `ready: N agents` when all are, else `K of N agents ready`. */
 const readyCount = (spawned: Spawned) => {
   const ready = spawned.members.filter((m) => m.state === "ready" || m.state === "started").length
-  return ready === spawned.members.length ? `ready: ${ready} agents` : `${ready} of ${spawned.members.length} agents ready`
+  return ready === spawned.members.length
+    ? `ready: ${ready} agents`
+    : `${ready} of ${spawned.members.length} agents ready`
 }
 
 /** `<name> ready: N agents (roles) in <dir>` (or `K of N agents ready`), one line per member, then why any is not ready. */
 export const spawnSummary = (spawned: Spawned, cwd: string): string =>
   [
-    `${spawned.warroom_id} ${readyCount(spawned)} (${spawned.members.map((m) => m.desired_role).join(", ")}) in ${repoOf(cwd)}`,
+    `${spawned.warroom_id} ${readyCount(spawned)} (${spawned.members.map((m) => m.desired_role).join(", ")}) in ${
+      repoOf(cwd)
+    }`,
     ...spawned.members.map(memberLine),
     ...unreadyLines(spawned)
   ].join("\n")
@@ -60,7 +65,9 @@ export const repoSummary = (spawned: Spawned): string =>
   ].join("\n")
 
 /** `added <id> to <warroom> (<pane>); N members`, with the member's state, then why it is not ready. */
-export const addSummary = (added: Unready & { readonly warroom_id: string; readonly added: SpawnedMember; readonly member_count: number }): string =>
+export const addSummary = (
+  added: Unready & { readonly warroom_id: string; readonly added: SpawnedMember; readonly member_count: number }
+): string =>
   [
     `added ${added.added.agent_id} to ${added.warroom_id} (${added.added.pane_id} ${added.added.tmux_target}, ${added.added.state}); ${added.member_count} members`,
     ...unreadyLines(added)
@@ -107,23 +114,32 @@ export const killedLines = (killed: {
 }): string =>
   killed.killed.length === 0
     ? "no warroom windows found"
-    : [...killed.killed.map((id) => `killed ${id}`), ...killed.errors.map((e) => `error ${e.warroom_id}: ${e.error}`)].join("\n")
+    : [...killed.killed.map((id) => `killed ${id}`), ...killed.errors.map((e) => `error ${e.warroom_id}: ${e.error}`)]
+      .join("\n")
 
 /** One line per preset: name, agents, description and tags. */
 export const presetLines = (presets: ReadonlyArray<Preset>): string =>
   presets.length === 0
     ? "no presets saved"
     : presets.map((p) =>
-      `${p.name}: ${p.agents.join(" ")}${p.description === "" ? "" : ` — ${p.description}`}${p.tags.length === 0 ? "" : ` [${p.tags.join(", ")}]`}`
+      `${p.name}: ${p.agents.join(" ")}${p.description === "" ? "" : ` — ${p.description}`}${
+        p.tags.length === 0 ? "" : ` [${p.tags.join(", ")}]`
+      }`
     ).join("\n")
 
 /** A failure as printed on stderr: `error: <message>`, then `  unknown: <agent> (suggestions: ...)` per unresolved agent. */
 export const failureText = (error: unknown): string => {
   const record = typeof error === "object" && error !== null ? error as Record<string, unknown> : {}
   const message = typeof record.message === "string" ? record.message : String(error)
-  const details = Array.isArray(record.details) ? record.details as ReadonlyArray<{ agent: string; error: string; suggestions: ReadonlyArray<string> }> : []
+  const details = Array.isArray(record.details)
+    ? record.details as ReadonlyArray<{ agent: string; error: string; suggestions: ReadonlyArray<string> }>
+    : []
   return [
     `error: ${message}`,
-    ...details.map((d) => `  unknown: ${d.agent}${d.suggestions.length === 0 ? ` (${d.error})` : ` (suggestions: ${d.suggestions.join(", ")})`}`)
+    ...details.map((d) =>
+      `  unknown: ${d.agent}${
+        d.suggestions.length === 0 ? ` (${d.error})` : ` (suggestions: ${d.suggestions.join(", ")})`
+      }`
+    )
   ].join("\n")
 }

@@ -2,8 +2,8 @@
  * A client connection to Codex's app server over its control socket: WebSocket over a unix socket, one JSON-RPC
  * message per text frame, without the `"jsonrpc"` field.
  */
-import * as fs from "node:fs"
 import { Deferred, Effect, Exit, PubSub, type Queue, Runtime, type Scope } from "effect"
+import * as fs from "node:fs"
 import WebSocket from "ws"
 import { CodexUnavailable } from "../errors/codex.js"
 
@@ -56,10 +56,22 @@ export const connectAppServer = (
         try {
           url = socketUrl(socketPath)
         } catch (error) {
-          return resume(Effect.fail(new CodexUnavailable({ reason: `no Codex app server at ${socketPath} (${describe(error)})`, cause: error })))
+          return resume(
+            Effect.fail(
+              new CodexUnavailable({
+                reason: `no Codex app server at ${socketPath} (${describe(error)})`,
+                cause: error
+              })
+            )
+          )
         }
         const ws = new WebSocket(url)
-        const onError = (error: Error) => resume(Effect.fail(new CodexUnavailable({ reason: `cannot connect to ${socketPath}: ${error.message}`, cause: error })))
+        const onError = (error: Error) =>
+          resume(
+            Effect.fail(
+              new CodexUnavailable({ reason: `cannot connect to ${socketPath}: ${error.message}`, cause: error })
+            )
+          )
         ws.once("error", onError)
         ws.once("open", () => {
           ws.off("error", onError)
@@ -103,7 +115,10 @@ export const connectAppServer = (
       Deferred.unsafeDone(closed, Exit.void)
     })
     const send = (message: Record<string, unknown>) =>
-      Effect.try({ try: () => socket.send(JSON.stringify(message)), catch: (error) => new CodexUnavailable({ reason: describe(error), cause: error }) })
+      Effect.try({
+        try: () => socket.send(JSON.stringify(message)),
+        catch: (error) => new CodexUnavailable({ reason: describe(error), cause: error })
+      })
     const request = (method: string, params: unknown) =>
       Effect.flatten(Effect.async<Effect.Effect<unknown, CodexUnavailable>>((resume) => {
         const id = nextId++
@@ -116,7 +131,10 @@ export const connectAppServer = (
         }
         return Effect.sync(() => pending.delete(id))
       }))
-    yield* request("initialize", { clientInfo: { name: clientName, version: "1" }, capabilities: { experimentalApi: true } })
+    yield* request("initialize", {
+      clientInfo: { name: clientName, version: "1" },
+      capabilities: { experimentalApi: true }
+    })
     yield* send({ method: "initialized" })
     return {
       request,
@@ -124,4 +142,3 @@ export const connectAppServer = (
       closed: Deferred.await(closed)
     } satisfies AppServerConnection
   })
-

@@ -1,10 +1,10 @@
 /** Finding, and when needed starting, the shared Codex daemon (`codex app-server --managed-daemon`) of a CODEX_HOME. */
+import { Duration, Effect } from "effect"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { Duration, Effect } from "effect"
 import { CodexUnavailable } from "../errors/codex.js"
 
 /** The CODEX_HOME of an environment (default `~/.codex`). */
@@ -17,7 +17,13 @@ export const controlSocket = (home: string): string => join(home, "app-server-co
  * The variables that say which session a process belongs to. The daemon runs the hooks and MCP servers of every
  * session with its own environment, so it must be started without them: none of them would be true for most.
  */
-const sessionVariables = ["HELIOY_AGENT_ID", "HELIOY_BUS_AGENT_TYPE", "HELIOY_BUS_CODEX_PID", "HELIOY_SESSION_ID", "TMUX_PANE"]
+const sessionVariables = [
+  "HELIOY_AGENT_ID",
+  "HELIOY_BUS_AGENT_TYPE",
+  "HELIOY_BUS_CODEX_PID",
+  "HELIOY_SESSION_ID",
+  "TMUX_PANE"
+]
 
 /** The environment to start the daemon with: the wrapper's, less every per-session variable, and HELIOY_RUNTIME=codex. */
 export const daemonEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
@@ -64,7 +70,13 @@ export const ensureDaemon = (codexCommand: string, env: NodeJS.ProcessEnv): Effe
           resume(
             error === null
               ? Effect.void
-              : Effect.fail(new CodexUnavailable({ reason: `${codexCommand} app-server daemon start failed: ${(stderr || error.message).trim().split("\n").at(-1)}` }))
+              : Effect.fail(
+                new CodexUnavailable({
+                  reason: `${codexCommand} app-server daemon start failed: ${
+                    (stderr || error.message).trim().split("\n").at(-1)
+                  }`
+                })
+              )
           )
       )
       return Effect.sync(() => child.kill())

@@ -2,15 +2,59 @@
 
 /** Codex's subcommands: none of them is the interactive TUI the relay serves. */
 const subcommands: ReadonlySet<string> = new Set([
-  "agents", "exec", "e", "review", "login", "logout", "mcp", "plugin", "app-server", "remote-control", "completion",
-  "update", "doctor", "sandbox", "debug", "apply", "a", "resume", "queue", "archive", "delete", "migrate-rollouts",
-  "migrate-nfs-db", "unarchive", "fork", "cloud", "exec-server", "features", "help"
+  "agents",
+  "exec",
+  "e",
+  "review",
+  "login",
+  "logout",
+  "mcp",
+  "plugin",
+  "app-server",
+  "remote-control",
+  "completion",
+  "update",
+  "doctor",
+  "sandbox",
+  "debug",
+  "apply",
+  "a",
+  "resume",
+  "queue",
+  "archive",
+  "delete",
+  "migrate-rollouts",
+  "migrate-nfs-db",
+  "unarchive",
+  "fork",
+  "cloud",
+  "exec-server",
+  "features",
+  "help"
 ])
 
 /** Options of the TUI that take a value as the next word. */
 const valueOptions: ReadonlySet<string> = new Set([
-  "-c", "--config", "-m", "--model", "-p", "--profile", "-s", "--sandbox", "-a", "--ask-for-approval", "-C", "--cd",
-  "--add-dir", "-i", "--image", "--enable", "--disable", "--remote", "--remote-auth-token-env", "--local-provider"
+  "-c",
+  "--config",
+  "-m",
+  "--model",
+  "-p",
+  "--profile",
+  "-s",
+  "--sandbox",
+  "-a",
+  "--ask-for-approval",
+  "-C",
+  "--cd",
+  "--add-dir",
+  "-i",
+  "--image",
+  "--enable",
+  "--disable",
+  "--remote",
+  "--remote-auth-token-env",
+  "--local-provider"
 ])
 
 /** Words that mean the user chose how the TUI reaches its server, or asked for no session at all. */
@@ -40,7 +84,9 @@ export const remoteCodexArgv = (
     if (word === "--") break
     if ([...optOut].some((name) => named(word, name))) return undefined
     if (named(word, "-C") || named(word, "--cd")) hasCd = true
-    if ((word === "--disable" && args[index + 1] === "daemon_auto_start") || word === "--disable=daemon_auto_start") return undefined
+    if ((word === "--disable" && args[index + 1] === "daemon_auto_start") || word === "--disable=daemon_auto_start") {
+      return undefined
+    }
     if (/features\.daemon_auto_start\s*=\s*false/.test(`${word} ${args[index + 1] ?? ""}`)) return undefined
     if (valueOptions.has(word)) {
       index++

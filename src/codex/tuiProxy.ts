@@ -3,9 +3,9 @@
  * `--remote unix://<socket>`; every frame is passed on unchanged, both ways. On the way it learns, exactly, which
  * thread this TUI started or resumed: the one fact the daemon never tells its hooks and MCP servers.
  */
+import { Effect, type Scope } from "effect"
 import * as fs from "node:fs"
 import * as http from "node:http"
-import { Effect, type Scope } from "effect"
 import WebSocket, { WebSocketServer } from "ws"
 import { CodexUnavailable } from "../errors/codex.js"
 
@@ -37,7 +37,9 @@ const relay = (tui: WebSocket, upstreamUrl: string, onThread: (threadId: string)
       const text = data.toString()
       if (text.includes("\"thread/")) {
         const frame = parse(text)
-        if (frame !== undefined && typeof frame.method === "string" && threadRequests.has(frame.method)) awaited.add(frame.id)
+        if (frame !== undefined && typeof frame.method === "string" && threadRequests.has(frame.method)) {
+          awaited.add(frame.id)
+        }
       }
     }
     if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary })
@@ -84,7 +86,14 @@ export const serveTuiProxy = (
       try {
         upstreamPath = fs.realpathSync(upstreamSocket)
       } catch (error) {
-        return resume(Effect.fail(new CodexUnavailable({ reason: `no Codex daemon socket at ${upstreamSocket} (${(error as Error).message})`, cause: error })))
+        return resume(
+          Effect.fail(
+            new CodexUnavailable({
+              reason: `no Codex daemon socket at ${upstreamSocket} (${(error as Error).message})`,
+              cause: error
+            })
+          )
+        )
       }
       const sockets = new WebSocketServer({ noServer: true })
       const server = http.createServer((_request, response) => {
@@ -92,15 +101,24 @@ export const serveTuiProxy = (
         response.end()
       })
       server.on("upgrade", (request, socket, head) => {
-        sockets.handleUpgrade(request, socket, head, (tui) => relay(tui, `ws+unix://${upstreamPath}:${request.url ?? "/rpc"}`, onThread))
+        sockets.handleUpgrade(request, socket, head, (tui) =>
+          relay(tui, `ws+unix://${upstreamPath}:${request.url ?? "/rpc"}`, onThread))
       })
-      server.once("error", (error) => resume(Effect.fail(new CodexUnavailable({ reason: `cannot listen on ${listenPath}: ${error.message}`, cause: error }))))
-      server.listen(listenPath, () => resume(Effect.succeed(server)))
+      server.once("error", (error) =>
+        resume(
+          Effect.fail(
+            new CodexUnavailable({ reason: `cannot listen on ${listenPath}: ${error.message}`, cause: error })
+          )
+        ))
+      server.listen(listenPath, () =>
+        resume(Effect.succeed(server)))
     }),
     (server) =>
       Effect.async<void>((resume) => {
         server.closeAllConnections()
-        server.close(() => resume(Effect.void))
+        server.close(() =>
+          resume(Effect.void)
+        )
         fs.rmSync(listenPath, { force: true })
       })
   ).pipe(Effect.asVoid)

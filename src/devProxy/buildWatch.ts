@@ -3,9 +3,9 @@
  * fallback, so that an event the watcher misses never leaves the old server running. A build writes many files,
  * so a rebuild is reported once the directory has been quiet for the debounce and its contents differ from the last report.
  */
+import { type Duration, Effect, Option, Queue, Ref, type Scope } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { type Duration, Effect, Option, Queue, Ref, type Scope } from "effect"
 
 /** How a directory is watched. */
 export interface BuildWatchOptions {

@@ -3,10 +3,10 @@
  * build changes and replays the initialize handshake to it, so that the client's session survives rebuilds. The
  * decisions are `proxyState.step`'s; this module carries its actions out on real processes and pipes.
  */
+import { type Duration, Effect, Queue, type Scope } from "effect"
 import { type ChildProcessByStdio, spawn } from "node:child_process"
 import * as readline from "node:readline"
 import type { Readable, Writable } from "node:stream"
-import { type Duration, Effect, Queue, type Scope } from "effect"
 import { type BuildWatchOptions, watchBuild } from "./buildWatch.js"
 import type { ProxyAction, ProxyEvent, ProxyState } from "./proxyModel.js"
 import { start, step } from "./proxyState.js"
@@ -121,7 +121,10 @@ export const runDevProxy = (options: DevProxyOptions): Effect.Effect<void> =>
         case "AwaitReplay":
           return Effect.as(
             Effect.forkScoped(
-              Effect.delay(Queue.offer(events, { _tag: "ReplayTimedOut", generation: action.generation }), options.replayTimeout)
+              Effect.delay(
+                Queue.offer(events, { _tag: "ReplayTimedOut", generation: action.generation }),
+                options.replayTimeout
+              )
             ),
             false
           )

@@ -7,7 +7,12 @@ export type ProxyEvent =
   | { readonly _tag: "ClientLine"; readonly line: string }
   | { readonly _tag: "ClientClosed" }
   | { readonly _tag: "ServerLine"; readonly generation: number; readonly line: string }
-  | { readonly _tag: "ServerExited"; readonly generation: number; readonly code: number | null; readonly signal: string | null }
+  | {
+    readonly _tag: "ServerExited"
+    readonly generation: number
+    readonly code: number | null
+    readonly signal: string | null
+  }
   | { readonly _tag: "Rebuilt" }
   | { readonly _tag: "ReplayTimedOut"; readonly generation: number }
 

@@ -4,6 +4,7 @@
  * the actions out; everything that decides lives here.
  */
 import { Option } from "effect"
+import type { ProxyAction, ProxyEvent, ProxyState, ProxyStep } from "./proxyModel.js"
 import {
   advertiseToolListChanges,
   cancelledId,
@@ -15,7 +16,6 @@ import {
   parseLine,
   withId
 } from "./rpcMessage.js"
-import type { ProxyAction, ProxyEvent, ProxyState, ProxyStep } from "./proxyModel.js"
 
 /** What a call in flight gets when the server is restarted under it. */
 export const restartedMessage = "helioy-bus dev-proxy: the server restarted while this call was in flight; call again"
@@ -123,7 +123,10 @@ const spawnNext = (state: ProxyState): ProxyStep => {
   const generation = state.generation + 1
   const spawn: ProxyAction = { _tag: "Spawn", generation }
   if (Option.isNone(state.initialize)) {
-    return then({ state: { ...state, generation, phase: "serving" }, actions: [spawn] }, (next) => release(next, clientWhileServing))
+    return then(
+      { state: { ...state, generation, phase: "serving" }, actions: [spawn] },
+      (next) => release(next, clientWhileServing)
+    )
   }
   return {
     state: { ...state, generation, phase: "replaying" },
@@ -137,7 +140,10 @@ const spawnNext = (state: ProxyState): ProxyStep => {
 
 const onServerLine = (state: ProxyState, line: string): ProxyStep => {
   const message = parseLine(line)
-  if (state.phase === "replaying" && message !== undefined && message.id === replayId(state.generation) && isResponse(message)) {
+  if (
+    state.phase === "replaying" && message !== undefined && message.id === replayId(state.generation) &&
+    isResponse(message)
+  ) {
     return finishReplay(state, "the server restarted and is initialized")
   }
   if (state.phase === "down" || state.phase === "closing") return { state, actions: [] }
@@ -160,8 +166,10 @@ const onServerExited = (state: ProxyState, code: number | null, signal: string |
     case "serving":
     case "replaying": {
       const how = describeExit(code, signal)
-      const downReason = `helioy-bus dev-proxy: the server is not running (it ${how}); rebuild to restart it, then call again`
-      const crashed = `helioy-bus dev-proxy: the server ${how} while this call was in flight; rebuild to restart it, then call again`
+      const downReason =
+        `helioy-bus dev-proxy: the server is not running (it ${how}); rebuild to restart it, then call again`
+      const crashed =
+        `helioy-bus dev-proxy: the server ${how} while this call was in flight; rebuild to restart it, then call again`
       const down: ProxyStep = {
         state: { ...state, phase: "down", downReason },
         actions: [{ _tag: "Log", message: `the server ${how}; waiting for a rebuild to restart it` }]
@@ -181,7 +189,10 @@ const onRebuilt = (state: ProxyState): ProxyStep => {
     case "replaying":
       return {
         state: { ...state, phase: "stopping" },
-        actions: [{ _tag: "Log", message: "the build changed; restarting the server" }, { _tag: "Stop", generation: state.generation }]
+        actions: [{ _tag: "Log", message: "the build changed; restarting the server" }, {
+          _tag: "Stop",
+          generation: state.generation
+        }]
       }
     case "down":
       return then({ state, actions: [{ _tag: "Log", message: "the build changed; starting the server" }] }, spawnNext)
@@ -203,7 +214,9 @@ export const step = (state: ProxyState, event: ProxyEvent): ProxyStep => {
     case "ServerLine":
       return event.generation === state.generation ? onServerLine(state, event.line) : { state, actions: [] }
     case "ServerExited":
-      return event.generation === state.generation ? onServerExited(state, event.code, event.signal) : { state, actions: [] }
+      return event.generation === state.generation
+        ? onServerExited(state, event.code, event.signal)
+        : { state, actions: [] }
     case "Rebuilt":
       return onRebuilt(state)
     case "ReplayTimedOut":

@@ -24,8 +24,12 @@ export const agentIdProblem = (id: string): string | undefined => {
   const bad = forbidden.exec(id)
   if (bad) {
     const char = bad[0]
-    const shown = /[/\\;]/.test(char) ? `'${char}'` : `the control or format character U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
-    return `agent id ${quoted(id)} contains ${shown}; ids may not hold '/', '\\', ';' or control or format characters (use letters, digits and - _ . : % @)`
+    const shown = /[/\\;]/.test(char)
+      ? `'${char}'`
+      : `the control or format character U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
+    return `agent id ${
+      quoted(id)
+    } contains ${shown}; ids may not hold '/', '\\', ';' or control or format characters (use letters, digits and - _ . : % @)`
   }
   if (id.startsWith(".")) return `agent id ${quoted(id)} must not start with '.'`
   if (id.trim() !== id) return `agent id ${quoted(id)} must not start or end with white space`

@@ -24,7 +24,20 @@ export interface PaneProgram {
 const multiplexers: ReadonlySet<string> = new Set(["tmux", "screen"])
 
 /** The shells used when `/etc/shells` cannot be read. */
-export const fallbackShells: ReadonlySet<string> = new Set(["sh", "bash", "rbash", "dash", "zsh", "ksh", "mksh", "tcsh", "csh", "fish", "nu", "login"])
+export const fallbackShells: ReadonlySet<string> = new Set([
+  "sh",
+  "bash",
+  "rbash",
+  "dash",
+  "zsh",
+  "ksh",
+  "mksh",
+  "tcsh",
+  "csh",
+  "fish",
+  "nu",
+  "login"
+])
 
 /** The basenames of the shells listed in `/etc/shells` (comments and blank lines skipped). */
 export const shellNames = (etcShells: string): ReadonlySet<string> =>

@@ -11,16 +11,20 @@ export const inputLine = (screen: ScreenModel, text: string): string => {
 }
 
 /** Whether the screen shows a running turn. */
-export const showsBusy = (screen: ScreenModel, text: string): boolean => screen.busy.some((pattern) => pattern.test(text))
+export const showsBusy = (screen: ScreenModel, text: string): boolean =>
+  screen.busy.some((pattern) => pattern.test(text))
 
 /** Whether the screen shows the TUI started and at its prompt (a runtime whose prompt cannot be told counts as ready). */
-export const showsReady = (screen: ScreenModel, text: string): boolean => screen.ready.every((pattern) => pattern.test(text))
+export const showsReady = (screen: ScreenModel, text: string): boolean =>
+  screen.ready.every((pattern) => pattern.test(text))
 
 /** Whether the screen shows the TUI still starting up (what is typed would sit unsubmitted). */
-export const showsStarting = (screen: ScreenModel, text: string): boolean => screen.starting.some((pattern) => pattern.test(text))
+export const showsStarting = (screen: ScreenModel, text: string): boolean =>
+  screen.starting.some((pattern) => pattern.test(text))
 
 /** Whether the screen shows a dialog or a menu, which must never be typed into. */
-export const showsDialog = (screen: ScreenModel, text: string): boolean => screen.dialog.some((pattern) => pattern.test(text))
+export const showsDialog = (screen: ScreenModel, text: string): boolean =>
+  screen.dialog.some((pattern) => pattern.test(text))
 
 /**
  * Whether a typed notice took effect: it is no longer on the input line, and a turn runs now (for a runtime whose

@@ -4,7 +4,15 @@
  */
 
 /** Claude Code's permission modes (`--permission-mode`), and `default` for none given. */
-export const claudePermissionModes = ["default", "manual", "acceptEdits", "auto", "plan", "dontAsk", "bypassPermissions"] as const
+export const claudePermissionModes = [
+  "default",
+  "manual",
+  "acceptEdits",
+  "auto",
+  "plan",
+  "dontAsk",
+  "bypassPermissions"
+] as const
 
 /** Codex's sandbox policies (`--sandbox`), and `default`. */
 export const codexSandboxes = ["default", "read-only", "workspace-write", "danger-full-access"] as const
@@ -29,7 +37,11 @@ export interface MemberPermissions {
 }
 
 /** Every runtime's own default: no flag at all. */
-export const defaultPermissions: MemberPermissions = { claudeMode: "default", codexSandbox: "default", codexApproval: "default" }
+export const defaultPermissions: MemberPermissions = {
+  claudeMode: "default",
+  codexSandbox: "default",
+  codexApproval: "default"
+}
 
 /** Permissions given in part (spawn arguments, a preset, configuration), as text not yet checked. */
 export interface PermissionChoice {
@@ -40,11 +52,17 @@ export interface PermissionChoice {
 
 type Picked<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: string }
 
-const pick = <A extends string>(allowed: ReadonlyArray<A>, what: string, choices: ReadonlyArray<string | undefined>): Picked<A> => {
+const pick = <A extends string>(
+  allowed: ReadonlyArray<A>,
+  what: string,
+  choices: ReadonlyArray<string | undefined>
+): Picked<A> => {
   const chosen = choices.map((choice) => choice?.trim() ?? "").find((choice) => choice !== "")
   if (chosen === undefined) return { ok: true, value: "default" as A }
   const found = allowed.find((value) => value === chosen)
-  return found === undefined ? { ok: false, error: `unknown ${what} '${chosen}'; one of: ${allowed.join(", ")}` } : { ok: true, value: found }
+  return found === undefined
+    ? { ok: false, error: `unknown ${what} '${chosen}'; one of: ${allowed.join(", ")}` }
+    : { ok: true, value: found }
 }
 
 /**
@@ -72,7 +90,11 @@ export const codexPermissionFlags = (sandbox: CodexSandbox, approval: CodexAppro
 ]
 
 /** Why a permission mode cannot work for this user before anything launches (Claude Code refuses a bypass as root); none when it can. */
-export const permissionProblem = (runtime: string, permissions: MemberPermissions, userId: number | undefined): string | undefined =>
+export const permissionProblem = (
+  runtime: string,
+  permissions: MemberPermissions,
+  userId: number | undefined
+): string | undefined =>
   runtime.startsWith("claude") && permissions.claudeMode === "bypassPermissions" && userId === 0
     ? "Claude Code refuses the bypassPermissions mode for root (it exits at once); choose another permission_mode, or run as another user"
     : undefined

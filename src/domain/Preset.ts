@@ -11,7 +11,8 @@ export const presetNameRule = "Name must be 1-50 chars, alphanumeric and hyphens
 export const presetAgentsRule = "At least one agent type is required."
 
 /** The error text for an agent entry that cannot be a role name. */
-export const presetAgentRule = "Agent types are non-empty names without spaces (e.g. helioy-tools:backend-engineer or general)."
+export const presetAgentRule =
+  "Agent types are non-empty names without spaces (e.g. helioy-tools:backend-engineer or general)."
 
 /** A preset name: 1-50 letters, digits and hyphens, starting with a letter or digit. */
 export const PresetName = Schema.String.pipe(Schema.pattern(presetNamePattern, { message: () => presetNameRule }))
@@ -21,7 +22,9 @@ const AgentName = Schema.String.pipe(Schema.pattern(/^\S+$/, { message: () => pr
 const Agents = Schema.Array(AgentName).pipe(Schema.minItems(1, { message: () => presetAgentsRule }))
 
 const Mode = (allowed: ReadonlyArray<string>, what: string) =>
-  Schema.String.pipe(Schema.filter((value) => allowed.includes(value), { message: () => `${what} is one of: ${allowed.join(", ")}` }))
+  Schema.String.pipe(
+    Schema.filter((value) => allowed.includes(value), { message: () => `${what} is one of: ${allowed.join(", ")}` })
+  )
 
 /** The permission keys a preset may carry (absent: the spawn's, the configuration's, or the runtime's default). */
 const permissionFields = {

@@ -23,7 +23,9 @@ export const profileProblem = (profile: unknown): string | undefined => {
     }
     if (typeof value !== "object") return `profile holds a ${typeof value}, which JSON cannot carry`
     if (depth > maxProfileDepth) return `profile nests deeper than ${maxProfileDepth} levels`
-    for (const child of Array.isArray(value) ? value : Object.values(value)) pending.push({ value: child, depth: depth + 1 })
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      pending.push({ value: child, depth: depth + 1 })
+    }
   }
   const bytes = Buffer.byteLength(JSON.stringify(profile), "utf8")
   return bytes > maxProfileBytes ? `profile is ${bytes} bytes as JSON; the limit is ${maxProfileBytes}` : undefined

@@ -21,4 +21,6 @@ export const fitsRead = (count: number, used: number, bytes: number, limit: numb
 
 /** Says what is wrong with a requested `limit`, or undefined when it is a whole number from 1 to 1000. */
 export const readLimitProblem = (limit: number): string | undefined =>
-  Number.isInteger(limit) && limit >= 1 && limit <= maxReadLimit ? undefined : `must be a whole number from 1 to ${maxReadLimit}`
+  Number.isInteger(limit) && limit >= 1 && limit <= maxReadLimit
+    ? undefined
+    : `must be a whole number from 1 to ${maxReadLimit}`

@@ -1,6 +1,6 @@
 import { Either, Option } from "effect"
-import type { AgentRegistration, AgentRow, StoredAgentRow } from "./AgentRecord.js"
 import { type AgentId, canonicalAgentId, validateAgentId, withIdSuffix } from "./AgentId.js"
+import type { AgentRegistration, AgentRow, StoredAgentRow } from "./AgentRecord.js"
 
 /** What one registration does to the registry: the row to upsert and the rows to delete first. */
 export interface RegistrationPlan {

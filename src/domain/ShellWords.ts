@@ -7,5 +7,7 @@ export const shellWord = (word: string): string => plainWord.test(word) ? word :
 
 /** Splits a command line into words, quotes removed and nothing expanded (the inverse of `shellWord`); never fails. */
 export const shellWords = (line: string): Array<string> =>
-  Array.from(line.matchAll(/'((?:[^']|'\\'')*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g), (match) =>
-    match[1] !== undefined ? match[1].replaceAll("'\\''", "'") : match[2] ?? match[3]!)
+  Array.from(
+    line.matchAll(/'((?:[^']|'\\'')*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g),
+    (match) => match[1] !== undefined ? match[1].replaceAll("'\\''", "'") : match[2] ?? match[3]!
+  )

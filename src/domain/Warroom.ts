@@ -81,7 +81,8 @@ export const memberAgentId = (cwd: string, role: string, warroomId: string, spaw
   `${repoOf(cwd)}:${role.replace(unsafe, "-")}:${warroomId}.${spawnOrder}`
 
 /** The conventional pane title `{repo}:{role}:{session}:{window}.{pane}` (the target is the pane's address). */
-export const paneTitle = (cwd: string, role: string, tmuxTarget: string): string => `${repoOf(cwd)}:${role}:${tmuxTarget}`
+export const paneTitle = (cwd: string, role: string, tmuxTarget: string): string =>
+  `${repoOf(cwd)}:${role}:${tmuxTarget}`
 
 /** The short name of a role (the part after its last `:`). */
 export const shortRole = (role: string): string => role.slice(role.lastIndexOf(":") + 1)

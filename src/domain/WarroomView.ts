@@ -53,7 +53,10 @@ export const statusMemberView = ({ agent, member, paneAlive }: MemberSighting) =
 })
 
 /** A warroom as warroom_status returns it, with its members' views. */
-export const statusWarroomView = (warroom: WarroomRow, members: ReadonlyArray<ReturnType<typeof statusMemberView>>) => ({
+export const statusWarroomView = (
+  warroom: WarroomRow,
+  members: ReadonlyArray<ReturnType<typeof statusMemberView>>
+) => ({
   warroom_id: warroom.warroom_id,
   tmux_session: warroom.tmux_session,
   tmux_window: warroom.tmux_window,

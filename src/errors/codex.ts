@@ -2,7 +2,9 @@
 import { Data } from "effect"
 
 /** Codex's app server cannot be reached, or refused a request. */
-export class CodexUnavailable extends Data.TaggedError("CodexUnavailable")<{ readonly reason: string; readonly cause?: unknown }> {
+export class CodexUnavailable
+  extends Data.TaggedError("CodexUnavailable")<{ readonly reason: string; readonly cause?: unknown }>
+{
   override get message() {
     return this.reason
   }

@@ -2,7 +2,9 @@
 import { Data } from "effect"
 
 /** tmux is not installed or cannot be run. */
-export class TmuxUnavailable extends Data.TaggedError("TmuxUnavailable")<{ readonly reason: string; readonly cause?: unknown }> {}
+export class TmuxUnavailable
+  extends Data.TaggedError("TmuxUnavailable")<{ readonly reason: string; readonly cause?: unknown }>
+{}
 
 /** A tmux command exited non-zero. */
 export class TmuxCommandFailed extends Data.TaggedError("TmuxCommandFailed")<{

@@ -129,7 +129,9 @@ export class UnknownAgentTypes extends Schema.TaggedError<UnknownAgentTypes>()("
     const lines = this.details.map((d) =>
       `'${d.agent}': ${d.error}${d.suggestions.length === 0 ? "" : ` (did you mean ${d.suggestions.join(", ")}?)`}`
     )
-    return `Unknown agent types: ${lines.join("; ")}. Nothing was spawned; call warroom_discover to list the agent types.`
+    return `Unknown agent types: ${
+      lines.join("; ")
+    }. Nothing was spawned; call warroom_discover to list the agent types.`
   }
 }
 

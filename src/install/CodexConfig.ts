@@ -9,7 +9,8 @@ import { hasTableHeader, setTableKeys, type TomlAssignment, tomlValue } from "./
 const serverPath = ["mcp_servers", busServerName] as const
 
 /** The comment an install writes under the `hooks = true` it added to `[features]`: how an uninstall knows to remove it. */
-export const addedHooksNote = "hooks = true above: added by helioy-bus install codex (helioy-bus uninstall codex removes it)"
+export const addedHooksNote =
+  "hooks = true above: added by helioy-bus install codex (helioy-bus uninstall codex removes it)"
 
 /** The comment an install writes under `hooks = true` in a `[features]` table it added: an uninstall removes both. */
 export const addedFeaturesNote =
@@ -18,7 +19,10 @@ export const addedFeaturesNote =
 /** The `env_vars` the bus server needs, followed by any others the user already forwards; never fails. */
 const envVarsWith = (current: unknown): ReadonlyArray<string> => {
   const existing = Array.isArray(current) ? current.filter((name): name is string => typeof name === "string") : []
-  if (Array.isArray(current) && existing.length === current.length && codexEnvVars.every((name) => existing.includes(name))) {
+  if (
+    Array.isArray(current) && existing.length === current.length &&
+    codexEnvVars.every((name) => existing.includes(name))
+  ) {
     return existing
   }
   return [...codexEnvVars, ...existing.filter((name) => !codexEnvVars.includes(name))]
@@ -58,7 +62,9 @@ const assignmentsFor = (
   const changes = Object.entries(wanted)
     .filter(([key, value]) => !jsonEqual(current?.[key], value))
     .map(([key, value]) => ({ key, value: tomlValue(value) }))
-  if (changes.length > 0 && current !== undefined && !hasTableHeader(text, path)) return Either.left(handEdit(path.join(".")))
+  if (changes.length > 0 && current !== undefined && !hasTableHeader(text, path)) {
+    return Either.left(handEdit(path.join(".")))
+  }
   return Either.right(changes)
 }
 
@@ -77,19 +83,32 @@ export const withCodexConfig = (text: string, installation: Installation): Eithe
     const featureChanges = yield* assignmentsFor(withServer, before.features, ["features"], { hooks: true })
     const hasFormerKey = before.features?.codex_hooks !== undefined
     if (hasFormerKey && !hasTableHeader(withServer, ["features"])) return yield* Either.left(handEdit("features"))
-    const note = before.features === undefined ? addedFeaturesNote : before.features.hooks === undefined && !hasFormerKey ? addedHooksNote : undefined
+    const note = before.features === undefined
+      ? addedFeaturesNote
+      : before.features.hooks === undefined && !hasFormerKey
+      ? addedHooksNote
+      : undefined
     const result = setTableKeys(withServer, ["features"], [
-      ...featureChanges.map((change) => ({ ...change, replaces: "codex_hooks", ...(note === undefined ? {} : { note }) })),
+      ...featureChanges.map((change) => ({
+        ...change,
+        replaces: "codex_hooks",
+        ...(note === undefined ? {} : { note })
+      })),
       ...(featureChanges.length === 0 && hasFormerKey ? [{ key: "hooks", value: "true", replaces: "codex_hooks" }] : [])
     ])
     if (result === text) return text
-    const after = yield* Either.mapLeft(readCodexConfig(result), (reason) => `the edited file would be ${reason}; ${handEdit("mcp_servers")}`)
+    const after = yield* Either.mapLeft(
+      readCodexConfig(result),
+      (reason) => `the edited file would be ${reason}; ${handEdit("mcp_servers")}`
+    )
     const written = after.mcp_servers?.[busServerName]
     const ours = jsonEqual(written?.command, server.command) && jsonEqual(written?.args, server.args) &&
       jsonEqual(written?.env_vars, server.env_vars) && after.features?.hooks === true &&
       after.features?.codex_hooks === undefined
     if (!ours || !jsonEqual(withoutOwnedKeys(before), withoutOwnedKeys(after))) {
-      return yield* Either.left(`the file is laid out in a way this installer cannot edit safely; ${handEdit("mcp_servers.helioy-bus")}`)
+      return yield* Either.left(
+        `the file is laid out in a way this installer cannot edit safely; ${handEdit("mcp_servers.helioy-bus")}`
+      )
     }
     return result
   })

@@ -8,11 +8,14 @@ import { hasTableHeader } from "./TomlTables.js"
 
 const serverPath = ["mcp_servers", busServerName] as const
 
-const byHand = "remove [mcp_servers.helioy-bus] and the hooks = true that helioy-bus install added to [features] by hand"
+const byHand =
+  "remove [mcp_servers.helioy-bus] and the hooks = true that helioy-bus install added to [features] by hand"
 
 /** The document as the uninstall should leave it: without our server, and without `features.hooks` when it goes. */
 const expected = (config: CodexConfigToml, server: boolean, hooks: boolean): JsonObject => {
-  const servers = server && config.mcp_servers !== undefined ? withoutKeys(config.mcp_servers, [busServerName]) : config.mcp_servers
+  const servers = server && config.mcp_servers !== undefined
+    ? withoutKeys(config.mcp_servers, [busServerName])
+    : config.mcp_servers
   const features = hooks && config.features !== undefined ? withoutKeys(config.features, ["hooks"]) : config.features
   return {
     ...withoutKeys(config, ["mcp_servers", "features"]),
@@ -23,9 +26,11 @@ const expected = (config: CodexConfigToml, server: boolean, hooks: boolean): Jso
 
 /** The same document with empty `mcp_servers` and `features` tables left out, for comparison. */
 const withoutEmptyTables = (config: JsonObject): JsonObject =>
-  Object.fromEntries(Object.entries(config).filter(([key, value]) =>
-    !((key === "mcp_servers" || key === "features") && jsonEqual(value, {}))
-  ))
+  Object.fromEntries(
+    Object.entries(config).filter(([key, value]) =>
+      !((key === "mcp_servers" || key === "features") && jsonEqual(value, {}))
+    )
+  )
 
 /**
  * `~/.codex/config.toml` without what `helioy-bus install codex` added: the `[mcp_servers.helioy-bus]` table (with its
@@ -47,8 +52,11 @@ export const withoutCodexConfig = (text: string): Either.Either<string, string> 
     }
     const withoutServer = server ? removeTables(text, serverPath) : text
     const note = tableNoted ? addedFeaturesNote : addedHooksNote
-    const result = tableNoted || keyNoted ? removeNotedKey(withoutServer, ["features"], "hooks", note, tableNoted) : withoutServer
-    const after = yield* Either.mapLeft(readCodexConfig(result), (reason) => `the edited file would be ${reason}; ${byHand}`)
+    const result = tableNoted || keyNoted
+      ? removeNotedKey(withoutServer, ["features"], "hooks", note, tableNoted)
+      : withoutServer
+    const after = yield* Either.mapLeft(readCodexConfig(result), (reason) =>
+      `the edited file would be ${reason}; ${byHand}`)
     if (!jsonEqual(withoutEmptyTables(expected(before, server, tableNoted || keyNoted)), withoutEmptyTables(after))) {
       return yield* Either.left(`the file is laid out in a way this uninstaller cannot edit safely; ${byHand}`)
     }

@@ -24,11 +24,13 @@ const holdsBusHandler = (group: unknown): boolean => isMatcherGroup(group) && gr
  * group and handler stays in its place. Never fails.
  */
 export const withoutBusHooks = (hooks: JsonObject, keep: ReadonlyArray<string> = []): JsonObject =>
-  Object.fromEntries(Object.entries(hooks).flatMap(([event, groups]) => {
-    if (!Array.isArray(groups) || !groups.some(holdsBusHandler)) return [[event, groups]]
-    const kept = groups.map(withoutBusHandlers).filter((group) => group !== undefined)
-    return kept.length === 0 && !keep.includes(event) ? [] : [[event, kept]]
-  }))
+  Object.fromEntries(
+    Object.entries(hooks).flatMap(([event, groups]) => {
+      if (!Array.isArray(groups) || !groups.some(holdsBusHandler)) return [[event, groups]]
+      const kept = groups.map(withoutBusHandlers).filter((group) => group !== undefined)
+      return kept.length === 0 && !keep.includes(event) ? [] : [[event, kept]]
+    })
+  )
 
 /**
  * The `hooks` object of a settings file with the bus's groups in place: every other event, group and handler is

@@ -7,7 +7,8 @@ export const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unkn
 export type JsonObject = typeof JsonObject.Type
 
 /** Whether a value is an object of a parsed file (not an array, not null, not a date); never fails. */
-export const isJsonObject = (value: unknown): value is JsonObject => Schema.is(JsonObject)(value) && !(value instanceof Date)
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  Schema.is(JsonObject)(value) && !(value instanceof Date)
 
 /**
  * A decoder of parsed files: the keys a schema does not name are kept, in the file's order, so that a decoded file
@@ -16,7 +17,10 @@ export const isJsonObject = (value: unknown): value is JsonObject => Schema.is(J
 export const fileDecoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknownEither(schema, { propertyOrder: "original", onExcessProperty: "preserve" })
   return (value: unknown): Either.Either<A, string> =>
-    Either.mapLeft(decode(value), (error) => ParseResult.ArrayFormatter.formatErrorSync(error)[0]?.message ?? error.message)
+    Either.mapLeft(
+      decode(value),
+      (error) => ParseResult.ArrayFormatter.formatErrorSync(error)[0]?.message ?? error.message
+    )
 }
 
 /** Whether two parsed JSON or TOML values are equal, key order aside (dates compare by their text); never fails. */

@@ -1,5 +1,5 @@
-import { basename } from "node:path"
 import { Schema } from "effect"
+import { basename } from "node:path"
 import { JsonObject } from "./Json.js"
 
 /** The name of the bus MCP server in every runtime's configuration. */

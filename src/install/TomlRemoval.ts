@@ -23,14 +23,18 @@ const withoutLines = (lines: ReadonlyArray<Line>, from: number, to: number, tabl
 }
 
 const isUnder = (statement: Statement, path: ReadonlyArray<string>) =>
-  statement.kind === "table" && statement.path.length >= path.length && samePath(statement.path.slice(0, path.length), path)
+  statement.kind === "table" && statement.path.length >= path.length &&
+  samePath(statement.path.slice(0, path.length), path)
 
 /** The lines one table spans: its header through its last pair (comments after the last pair belong to what follows). */
 const tableSpan = (statements: ReadonlyArray<Statement>, header: number) => {
   const next = statements.findIndex((s, i) => i > header && s.kind === "table")
   const body = statements.slice(header + 1, next < 0 ? undefined : next)
   const lastPair = body.at(-1)
-  return { first: statements[header]!.first, last: lastPair?.kind === "pair" ? lastPair.last : statements[header]!.first }
+  return {
+    first: statements[header]!.first,
+    last: lastPair?.kind === "pair" ? lastPair.last : statements[header]!.first
+  }
 }
 
 /** The document without the tables at or under `path` (`[a.b]`, `[a.b.c]`, `[[a.b.c]]`), each with the blank line that set it apart; never fails. */

@@ -27,7 +27,9 @@ export const tomlValue = (value: string | boolean | number | ReadonlyArray<strin
 
 /** Whether the document has a `[path]` table header; never fails. */
 export const hasTableHeader = (text: string, path: ReadonlyArray<string>): boolean =>
-  scan(splitLines(text)).some((statement) => statement.kind === "table" && !statement.array && samePath(statement.path, path))
+  scan(splitLines(text)).some((statement) =>
+    statement.kind === "table" && !statement.array && samePath(statement.path, path)
+  )
 
 /**
  * The document with each assignment made in the `[path]` table: a key already there has its lines replaced by one
@@ -43,7 +45,9 @@ export const setTableKeys = (
   const lines = splitLines(text)
   const eol = text.includes("\r\n") ? "\r\n" : "\n"
   const line = (assignment: TomlAssignment) => `${tomlKey(assignment.key)} = ${assignment.value}`
-  const newLines = (assignment: TomlAssignment) => [line(assignment), ...(assignment.note === undefined ? [] : [`# ${assignment.note}`])]
+  const newLines = (
+    assignment: TomlAssignment
+  ) => [line(assignment), ...(assignment.note === undefined ? [] : [`# ${assignment.note}`])]
   const statements = scan(lines)
   const header = statements.findIndex((s) => s.kind === "table" && !s.array && samePath(s.path, path))
   if (header < 0) {

@@ -1,8 +1,8 @@
+import { FileSystem } from "@effect/platform"
+import { Clock, Config, Effect, Option } from "effect"
 import { mkdirSync } from "node:fs"
 import { homedir } from "node:os"
 import { basename, dirname, join } from "node:path"
-import { FileSystem } from "@effect/platform"
-import { Clock, Config, Effect, Option } from "effect"
 import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
 import { describeFileError } from "../busFiles/fileErrors.js"
 import { ConfigFileError } from "../errors/configFile.js"
@@ -54,7 +54,9 @@ export const readConfigFile = (path: string) =>
     if (!exists) return { path, target: path, text: Option.none(), mode: Option.none() } satisfies ExistingFile
     const target = yield* fs.realPath(path).pipe(Effect.mapError(failWith(path, "resolve it")))
     const info = yield* fs.stat(target).pipe(Effect.mapError(failWith(path, "read it")))
-    if (info.type !== "File") return yield* new ConfigFileError({ path, reason: "it is not a regular file; move it aside" })
+    if (info.type !== "File") {
+      return yield* new ConfigFileError({ path, reason: "it is not a regular file; move it aside" })
+    }
     const text = yield* fs.readFileString(target).pipe(Effect.mapError(failWith(path, "read it")))
     return { path, target, text: Option.some(text), mode: Option.some(info.mode & 0o777) } satisfies ExistingFile
   })
@@ -67,7 +69,9 @@ export const backUp = (target: string, mode: number) =>
     const fs = yield* FileSystem.FileSystem
     const base = `${target}.bak-${stampOf(yield* Clock.currentTimeMillis)}`
     let backup = base
-    for (let n = 2; yield* fs.exists(backup).pipe(Effect.mapError(failWith(backup, "check it"))); n++) backup = `${base}-${n}`
+    for (let n = 2; yield* fs.exists(backup).pipe(Effect.mapError(failWith(backup, "check it"))); n++) {
+      backup = `${base}-${n}`
+    }
     yield* fs.copyFile(target, backup).pipe(Effect.mapError(failWith(target, `back it up to ${backup}`)))
     yield* fs.chmod(backup, mode).pipe(Effect.mapError(failWith(backup, "set its mode")))
     return backup

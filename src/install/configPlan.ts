@@ -1,6 +1,6 @@
 import { Effect, Either, Option } from "effect"
-import { backUp, readConfigFile, writeAtomically } from "./configFiles.js"
 import { ConfigFileError } from "../errors/configFile.js"
+import { backUp, readConfigFile, writeAtomically } from "./configFiles.js"
 import { jsonEqual } from "./Json.js"
 
 /** One configuration file as it is and as an install or uninstall would leave it. */
@@ -60,7 +60,8 @@ export const jsonEdit = (
     if (command === "uninstall" && text.trim() === "") return text
     const value = text.trim() === "" ? {} : yield* Either.try({
       try: () => JSON.parse(text) as unknown,
-      catch: (error) => `not valid JSON (${(error as Error).message}); fix it or move it aside, then run the ${command} again`
+      catch: (error) =>
+        `not valid JSON (${(error as Error).message}); fix it or move it aside, then run the ${command} again`
     })
     const merged = yield* merge(value)
     return jsonEqual(value, merged) && text.trim() !== "" ? text : `${JSON.stringify(merged, null, 2)}\n`
@@ -75,7 +76,9 @@ export const applyPlan = (files: ReadonlyArray<PlannedFile>) =>
   Effect.forEach(files, (file) =>
     Effect.gen(function*() {
       if (!file.changed) return { path: file.path, outcome: "unchanged", backup: Option.none() } satisfies AppliedFile
-      const backup = Option.isSome(file.before) ? Option.some(yield* backUp(file.target, file.mode)) : Option.none<string>()
+      const backup = Option.isSome(file.before)
+        ? Option.some(yield* backUp(file.target, file.mode))
+        : Option.none<string>()
       yield* writeAtomically(file.target, file.after, file.mode)
       return {
         path: file.path,

@@ -1,10 +1,10 @@
+import { Clock, Config, Duration, Effect, Layer, Option, SynchronizedRef } from "effect"
 import * as fs from "node:fs"
 import { homedir } from "node:os"
 import { basename, join, resolve } from "node:path"
-import { Clock, Config, Duration, Effect, Layer, Option, SynchronizedRef } from "effect"
 import { type AgentType, preferredNamespaces, toSummary } from "../domain/AgentType.js"
-import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { firstProseLine, parseFrontMatter, textField } from "../domain/FrontMatter.js"
+import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { AgentCatalog, catalogOf } from "../services/AgentCatalog.js"
 import { Runtimes } from "../services/Runtimes.js"
 
@@ -188,7 +188,10 @@ const scanCodexInstructions = (catalogue: Catalogue, claudeTypes: ReadonlyArray<
 }
 
 /** Reads every agent file the adapters point at; unreadable files, files without front matter or a name are skipped. */
-export const scanAgentTypes = (adapters: ReadonlyArray<RuntimeAdapter>, paths: CatalogPaths): ReadonlyArray<AgentType> => {
+export const scanAgentTypes = (
+  adapters: ReadonlyArray<RuntimeAdapter>,
+  paths: CatalogPaths
+): ReadonlyArray<AgentType> => {
   const catalogues = cataloguesOf(adapters, paths)
   const claudeTypes = catalogues.flatMap((catalogue) => {
     switch (catalogue.kind._tag) {

@@ -79,7 +79,9 @@ export type WarroomServices = BusServices | AgentCatalog | Presets | FileSystem.
 /** The warroom's own layers, imported when the graph is built: a bus server never loads them. */
 const WarroomOnlyLive = Layer.unwrapEffect(
   Effect.promise(() => Promise.all([import("./AgentCatalogLive.js"), import("./PresetsLive.js")])).pipe(
-    Effect.map(([AgentCatalogLive, PresetsLive]) => Layer.mergeAll(AgentCatalogLive.layer, PresetsLive.layer, NodeFileSystem.layer))
+    Effect.map(([AgentCatalogLive, PresetsLive]) =>
+      Layer.mergeAll(AgentCatalogLive.layer, PresetsLive.layer, NodeFileSystem.layer)
+    )
   )
 )
 

@@ -1,6 +1,6 @@
+import { Config, type ConfigError, Duration, Effect, Layer, LogLevel } from "effect"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { Config, type ConfigError, Duration, Effect, Layer, LogLevel } from "effect"
 import { BusConfig, type BusConfigShape } from "../services/BusConfig.js"
 
 /** Every setting's default. */
@@ -52,25 +52,53 @@ export const config: Config.Config<BusConfigShape> = Config.all({
     defaults.maxUnread,
     "the most unread messages an inbox holds before sends to it are refused"
   ),
-  nudgeThrottle: seconds("HELIOY_BUS_NUDGE_THROTTLE_SECONDS", defaults.nudgeThrottle, "the least time between two wakes of one agent"),
+  nudgeThrottle: seconds(
+    "HELIOY_BUS_NUDGE_THROTTLE_SECONDS",
+    defaults.nudgeThrottle,
+    "the least time between two wakes of one agent"
+  ),
   nudgeEnterDelay: Config.succeed(defaults.nudgeEnterDelay),
-  nudgeConfirmTimeout: millis("HELIOY_BUS_NUDGE_CONFIRM_MS", defaults.nudgeConfirmTimeout, "how long a typed nudge watches for its turn to start"),
-  sessionWait: seconds("HELIOY_BUS_SESSION_WAIT_SECONDS", defaults.sessionWait, "how long a hook waits for its session to be registered"),
+  nudgeConfirmTimeout: millis(
+    "HELIOY_BUS_NUDGE_CONFIRM_MS",
+    defaults.nudgeConfirmTimeout,
+    "how long a typed nudge watches for its turn to start"
+  ),
+  sessionWait: seconds(
+    "HELIOY_BUS_SESSION_WAIT_SECONDS",
+    defaults.sessionWait,
+    "how long a hook waits for its session to be registered"
+  ),
   mailWatch: setting(
     Config.boolean("HELIOY_BUS_MAIL_WATCH"),
     defaults.mailWatch,
     "whether mail waiters watch inboxes for change events (off for file systems without them)"
   ),
-  mailRescan: seconds("HELIOY_BUS_MAIL_RESCAN_SECONDS", defaults.mailRescan, "how often a mail waiter re-scans its inbox anyway"),
+  mailRescan: seconds(
+    "HELIOY_BUS_MAIL_RESCAN_SECONDS",
+    defaults.mailRescan,
+    "how often a mail waiter re-scans its inbox anyway"
+  ),
   archiveTtl: setting(
     Config.map(Config.number("HELIOY_BUS_ARCHIVE_TTL_DAYS"), Duration.days),
     defaults.archiveTtl,
     "how long read messages stay in archive/ (days)"
   ),
-  busyTimeout: millis("HELIOY_BUS_BUSY_TIMEOUT_MS", defaults.busyTimeout, "how long a registry write waits for another process's lock"),
+  busyTimeout: millis(
+    "HELIOY_BUS_BUSY_TIMEOUT_MS",
+    defaults.busyTimeout,
+    "how long a registry write waits for another process's lock"
+  ),
   tmuxBin: setting(Config.string("HELIOY_TMUX_BIN"), defaults.tmuxBin, "the tmux binary"),
-  warroomReadyWait: seconds("HELIOY_WARROOM_READY_SECONDS", defaults.warroomReadyWait, "how long a warroom spawn waits for its members"),
-  reposBase: setting(Config.string("HELIOY_BASE"), defaults.reposBase, "where warroom_spawn_repos looks for git repositories"),
+  warroomReadyWait: seconds(
+    "HELIOY_WARROOM_READY_SECONDS",
+    defaults.warroomReadyWait,
+    "how long a warroom spawn waits for its members"
+  ),
+  reposBase: setting(
+    Config.string("HELIOY_BASE"),
+    defaults.reposBase,
+    "where warroom_spawn_repos looks for git repositories"
+  ),
   codexDaemon: setting(
     Config.boolean("HELIOY_CODEX_DAEMON"),
     defaults.codexDaemon,
@@ -86,4 +114,5 @@ export const layerFromEnv = (overrides: Partial<BusConfigShape> = {}) =>
   Layer.effect(BusConfig, Effect.map(make, (read) => ({ ...read, ...overrides })))
 
 /** Fixed settings: the defaults, any field overridden (tests, embedding). */
-export const layer = (overrides: Partial<BusConfigShape> = {}) => Layer.succeed(BusConfig, { ...defaults, ...overrides })
+export const layer = (overrides: Partial<BusConfigShape> = {}) =>
+  Layer.succeed(BusConfig, { ...defaults, ...overrides })

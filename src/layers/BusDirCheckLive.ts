@@ -1,6 +1,6 @@
+import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import { join, resolve } from "node:path"
-import { Effect, Layer } from "effect"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDirCheck, type BusDirCheckShape } from "../services/BusDirCheck.js"
 import { checkSafe } from "./BusDirLive.js"

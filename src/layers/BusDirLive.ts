@@ -1,12 +1,12 @@
+import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import { join, resolve, sep } from "node:path"
-import { Effect, Layer } from "effect"
 import { checkDirectory, openBusTree } from "../busFiles/directories.js"
 import { BusFileError, codeField } from "../busFiles/fileErrors.js"
 import type { AgentId } from "../domain/AgentId.js"
+import { BusDirRefused } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir, type BusDirShape } from "../services/BusDir.js"
-import { BusDirRefused } from "../errors/stores.js"
 
 const refuse = (path: string, reason: string, cause?: unknown) =>
   new BusDirRefused({ path, reason, ...codeField(cause), ...(cause === undefined ? {} : { cause }) })
@@ -14,7 +14,12 @@ const refuse = (path: string, reason: string, cause?: unknown) =>
 const ensureDir = (path: string): Effect.Effect<void, BusDirRefused> =>
   Effect.try({
     try: () => fs.mkdirSync(path, { recursive: true, mode: 0o700 }),
-    catch: (error) => refuse(path, `cannot create it (${(error as Error).message}); create it with mode 0700 or set HELIOY_BUS_DIR`, error)
+    catch: (error) =>
+      refuse(
+        path,
+        `cannot create it (${(error as Error).message}); create it with mode 0700 or set HELIOY_BUS_DIR`,
+        error
+      )
   }).pipe(Effect.asVoid)
 
 /** Checks that a bus directory is safe to use: a real directory (no symlink) of yours, not group- or world-writable; fails with BusDirRefused saying how to fix it. */
@@ -60,7 +65,8 @@ export const make = Effect.gen(function*() {
   for (const dir of [inboxRoot, pidsDir, presetsDir]) {
     yield* Effect.try({
       try: () => checkDirectory(tree, dir, true),
-      catch: (error) => error instanceof BusFileError ? refuse(error.path, error.reason, error) : refuse(dir, String(error), error)
+      catch: (error) =>
+        error instanceof BusFileError ? refuse(error.path, error.reason, error) : refuse(dir, String(error), error)
     })
   }
   const inboxDir = (agentId: AgentId): string => {

@@ -1,5 +1,5 @@
-import { join } from "node:path"
 import { Layer } from "effect"
+import { join } from "node:path"
 import type { AgentId } from "../domain/AgentId.js"
 import { BusDir } from "../services/BusDir.js"
 

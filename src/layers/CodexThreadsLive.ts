@@ -1,7 +1,7 @@
 import { Effect, Layer, Option, Queue, Schema } from "effect"
 import { connectAppServer } from "../codex/appServerConnection.js"
-import { CodexThreads, type CodexThreadsShape, type ThreadState } from "../services/CodexThreads.js"
 import { CodexUnavailable } from "../errors/codex.js"
+import { CodexThreads, type CodexThreadsShape, type ThreadState } from "../services/CodexThreads.js"
 
 const Status = Schema.Struct({
   type: Schema.String,
@@ -28,7 +28,10 @@ const stateOf = (status: typeof Status.Type): ThreadState => {
 }
 
 const decoded = <A, I>(schema: Schema.Schema<A, I>, what: string) => (value: unknown) =>
-  Effect.mapError(Schema.decodeUnknown(schema)(value), () => new CodexUnavailable({ reason: `unexpected ${what} from the Codex app server` }))
+  Effect.mapError(
+    Schema.decodeUnknown(schema)(value),
+    () => new CodexUnavailable({ reason: `unexpected ${what} from the Codex app server` })
+  )
 
 /** A thread's state is settled once no turn runs or waits in it. */
 const settled = (state: ThreadState) => state !== "active" && state !== "waiting"
@@ -39,20 +42,27 @@ const settled = (state: ThreadState) => state !== "active" && state !== "waiting
  */
 export const make = (socketPath: string): CodexThreadsShape => {
   const connect = connectAppServer(socketPath, "helioy-bus")
-  const readState = (request: (method: string, params: unknown) => Effect.Effect<unknown, CodexUnavailable>, threadId: string) =>
+  const readState = (
+    request: (method: string, params: unknown) => Effect.Effect<unknown, CodexUnavailable>,
+    threadId: string
+  ) =>
     request("thread/read", { threadId }).pipe(
       Effect.flatMap(decoded(ThreadRead, "thread")),
       Effect.map((read) => stateOf(read.thread.status))
     )
   return {
-    state: (threadId) => Effect.scoped(Effect.flatMap(connect, (connection) => readState(connection.request, threadId))),
+    state: (threadId) =>
+      Effect.scoped(Effect.flatMap(connect, (connection) => readState(connection.request, threadId))),
     awaitSettled: (threadId) =>
       Effect.scoped(Effect.gen(function*() {
         const connection = yield* connect
         const notifications = yield* connection.subscribe
         const now = yield* readState(connection.request, threadId)
         if (settled(now)) return now
-        const closed = Effect.zipRight(connection.closed, Effect.fail(new CodexUnavailable({ reason: "the Codex app server went away" })))
+        const closed = Effect.zipRight(
+          connection.closed,
+          Effect.fail(new CodexUnavailable({ reason: "the Codex app server went away" }))
+        )
         const change = Effect.gen(function*() {
           for (;;) {
             const next = yield* Queue.take(notifications)

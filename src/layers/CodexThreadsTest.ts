@@ -1,6 +1,6 @@
 import { Context, Effect, Layer, Ref, Stream, SubscriptionRef } from "effect"
-import { CodexThreads, type CodexThreadsShape, type ThreadState } from "../services/CodexThreads.js"
 import { CodexUnavailable } from "../errors/codex.js"
+import { CodexThreads, type CodexThreadsShape, type ThreadState } from "../services/CodexThreads.js"
 
 /** Controls of the in-memory Codex threads: their states, and the turns started in them. */
 export interface CodexThreadsControls {
@@ -11,7 +11,9 @@ export interface CodexThreadsControls {
 }
 
 /** The controls of the in-memory Codex threads. */
-export class CodexThreadsTestControl extends Context.Tag("helioy/CodexThreadsTestControl")<CodexThreadsTestControl, CodexThreadsControls>() {}
+export class CodexThreadsTestControl
+  extends Context.Tag("helioy/CodexThreadsTestControl")<CodexThreadsTestControl, CodexThreadsControls>()
+{}
 
 /** In-memory Codex threads: a started turn makes its thread active until the test settles it; unknown threads are not loaded. */
 export const layerTest = Layer.effectContext(Effect.gen(function*() {
@@ -20,11 +22,14 @@ export const layerTest = Layer.effectContext(Effect.gen(function*() {
     turns: yield* Ref.make<ReadonlyArray<{ readonly threadId: string; readonly text: string }>>([]),
     down: yield* Ref.make(false)
   }
-  const up = Effect.flatMap(Ref.get(controls.down), (down) =>
-    down ? Effect.fail(new CodexUnavailable({ reason: "no Codex daemon (test)" })) : Effect.void)
+  const up = Effect.flatMap(
+    Ref.get(controls.down),
+    (down) => down ? Effect.fail(new CodexUnavailable({ reason: "no Codex daemon (test)" })) : Effect.void
+  )
   const stateOf = (states: ReadonlyMap<string, ThreadState>, threadId: string) => states.get(threadId) ?? "notLoaded"
   const threads: CodexThreadsShape = {
-    state: (threadId) => Effect.zipRight(up, Effect.map(SubscriptionRef.get(controls.states), (states) => stateOf(states, threadId))),
+    state: (threadId) =>
+      Effect.zipRight(up, Effect.map(SubscriptionRef.get(controls.states), (states) => stateOf(states, threadId))),
     awaitSettled: (threadId) =>
       Effect.zipRight(
         up,

@@ -26,14 +26,18 @@ export const make = Effect.gen(function*() {
   const registeredHere = yield* Ref.make(Option.none<AgentId>())
 
   const valid = (id: string) => Either.getRight(validateAgentId(id))
-  const found = (agentId: AgentId, source: ResolvedIdentity["source"]) => Option.some<ResolvedIdentity>({ agentId, source })
+  const found = (agentId: AgentId, source: ResolvedIdentity["source"]) =>
+    Option.some<ResolvedIdentity>({ agentId, source })
 
   const fromPidFiles = Effect.map(
     nearestRegisteredAncestor(pidFiles, processes, processes.self),
     Option.flatMap((id) => found(id, "pid-file"))
   )
 
-  const fromRegistry = (lookup: Effect.Effect<Option.Option<{ readonly agent_id: AgentId }>, unknown>, source: ResolvedIdentity["source"]) =>
+  const fromRegistry = (
+    lookup: Effect.Effect<Option.Option<{ readonly agent_id: AgentId }>, unknown>,
+    source: ResolvedIdentity["source"]
+  ) =>
     lookup.pipe(
       Effect.map(Option.map((row) => ({ agentId: row.agent_id, source }))),
       Effect.orElseSucceed(() => Option.none<ResolvedIdentity>())
@@ -42,7 +46,9 @@ export const make = Effect.gen(function*() {
   const fromPaneTitle = (paneId: string) =>
     tmux.pane(paneId).pipe(
       Effect.map((pane) => pane.title.replace(decoration, "")),
-      Effect.map((title) => identityTitlePattern.test(title) ? Option.flatMap(valid(title), (id) => found(id, "pane-title")) : Option.none()),
+      Effect.map((title) =>
+        identityTitlePattern.test(title) ? Option.flatMap(valid(title), (id) => found(id, "pane-title")) : Option.none()
+      ),
       Effect.orElseSucceed(() => Option.none<ResolvedIdentity>())
     )
 

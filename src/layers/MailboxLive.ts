@@ -1,6 +1,6 @@
+import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import { checkDirectory } from "../busFiles/directories.js"
 import { BusFileError, codeField, describeFileError } from "../busFiles/fileErrors.js"
 import { deliverFile, deliverFiles } from "../busFiles/inboxDelivery.js"
@@ -8,15 +8,15 @@ import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
 import { lockHeld, releaseLock, tryLock } from "../busFiles/pidLock.js"
 import { type AgentId, agentIdProblem } from "../domain/AgentId.js"
-import { MessageFromJson, messageFileName } from "../domain/Message.js"
+import { messageFileName, MessageFromJson } from "../domain/Message.js"
 import { defaultReadLimit } from "../domain/ReadLimits.js"
 import { formatMicros } from "../domain/Timestamp.js"
+import { InboxFull } from "../errors/bus.js"
+import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
-import { InboxFull } from "../errors/bus.js"
-import { MailboxUnavailable } from "../errors/stores.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -53,14 +53,23 @@ export const make = Effect.gen(function*() {
     Effect.suspend(() => {
       const problem = agentIdProblem(agentId)
       return problem === undefined
-        ? Effect.try({ try: () => busDir.inboxDir(agentId), catch: (error) => unavailable(agentId, busDir.inboxRoot)(error) })
+        ? Effect.try({
+          try: () => busDir.inboxDir(agentId),
+          catch: (error) => unavailable(agentId, busDir.inboxRoot)(error)
+        })
         : Effect.fail(new MailboxUnavailable({ agentId, reason: problem }))
     })
 
   /** The inbox directory, checked (and created, again if it was deleted) on every use; `passed` as for checkDirectory. */
   const ensureInbox = (agentId: AgentId, passed?: Set<string>) =>
-    Effect.flatMap(inboxOf(agentId), (dir) =>
-      Effect.as(Effect.try({ try: () => checkDirectory(busDir.tree, dir, true, passed), catch: unavailable(agentId, dir) }), dir))
+    Effect.flatMap(
+      inboxOf(agentId),
+      (dir) =>
+        Effect.as(
+          Effect.try({ try: () => checkDirectory(busDir.tree, dir, true, passed), catch: unavailable(agentId, dir) }),
+          dir
+        )
+    )
 
   /** The inbox directory when it exists and is usable; none when it does not exist; `passed` as for checkDirectory. */
   const existingInbox = (agentId: AgentId, passed?: Set<string>) =>
@@ -76,12 +85,17 @@ export const make = Effect.gen(function*() {
       try: () => deliverFile(dir, messageFileName(message), JSON.stringify(message, null, 2), config.maxUnread),
       catch: unavailable(agentId, dir)
     })
-    if (outcome._tag === "Full") return yield* new InboxFull({ agentId, unread: outcome.unread, limit: config.maxUnread })
+    if (outcome._tag === "Full") {
+      return yield* new InboxFull({ agentId, unread: outcome.unread, limit: config.maxUnread })
+    }
   })
 
   const deliverEach: MailboxShape["deliverEach"] = Effect.fn("Mailbox.deliverEach")(function*(deliveries) {
     const passed = new Set<string>()
-    const inboxes = yield* Effect.forEach(deliveries, (delivery) => Effect.either(ensureInbox(delivery.agentId, passed)))
+    const inboxes = yield* Effect.forEach(
+      deliveries,
+      (delivery) => Effect.either(ensureInbox(delivery.agentId, passed))
+    )
     const files = deliveries.flatMap((delivery, index) => {
       const dir = inboxes[index]!
       return Either.isRight(dir)
@@ -98,7 +112,9 @@ export const make = Effect.gen(function*() {
         case "Delivered":
           return Either.void
         case "Full":
-          return Either.left(new InboxFull({ agentId: delivery.agentId, unread: outcome.unread, limit: config.maxUnread }))
+          return Either.left(
+            new InboxFull({ agentId: delivery.agentId, unread: outcome.unread, limit: config.maxUnread })
+          )
         case "Failed":
           return Either.left(unavailable(delivery.agentId, dir.right)(outcome.error))
       }
@@ -137,7 +153,9 @@ export const make = Effect.gen(function*() {
           if (settled) return Effect.void
           settled = true
           const problems = settleFiles(reader, dir, taken.held, delivered)
-          return Effect.forEach(problems, (problem) => Effect.logWarning(`inbox of ${agentId}: ${problem}`), { discard: true })
+          return Effect.forEach(problems, (problem) => Effect.logWarning(`inbox of ${agentId}: ${problem}`), {
+            discard: true
+          })
         })
     }
   })
@@ -193,15 +211,24 @@ export const make = Effect.gen(function*() {
     })
 
   const awaitNew: MailboxShape["awaitNew"] = (agentId, known) =>
-    Effect.flatMap(ensureInbox(agentId), (dir) =>
-      (config.mailWatch ? Effect.raceFirst(watched(agentId, dir, known), rescanned(agentId, dir, known)) : rescanned(agentId, dir, known))
-        .pipe(Effect.flatMap((names) =>
-          Effect.map(pendingIn(agentId, dir), (all) => all.filter((message) => names.includes(message.file)))
-        )))
+    Effect.flatMap(
+      ensureInbox(agentId),
+      (dir) =>
+        (config.mailWatch
+          ? Effect.raceFirst(watched(agentId, dir, known), rescanned(agentId, dir, known))
+          : rescanned(agentId, dir, known))
+          .pipe(
+            Effect.flatMap((names) =>
+              Effect.map(pendingIn(agentId, dir), (all) => all.filter((message) => names.includes(message.file)))
+            )
+          )
+    )
 
   const hasWaiter = (agentId: AgentId, passed?: Set<string>) =>
-    Effect.map(Effect.option(existingInbox(agentId, passed)), (dir) =>
-      Option.isSome(dir) && Option.isSome(dir.value) && lockHeld(join(dir.value.value, waiterFile)))
+    Effect.map(
+      Effect.option(existingInbox(agentId, passed)),
+      (dir) => Option.isSome(dir) && Option.isSome(dir.value) && lockHeld(join(dir.value.value, waiterFile))
+    )
 
   return {
     nextSentAt: Effect.gen(function*() {
@@ -213,10 +240,16 @@ export const make = Effect.gen(function*() {
       return formatMicros(stamp)
     }),
     ensureInbox: (agentId) =>
-      Effect.flatMap(ensureInbox(agentId), (dir) =>
-        Effect.try({ try: () => checkDirectory(busDir.tree, join(dir, "archive"), true), catch: unavailable(agentId, dir) })).pipe(
-          Effect.asVoid
-        ),
+      Effect.flatMap(
+        ensureInbox(agentId),
+        (dir) =>
+          Effect.try({
+            try: () => checkDirectory(busDir.tree, join(dir, "archive"), true),
+            catch: unavailable(agentId, dir)
+          })
+      ).pipe(
+        Effect.asVoid
+      ),
     deliver,
     deliverEach,
     pending,

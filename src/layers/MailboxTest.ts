@@ -3,8 +3,8 @@ import type { AgentId } from "../domain/AgentId.js"
 import { type Message, messageFileName } from "../domain/Message.js"
 import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
 import { formatMicros } from "../domain/Timestamp.js"
-import { type Delivery, Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
 import { InboxFull } from "../errors/bus.js"
+import { type Delivery, Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
 
 interface Inbox {
   readonly unread: ReadonlyMap<string, Message>
@@ -40,7 +40,10 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
           const claimed = matching.slice(0, fitting)
           const unread = new Map(inbox.unread)
           claimed.forEach(([file]) => unread.delete(file))
-          return [{ claimed, remaining: matching.length - fitting }, new Map(boxes).set(agentId, { ...inbox, unread })] as const
+          return [
+            { claimed, remaining: matching.length - fitting },
+            new Map(boxes).set(agentId, { ...inbox, unread })
+          ] as const
         }),
         ({ claimed, remaining }): Taken => {
           let settled = false
@@ -67,22 +70,29 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
       )
 
     const deliver = (agentId: AgentId, message: Message) =>
-      Effect.flatten(SubscriptionRef.modify(inboxes, (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
-        const inbox = inboxOf(boxes, agentId)
-        if (inbox.unread.size >= maxUnread) {
-          return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
-        }
-        const unread = new Map(inbox.unread).set(messageFileName(message), message)
-        return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
-      }))
+      Effect.flatten(
+        SubscriptionRef.modify(
+          inboxes,
+          (boxes): readonly [Effect.Effect<void, InboxFull>, ReadonlyMap<string, Inbox>] => {
+            const inbox = inboxOf(boxes, agentId)
+            if (inbox.unread.size >= maxUnread) {
+              return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
+            }
+            const unread = new Map(inbox.unread).set(messageFileName(message), message)
+            return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
+          }
+        )
+      )
 
     return {
       nextSentAt: Effect.gen(function*() {
         const nowMicros = (yield* Clock.currentTimeMillis) * 1000
-        return formatMicros(yield* Ref.modify(lastStamp, (last) => {
-          const next = Math.max(nowMicros, last + 1)
-          return [next, next]
-        }))
+        return formatMicros(
+          yield* Ref.modify(lastStamp, (last) => {
+            const next = Math.max(nowMicros, last + 1)
+            return [next, next]
+          })
+        )
       }),
       ensureInbox: (agentId: AgentId) =>
         SubscriptionRef.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),

@@ -10,7 +10,13 @@ import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { Tmux } from "../services/Tmux.js"
 
-const skipped = (reason: WakeSkipReason): NudgeOutcome => ({ nudged: false, method: "none", confirmed: false, pending: false, reason })
+const skipped = (reason: WakeSkipReason): NudgeOutcome => ({
+  nudged: false,
+  method: "none",
+  confirmed: false,
+  pending: false,
+  reason
+})
 
 /** How often a typed nudge looks at the pane while it waits for the turn to start. */
 const watchStep = Duration.millis(100)
@@ -32,7 +38,10 @@ export const make = Effect.gen(function*() {
   const mailbox = yield* Mailbox
   const config = yield* BusConfig
   const throttleMillis = Duration.toMillis(config.nudgeThrottle)
-  const watchSteps = Math.max(1, Math.ceil(Duration.toMillis(config.nudgeConfirmTimeout) / Duration.toMillis(watchStep)))
+  const watchSteps = Math.max(
+    1,
+    Math.ceil(Duration.toMillis(config.nudgeConfirmTimeout) / Duration.toMillis(watchStep))
+  )
 
   /**
    * Presses Enter, then watches the pane until the notice was submitted and a turn runs; succeeds with whether it
@@ -56,10 +65,18 @@ export const make = Effect.gen(function*() {
       const before = yield* tmux.capture(paneId)
       if (showsDialog(adapter.screen, before)) return skipped("dialog_open")
       // Typed before the TUI draws its prompt, the notice may be lost or sit unsubmitted: the next send tries again.
-      if (showsStarting(adapter.screen, before) || !showsReady(adapter.screen, before)) return skipped("runtime_starting")
+      if (showsStarting(adapter.screen, before) || !showsReady(adapter.screen, before)) {
+        return skipped("runtime_starting")
+      }
       if (adapter.stopHook && showsBusy(adapter.screen, before)) {
         // A running turn ends in the Stop hook, which shows the mail: nothing to type.
-        return { nudged: false, method: "turn-boundary", confirmed: false, pending: false, reason: "busy" } satisfies NudgeOutcome
+        return {
+          nudged: false,
+          method: "turn-boundary",
+          confirmed: false,
+          pending: false,
+          reason: "busy"
+        } satisfies NudgeOutcome
       }
       if (inMode) yield* tmux.cancelMode(paneId)
       // A notice left unsubmitted by an earlier nudge is submitted, not typed a second time.
@@ -67,10 +84,24 @@ export const make = Effect.gen(function*() {
         yield* tmux.typeLiteral(paneId, nudgeText)
         yield* Effect.sleep(config.nudgeEnterDelay)
       }
-      if (yield* enterAndWatch(paneId, adapter)) return { nudged: true, method: "nudge", confirmed: true, pending: false } satisfies NudgeOutcome
+      if (yield* enterAndWatch(paneId, adapter)) {
+        return { nudged: true, method: "nudge", confirmed: true, pending: false } satisfies NudgeOutcome
+      }
       return (yield* enterAndWatch(paneId, adapter))
-        ? { nudged: true, method: "nudge", confirmed: true, pending: false, reason: "second_enter" } satisfies NudgeOutcome
-        : { nudged: false, method: "nudge", confirmed: false, pending: false, reason: "not_confirmed" } satisfies NudgeOutcome
+        ? {
+          nudged: true,
+          method: "nudge",
+          confirmed: true,
+          pending: false,
+          reason: "second_enter"
+        } satisfies NudgeOutcome
+        : {
+          nudged: false,
+          method: "nudge",
+          confirmed: false,
+          pending: false,
+          reason: "not_confirmed"
+        } satisfies NudgeOutcome
     })
 
   const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient, waiterAtDelivery) {
@@ -78,7 +109,12 @@ export const make = Effect.gen(function*() {
     if (Option.isNone(found)) return skipped("unsupported_runtime")
     const adapter = found.value
     if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id))) {
-      return { nudged: true, method: adapter.wake.rewakeHook ? "rewake" : "daemon", confirmed: false, pending: true } satisfies NudgeOutcome
+      return {
+        nudged: true,
+        method: adapter.wake.rewakeHook ? "rewake" : "daemon",
+        confirmed: false,
+        pending: true
+      } satisfies NudgeOutcome
     }
     if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")
     const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
@@ -92,8 +128,13 @@ export const make = Effect.gen(function*() {
     if (Either.isLeft(pane) || pane.right.dead) return yield* Effect.as(release, skipped("pane_not_alive"))
     // A shell (per /etc/shells), a nested tmux client, or a foreground that cannot be told: typing could run the text.
     const program = yield* Effect.either(tmux.foreground(pane.right.paneId))
-    if (Either.isLeft(program) || program.right.kind !== "program") return yield* Effect.as(release, skipped("shell_in_pane"))
-    const outcome = yield* Effect.orElseSucceed(typeNudge(pane.right.paneId, pane.right.inMode, adapter), () => skipped("tmux_failed"))
+    if (Either.isLeft(program) || program.right.kind !== "program") {
+      return yield* Effect.as(release, skipped("shell_in_pane"))
+    }
+    const outcome = yield* Effect.orElseSucceed(
+      typeNudge(pane.right.paneId, pane.right.inMode, adapter),
+      () => skipped("tmux_failed")
+    )
     // Nothing typed (or nothing that stays in the pane): the slot goes back, so the next send may try again.
     if (outcome.method !== "nudge") yield* release
     return outcome

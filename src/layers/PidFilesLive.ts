@@ -1,14 +1,14 @@
+import { Effect, Either, Layer, Option } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect, Either, Layer, Option } from "effect"
 import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
 import { readBusFile } from "../busFiles/boundedRead.js"
 import { checkDirectory } from "../busFiles/directories.js"
+import { codeField } from "../busFiles/fileErrors.js"
 import { type AgentId, validateAgentId } from "../domain/AgentId.js"
+import { MailboxUnavailable } from "../errors/stores.js"
 import { BusDir } from "../services/BusDir.js"
 import { PidFiles, type PidFilesShape } from "../services/PidFiles.js"
-import { MailboxUnavailable } from "../errors/stores.js"
-import { codeField } from "../busFiles/fileErrors.js"
 
 /** A pid file holds an agent id: anything longer is not one. */
 const maxPidFileBytes = 4096
@@ -40,7 +40,12 @@ export const make = Effect.gen(function*() {
           await replaceFileAtomically(pidsDir, String(pid), agentId)
         },
         catch: (error) =>
-          new MailboxUnavailable({ agentId, reason: `cannot write ${path(pid)}: ${(error as Error).message}`, ...codeField(error), cause: error })
+          new MailboxUnavailable({
+            agentId,
+            reason: `cannot write ${path(pid)}: ${(error as Error).message}`,
+            ...codeField(error),
+            cause: error
+          })
       }),
     read: (pid) => Effect.sync(() => usable() ? readAgent(path(pid)) : Option.none()),
     remove: (pid) => Effect.sync(() => usable() && fs.rmSync(path(pid), { force: true })),

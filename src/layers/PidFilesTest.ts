@@ -14,7 +14,10 @@ export const make = Effect.gen(function*() {
         next.delete(pid)
         return next
       }),
-    list: Effect.map(Ref.get(files), (map) => [...map].map(([pid, agentId]) => ({ pid, agentId: Option.some(agentId) })))
+    list: Effect.map(
+      Ref.get(files),
+      (map) => [...map].map(([pid, agentId]) => ({ pid, agentId: Option.some(agentId) }))
+    )
   } satisfies PidFilesShape
 })
 

@@ -1,6 +1,6 @@
+import { Effect, Either, Layer } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect, Either, Layer } from "effect"
 import { replaceFileAtomically } from "../busFiles/atomicWrite.js"
 import { readBusFile } from "../busFiles/boundedRead.js"
 import { checkDirectory } from "../busFiles/directories.js"
@@ -9,14 +9,14 @@ import {
   decodePresetFile,
   decodePresetInput,
   encodePreset,
-  type PresetInput,
   presetFileName,
+  type PresetInput,
   presetNamePattern,
   presetNameRule
 } from "../domain/Preset.js"
+import { InvalidPreset, PresetNotFound, PresetsUnavailable } from "../errors/presets.js"
 import { BusDir } from "../services/BusDir.js"
 import { type BrokenPreset, Presets, type PresetsShape } from "../services/Presets.js"
-import { InvalidPreset, PresetNotFound, PresetsUnavailable } from "../errors/presets.js"
 
 /** A preset file larger than this is not a preset. */
 const maxPresetBytes = 256 * 1024
@@ -45,7 +45,12 @@ const readPresetFile = (path: string): FileText => {
 export const make = Effect.gen(function*() {
   const { presetsDir, tree } = yield* BusDir
   const unavailable = (error: unknown) =>
-    new PresetsUnavailable({ path: presetsDir, reason: (error as Error).message ?? String(error), ...codeField(error), cause: error })
+    new PresetsUnavailable({
+      path: presetsDir,
+      reason: (error as Error).message ?? String(error),
+      ...codeField(error),
+      cause: error
+    })
 
   const fileNames = Effect.try({
     try: () => {
@@ -91,7 +96,9 @@ export const make = Effect.gen(function*() {
     }
     if (file._tag === "Unusable") return yield* new InvalidPreset({ name, reason: `${path} is ${file.reason}` })
     const decoded = decodePresetFile(presetFileName(name), file.text)
-    if (Either.isLeft(decoded)) return yield* new InvalidPreset({ name, reason: `${path} is unusable: ${decoded.left}` })
+    if (Either.isLeft(decoded)) {
+      return yield* new InvalidPreset({ name, reason: `${path} is unusable: ${decoded.left}` })
+    }
     return decoded.right
   })
 

@@ -1,8 +1,8 @@
+import { Effect, Layer, Option } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect, Layer, Option } from "effect"
 import { processExists } from "../busFiles/processLiveness.js"
-import { procCommand, procParent, type ProcessSource, processSource, psCommand, psParent } from "../os/parentProcess.js"
+import { procCommand, type ProcessSource, processSource, procParent, psCommand, psParent } from "../os/parentProcess.js"
 import { Processes, type ProcessesShape } from "../services/Processes.js"
 
 export { processExists } from "../busFiles/processLiveness.js"
@@ -28,7 +28,9 @@ export const make = (source: ProcessSource): ProcessesShape => {
     userId: process.getuid?.(),
     findExecutable: (name, searchPath) =>
       Effect.sync(() => {
-        const candidates = name.includes("/") ? [name] : searchPath.split(":").filter((dir) => dir !== "").map((dir) => join(dir, name))
+        const candidates = name.includes("/")
+          ? [name]
+          : searchPath.split(":").filter((dir) => dir !== "").map((dir) => join(dir, name))
         return Option.fromNullable(candidates.find(isExecutableFile))
       })
   }

@@ -20,7 +20,9 @@ const usableRows = (stored: ReadonlyArray<StoredAgentRow>) =>
       if (Either.isRight(checked)) usable.push({ ...row, agent_id: checked.right })
       else {
         yield* Effect.logWarning(
-          `skipping registered agent ${printable(JSON.stringify(row.agent_id))}: ${checked.left}; unregister it with the version that registered it, or re-register that agent under a valid id`
+          `skipping registered agent ${
+            printable(JSON.stringify(row.agent_id))
+          }: ${checked.left}; unregister it with the version that registered it, or re-register that agent under a valid id`
         )
       }
     }
@@ -41,7 +43,9 @@ const decodeWakes = Schema.decodeUnknown(Schema.Array(WakeRow))
 /** A SQL failure with the driver's own message beside the statement's (`file is not a database`, ...). */
 const withDriverMessage = (error: SqlError.SqlError) => {
   const driver = (error.cause as { readonly message?: unknown } | undefined)?.message
-  return typeof driver === "string" ? new SqlError.SqlError({ message: `${error.message}: ${driver}`, cause: error.cause }) : error
+  return typeof driver === "string"
+    ? new SqlError.SqlError({ message: `${error.message}: ${driver}`, cause: error.cause })
+    : error
 }
 
 const wakeOf = (row: typeof WakeRow.Type): WakeRecord => ({
@@ -87,7 +91,10 @@ export const make = Effect.gen(function*() {
             runtime = excluded.runtime, profile = excluded.profile,
             registered_at = excluded.registered_at, last_seen = excluded.last_seen`.pipe(Effect.mapError(unavailable))
         return row
-      }).pipe(sql.withTransaction, Effect.mapError((error) => "_tag" in error && error._tag === "RegistryUnavailable" ? error : unavailable(error)))
+      }).pipe(
+        sql.withTransaction,
+        Effect.mapError((error) => "_tag" in error && error._tag === "RegistryUnavailable" ? error : unavailable(error))
+      )
     }
   )
 
@@ -142,13 +149,16 @@ export const make = Effect.gen(function*() {
       )
     }),
     lastNudge: Effect.fn("Registry.lastNudge")(function*(agentId) {
-      const found = yield* sql<{ readonly at: string | null }>`SELECT MAX(nudged_at) AS at FROM nudge_log WHERE agent_id = ${agentId}`
+      const found = yield* sql<
+        { readonly at: string | null }
+      >`SELECT MAX(nudged_at) AS at FROM nudge_log WHERE agent_id = ${agentId}`
         .pipe(Effect.mapError(unavailable))
       return Option.fromNullable(found[0]?.at)
     }),
     bindSession: Effect.fn("Registry.bindSession")(function*(agentId, sessionId) {
-      const updated = yield* sql`UPDATE agents SET session_id = ${sessionId} WHERE agent_id = ${agentId} RETURNING agent_id`
-        .pipe(Effect.mapError(unavailable))
+      const updated =
+        yield* sql`UPDATE agents SET session_id = ${sessionId} WHERE agent_id = ${agentId} RETURNING agent_id`
+          .pipe(Effect.mapError(unavailable))
       return updated.length > 0
     }),
     recordWakes: Effect.fn("Registry.recordWakes")(function*(wakes, forgetBefore) {
@@ -174,11 +184,19 @@ export const make = Effect.gen(function*() {
       return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)
     }),
     health: Effect.gen(function*() {
-      const tables = new Set((yield* sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`).map((row) => row.name))
+      const tables = new Set(
+        (yield* sql<{ readonly name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`).map((row) =>
+          row.name
+        )
+      )
       const migration = tables.has("effect_sql_migrations")
-        ? Option.fromNullable((yield* sql<{ readonly id: number | null }>`SELECT MAX(migration_id) AS id FROM effect_sql_migrations`)[0]?.id)
+        ? Option.fromNullable(
+          (yield* sql<{ readonly id: number | null }>`SELECT MAX(migration_id) AS id FROM effect_sql_migrations`)[0]?.id
+        )
         : Option.none<number>()
-      const agents = tables.has("agents") ? (yield* sql<{ readonly n: number }>`SELECT COUNT(*) AS n FROM agents`)[0]?.n ?? 0 : 0
+      const agents = tables.has("agents")
+        ? (yield* sql<{ readonly n: number }>`SELECT COUNT(*) AS n FROM agents`)[0]?.n ?? 0
+        : 0
       const checked = yield* sql<{ readonly quick_check: string }>`PRAGMA quick_check`
       return { migration, latestMigration, agents, integrity: checked.map((row) => row.quick_check).join("; ") }
     }).pipe(Effect.mapError((error) => unavailable(withDriverMessage(error))), Effect.withSpan("Registry.health"))

@@ -23,10 +23,17 @@ export const make = Effect.gen(function*() {
         const next = index === -1 ? [...kept, plan.row] : kept.map((row, i) => i === index ? plan.row : row)
         return [plan.row, next]
       }),
-    get: (agentId) => Effect.map(Ref.get(agents), (rows) => Option.fromNullable(rows.find((row) => row.agent_id === agentId))),
-    list: Effect.map(Ref.get(agents), (rows) => [...rows].sort((a, b) => a.registered_at.localeCompare(b.registered_at))),
+    get: (agentId) =>
+      Effect.map(Ref.get(agents), (rows) => Option.fromNullable(rows.find((row) => row.agent_id === agentId))),
+    list: Effect.map(
+      Ref.get(agents),
+      (rows) => [...rows].sort((a, b) => a.registered_at.localeCompare(b.registered_at))
+    ),
     unregister: (agentId) =>
-      Ref.modify(agents, (rows) => [rows.some((row) => row.agent_id === agentId), rows.filter((row) => row.agent_id !== agentId)]),
+      Ref.modify(
+        agents,
+        (rows) => [rows.some((row) => row.agent_id === agentId), rows.filter((row) => row.agent_id !== agentId)]
+      ),
     remove: (agentIds) => Ref.update(agents, (rows) => rows.filter((row) => !agentIds.includes(row.agent_id))),
     heartbeat: (agentId, now) =>
       Ref.modify(agents, (rows) => [
@@ -51,8 +58,11 @@ export const make = Effect.gen(function*() {
     releaseNudge: (agentId, at) =>
       Ref.update(nudges, (log) => log.filter((entry) => !(entry.agentId === agentId && entry.at === at))),
     lastNudge: (agentId) =>
-      Effect.map(Ref.get(nudges), (log) =>
-        Option.fromNullable(log.filter((entry) => entry.agentId === agentId).map((entry) => entry.at).sort().at(-1))),
+      Effect.map(
+        Ref.get(nudges),
+        (log) =>
+          Option.fromNullable(log.filter((entry) => entry.agentId === agentId).map((entry) => entry.at).sort().at(-1))
+      ),
     bindSession: (agentId, sessionId) =>
       Ref.modify(agents, (rows) => [
         rows.some((row) => row.agent_id === agentId),

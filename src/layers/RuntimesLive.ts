@@ -1,6 +1,11 @@
-import { join } from "node:path"
 import { Config, Effect, Layer, Option } from "effect"
-import { claudePermissionFlags, codexPermissionFlags, defaultPermissions, type PermissionChoice } from "../domain/Permissions.js"
+import { join } from "node:path"
+import {
+  claudePermissionFlags,
+  codexPermissionFlags,
+  defaultPermissions,
+  type PermissionChoice
+} from "../domain/Permissions.js"
 import type { LaunchOptions, RuntimeAdapter, ScreenModel } from "../domain/RuntimeAdapter.js"
 import { Runtimes, type RuntimesShape } from "../services/Runtimes.js"
 
@@ -121,7 +126,17 @@ export const grok = (settings: RuntimeSettings, id: string, model: string): Runt
     return {
       command: command ?? "helioy-bus",
       program: "grok",
-      args: [...prefix, "run", id, "--", "grok", "--always-approve", "-m", model, ...flag("--agent", options.agentType ?? "")],
+      args: [
+        ...prefix,
+        "run",
+        id,
+        "--",
+        "grok",
+        "--always-approve",
+        "-m",
+        model,
+        ...flag("--agent", options.agentType ?? "")
+      ],
       env: { HELIOY_RUNTIME: id, ...(options.agentType ? { HELIOY_BUS_AGENT_TYPE: options.agentType } : {}) }
     }
   },

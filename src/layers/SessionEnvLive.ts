@@ -2,7 +2,11 @@ import { Config, Effect, Layer, Option } from "effect"
 import { SessionEnv, type SessionEnvShape } from "../services/SessionEnv.js"
 
 const variable = (name: string, description: string) =>
-  Config.string(name).pipe(Config.withDefault(""), Config.map((value) => value.trim()), Config.withDescription(description))
+  Config.string(name).pipe(
+    Config.withDefault(""),
+    Config.map((value) => value.trim()),
+    Config.withDescription(description)
+  )
 
 /** Every variable the session hints come from, with what it means. */
 const hints = Config.all({

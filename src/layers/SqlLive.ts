@@ -1,23 +1,26 @@
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { Reactivity } from "@effect/experimental"
 import { SqlClient, SqlError } from "@effect/sql"
+import { SqliteClient } from "@effect/sql-sqlite-node"
 import * as Migrator from "@effect/sql/Migrator"
 import * as Statement from "@effect/sql/Statement"
-import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Duration, Effect, Layer, Option, Scope } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
+import { RegistryUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { migrations } from "./migrations/index.js"
-import { RegistryUnavailable } from "../errors/stores.js"
 import { registryUnavailable } from "./registryUnavailable.js"
 
 const runMigrations = Migrator.make({})({ loader: Migrator.fromRecord(migrations) })
 
 const unavailable = (busyTimeout: Duration.Duration) =>
-  registryUnavailable(busyTimeout, (message, code) =>
-    `cannot open registry.db: ${message}${code ? ` (${code})` : ""}. ` +
-    "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it.")
+  registryUnavailable(
+    busyTimeout,
+    (message, code) =>
+      `cannot open registry.db: ${message}${code ? ` (${code})` : ""}. ` +
+      "If another process holds it, retry; if the file is corrupt, move it aside and the bus recreates it."
+  )
 
 /**
  * Creates registry.db 0600 before SQLite opens it (SQLite would create it 0644 minus the umask, and gives its -wal and
@@ -26,7 +29,11 @@ const unavailable = (busyTimeout: Duration.Duration) =>
  */
 const makePrivate = (path: string, create: boolean) => {
   try {
-    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | (create ? fs.constants.O_CREAT : 0), 0o600)
+    const fd = fs.openSync(
+      path,
+      fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | (create ? fs.constants.O_CREAT : 0),
+      0o600
+    )
     try {
       const stat = fs.fstatSync(fd)
       if (stat.isFile() && (stat.mode & 0o077) !== 0) fs.fchmodSync(fd, stat.mode & 0o700)
@@ -49,7 +56,9 @@ const registryFileProblem = (path: string): string | undefined => {
   } catch {
     return undefined
   }
-  if (stat.isSymbolicLink()) return `${path} is a symlink; the bus never follows links out of the bus dir. Remove it (and move the real file into place if it is your registry)`
+  if (stat.isSymbolicLink()) {
+    return `${path} is a symlink; the bus never follows links out of the bus dir. Remove it (and move the real file into place if it is your registry)`
+  }
   if (!stat.isFile()) return `${path} is not a regular file; move it aside`
   if (stat.nlink !== 1) return `${path} has ${stat.nlink} hard links (a link to a file elsewhere); move it aside`
   const uid = process.getuid?.()
@@ -79,7 +88,9 @@ export const make = Effect.gen(function*() {
     Effect.catchAllDefect((defect) => Effect.fail(fail(defect)))
   )
   const connection = yield* Effect.scoped(sqlite.reserve).pipe(Effect.mapError(fail))
-  for (const pragma of [`busy_timeout = ${Duration.toMillis(busyTimeout)}`, "synchronous = NORMAL", "foreign_keys = ON"]) {
+  for (
+    const pragma of [`busy_timeout = ${Duration.toMillis(busyTimeout)}`, "synchronous = NORMAL", "foreign_keys = ON"]
+  ) {
     yield* connection.executeUnprepared(`PRAGMA ${pragma}`, [], undefined).pipe(Effect.mapError(fail))
   }
   // @effect/sql rolls back (orDie) whenever a transaction fails, even when its BEGIN failed: without this, a busy

@@ -1,13 +1,13 @@
-import * as fs from "node:fs"
 import { Command, CommandExecutor } from "@effect/platform"
 import { Chunk, Effect, Layer, Option, Stream } from "effect"
+import * as fs from "node:fs"
 import { isPaneAddress, isSessionAddress, isWindowAddress, windowIdPattern } from "../domain/PaneAddress.js"
 import { fallbackShells, foregroundOf, type PaneProgram, programKind, shellNames } from "../domain/PaneProgram.js"
+import { TmuxCommandFailed, TmuxUnavailable } from "../errors/tmux.js"
+import { parsePs, procNames, procTable } from "../os/processTable.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { type PaneInfo, type PaneLaunch, type SpawnedPane, Tmux, type TmuxShape } from "../services/Tmux.js"
-import { parsePs, procNames, procTable } from "../os/processTable.js"
 import { envFlags, execArgv, literal, sessionTarget, tmuxCommandArgument } from "./tmuxArgv.js"
-import { TmuxCommandFailed, TmuxUnavailable } from "../errors/tmux.js"
 
 const paneFormat = [
   "#{pane_id}",
@@ -69,13 +69,18 @@ export const make = Effect.gen(function*() {
   const { tmuxBin } = yield* BusConfig
 
   /** Runs one program to its end; fails with its exit code and stderr when that is not 0. */
-  const runProgram = (bin: string, args: ReadonlyArray<string>): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
+  const runProgram = (
+    bin: string,
+    args: ReadonlyArray<string>
+  ): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
     Effect.scoped(
       Effect.gen(function*() {
         const process = yield* executor.start(Command.make(bin, ...args)).pipe(
           Effect.mapError((error) =>
             new TmuxUnavailable({
-              reason: `cannot run '${bin}' (${error.message}); ${bin === tmuxBin ? "install tmux or set HELIOY_TMUX_BIN" : `install ${bin}`}`,
+              reason: `cannot run '${bin}' (${error.message}); ${
+                bin === tmuxBin ? "install tmux or set HELIOY_TMUX_BIN" : `install ${bin}`
+              }`,
               cause: error
             })
           )
@@ -85,7 +90,11 @@ export const make = Effect.gen(function*() {
           { concurrency: 3 }
         )
         if (exitCode !== 0) {
-          return yield* new TmuxCommandFailed({ args: args.slice(bin === tmuxBin ? 1 : 0), exitCode, stderr: stderr.trim() })
+          return yield* new TmuxCommandFailed({
+            args: args.slice(bin === tmuxBin ? 1 : 0),
+            exitCode,
+            stderr: stderr.trim()
+          })
         }
         return stdout
       })
@@ -98,13 +107,21 @@ export const make = Effect.gen(function*() {
 
   /** Runs `op` only when `target` is a pane address (`%N` or `session:window.pane`), so tmux never reads it as an option or a pattern. */
   const onPane = <A>(op: string, target: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
-    isPaneAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "pane id %N or session:window.pane target"))
+    isPaneAddress(target)
+      ? Effect.suspend(effect)
+      : Effect.fail(refused(op, target, "pane id %N or session:window.pane target"))
 
-  const onWindow = <A>(op: string, target: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
-    isWindowAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "window id @N"))
+  const onWindow = <A>(
+    op: string,
+    target: string,
+    effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>
+  ) => isWindowAddress(target) ? Effect.suspend(effect) : Effect.fail(refused(op, target, "window id @N"))
 
-  const onSession = <A>(op: string, session: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
-    isSessionAddress(session) ? Effect.suspend(effect) : Effect.fail(refused(op, session, "session name or id $N"))
+  const onSession = <A>(
+    op: string,
+    session: string,
+    effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>
+  ) => isSessionAddress(session) ? Effect.suspend(effect) : Effect.fail(refused(op, session, "session name or id $N"))
 
   const send = (target: string, args: ReadonlyArray<string>) =>
     onPane("send-keys", target, () => Effect.asVoid(run(["send-keys", "-t", target, ...args])))
@@ -114,11 +131,15 @@ export const make = Effect.gen(function*() {
     Effect.gen(function*() {
       const fromProc = procTable()
       const rows = fromProc === undefined
-        ? parsePs(yield* Effect.orElseSucceed(runProgram("ps", ["-A", "-o", "pid=,ppid=,pgid=,tpgid=,comm="]), () => ""))
+        ? parsePs(
+          yield* Effect.orElseSucceed(runProgram("ps", ["-A", "-o", "pid=,ppid=,pgid=,tpgid=,comm="]), () => "")
+        )
         : fromProc.map((row) => ({ row, comm: "" }))
       const leader = foregroundOf(rows.map((entry) => entry.row), panePid)
       if (leader === undefined) return undefined
-      const names = fromProc === undefined ? rows.filter((entry) => entry.row.pid === leader.pid).map((entry) => entry.comm) : procNames(leader.pid)
+      const names = fromProc === undefined
+        ? rows.filter((entry) => entry.row.pid === leader.pid).map((entry) => entry.comm)
+        : procNames(leader.pid)
       return { pid: leader.pid, names, kind: programKind(names, hostShells()) }
     })
 
@@ -132,12 +153,21 @@ export const make = Effect.gen(function*() {
 
   // display-message exits 0 with an empty expansion when its target does not exist: an empty answer is a missing pane.
   const paneFormatOf = (paneId: string, format: string, shape: RegExp) =>
-    Effect.flatMap(onPane("display-message", paneId, () => run(["display-message", "-p", "-t", paneId, format])), (out) => {
-      const value = out.trim()
-      return shape.test(value)
-        ? Effect.succeed(value)
-        : Effect.fail(new TmuxCommandFailed({ args: ["display-message", paneId], exitCode: 0, stderr: `can't find pane: ${paneId}` }))
-    })
+    Effect.flatMap(
+      onPane("display-message", paneId, () => run(["display-message", "-p", "-t", paneId, format])),
+      (out) => {
+        const value = out.trim()
+        return shape.test(value)
+          ? Effect.succeed(value)
+          : Effect.fail(
+            new TmuxCommandFailed({
+              args: ["display-message", paneId],
+              exitCode: 0,
+              stderr: `can't find pane: ${paneId}`
+            })
+          )
+      }
+    )
 
   return {
     version: Effect.map(runProgram(tmuxBin, ["-V"]), (out) => out.trim()).pipe(Effect.withSpan("Tmux.version")),
@@ -154,7 +184,9 @@ export const make = Effect.gen(function*() {
           const pane = parsePane(out.trimEnd())
           return pane
             ? Effect.succeed(pane)
-            : Effect.fail(new TmuxCommandFailed({ args: ["display-message", target], exitCode: 0, stderr: "no such pane" }))
+            : Effect.fail(
+              new TmuxCommandFailed({ args: ["display-message", target], exitCode: 0, stderr: "no such pane" })
+            )
         })
       ),
     cancelMode: (paneId) => send(paneId, ["-X", "cancel"]),
@@ -176,17 +208,40 @@ export const make = Effect.gen(function*() {
         yield* run(["set-hook", "-g", `${hook}[${index}]`, `run-shell -b ${argument}`])
       }),
     capture: (paneId, history = 0) =>
-      onPane("capture-pane", paneId, () =>
-        run(["capture-pane", "-p", "-J", ...(history > 0 ? ["-S", `-${Math.floor(history)}`] : []), "-t", paneId])),
+      onPane(
+        "capture-pane",
+        paneId,
+        () => run(["capture-pane", "-p", "-J", ...(history > 0 ? ["-S", `-${Math.floor(history)}`] : []), "-t", paneId])
+      ),
     newWindow: (options) =>
-      onSession("new-window", options.session, () =>
-        spawn(["new-window", "-d", "-P", "-F", spawnedFormat, "-t", sessionTarget(options.session), "-n", options.name, ...launchArgs(options)])),
+      onSession(
+        "new-window",
+        options.session,
+        () =>
+          spawn([
+            "new-window",
+            "-d",
+            "-P",
+            "-F",
+            spawnedFormat,
+            "-t",
+            sessionTarget(options.session),
+            "-n",
+            options.name,
+            ...launchArgs(options)
+          ])
+      ),
     splitWindow: (options) =>
-      (windowIdPattern.test(options.target) ? onWindow : onPane)("split-window", options.target, () =>
-        spawn(["split-window", "-d", "-P", "-F", spawnedFormat, "-t", options.target, ...launchArgs(options)])),
+      (windowIdPattern.test(options.target) ? onWindow : onPane)(
+        "split-window",
+        options.target,
+        () => spawn(["split-window", "-d", "-P", "-F", spawnedFormat, "-t", options.target, ...launchArgs(options)])
+      ),
     signal: (channel) => Effect.asVoid(run(["wait-for", "-S", channel])),
-    selectLayout: (window, layout) => onWindow("select-layout", window, () => Effect.asVoid(run(["select-layout", "-t", window, layout]))),
-    setPaneTitle: (paneId, title) => onPane("select-pane", paneId, () => Effect.asVoid(run(["select-pane", "-t", paneId, "-T", literal(title)]))),
+    selectLayout: (window, layout) =>
+      onWindow("select-layout", window, () => Effect.asVoid(run(["select-layout", "-t", window, layout]))),
+    setPaneTitle: (paneId, title) =>
+      onPane("select-pane", paneId, () => Effect.asVoid(run(["select-pane", "-t", paneId, "-T", literal(title)]))),
     setWindowOption: (window, option, value) =>
       onWindow("set-option", window, () => Effect.asVoid(run(["set-option", "-w", "-t", window, option, value]))),
     killPane: (paneId) => onPane("kill-pane", paneId, () => Effect.asVoid(run(["kill-pane", "-t", paneId]))),
@@ -195,10 +250,15 @@ export const make = Effect.gen(function*() {
     sessionOfPane: (paneId) => paneFormatOf(paneId, "#{session_name}", /./),
     exitStatusOf: (paneId) =>
       Effect.gen(function*() {
-        const read = Effect.map(paneFormatOf(paneId, "#{pane_dead} #{pane_dead_status}", /^[01] ?-?\d*$/), (out) => out.split(" "))
+        const read = Effect.map(paneFormatOf(paneId, "#{pane_dead} #{pane_dead_status}", /^[01] ?-?\d*$/), (out) =>
+          out.split(" "))
         const [dead, status] = yield* read
-        if (dead !== "1") return Option.none<number | null>()
-        if (status !== undefined && status !== "") return Option.some<number | null>(Number(status))
+        if (dead !== "1") {
+          return Option.none<number | null>()
+        }
+        if (status !== undefined && status !== "") {
+          return Option.some<number | null>(Number(status))
+        }
         // tmux 3.3 sometimes marks a pane dead (its terminal closed) but misses reaping its program; any child of the
         // server that exits makes it reap every zombie, and the status shows.
         yield* Effect.ignore(run(["run-shell", "true"]))
@@ -214,18 +274,26 @@ export const make = Effect.gen(function*() {
         Effect.catchTag("TmuxCommandFailed", () => Effect.succeed(Option.none<string>()))
       ),
     windowsNamed: (session, name) =>
-      onSession("list-windows", session, () =>
-        Effect.map(run(["list-windows", "-t", sessionTarget(session), "-F", "#{window_id}\t#{window_name}"]), (out) =>
-          out.split("\n").flatMap((line) => {
-            const tab = line.indexOf("\t")
-            return tab > 0 && line.slice(tab + 1) === name ? [line.slice(0, tab)] : []
-          }))),
+      onSession(
+        "list-windows",
+        session,
+        () =>
+          Effect.map(run(["list-windows", "-t", sessionTarget(session), "-F", "#{window_id}\t#{window_name}"]), (out) =>
+            out.split("\n").flatMap((line) => {
+              const tab = line.indexOf("\t")
+              return tab > 0 && line.slice(tab + 1) === name ? [line.slice(0, tab)] : []
+            }))
+      ),
     foreground: (paneId) =>
       Effect.gen(function*() {
         const panePid = Number(yield* paneFormatOf(paneId, "#{pane_pid}", /^\d+$/))
         const program = yield* foregroundProgram(panePid)
         if (program === undefined) {
-          return yield* new TmuxCommandFailed({ args: ["foreground", paneId], exitCode: 0, stderr: `no foreground process found under pid ${panePid}` })
+          return yield* new TmuxCommandFailed({
+            args: ["foreground", paneId],
+            exitCode: 0,
+            stderr: `no foreground process found under pid ${panePid}`
+          })
         }
         return program
       })

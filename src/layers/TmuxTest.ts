@@ -1,11 +1,23 @@
 import { Context, Effect, Layer, Option, Ref } from "effect"
 import { fallbackShells, programKind } from "../domain/PaneProgram.js"
-import { type PaneInfo, type PaneLaunch, type SpawnedPane, Tmux, type TmuxShape } from "../services/Tmux.js"
-import { type SimulatedWindow, type TmuxCall, type TmuxControls, type TmuxOp, TmuxTestControl } from "./TmuxTestControl.js"
-import { pressEnterInTui, renderTui, type SimulatedTui, typeIntoTui } from "./TmuxTestScreen.js"
 import { TmuxCommandFailed, TmuxUnavailable } from "../errors/tmux.js"
+import { type PaneInfo, type PaneLaunch, type SpawnedPane, Tmux, type TmuxShape } from "../services/Tmux.js"
+import {
+  type SimulatedWindow,
+  type TmuxCall,
+  type TmuxControls,
+  type TmuxOp,
+  TmuxTestControl
+} from "./TmuxTestControl.js"
+import { pressEnterInTui, renderTui, type SimulatedTui, typeIntoTui } from "./TmuxTestScreen.js"
 
-export { type SimulatedWindow, type TmuxCall, type TmuxControls, type TmuxOp, TmuxTestControl } from "./TmuxTestControl.js"
+export {
+  type SimulatedWindow,
+  type TmuxCall,
+  type TmuxControls,
+  type TmuxOp,
+  TmuxTestControl
+} from "./TmuxTestControl.js"
 
 /** The version the recording tmux reports unless told otherwise. */
 export const testTmuxVersion = "tmux 3.4"
@@ -34,8 +46,10 @@ export const make = Effect.gen(function*() {
   const lastIds = yield* Ref.make({ pane: 0, window: 0 })
   const record = (call: TmuxCall) => Ref.update(control.calls, (calls) => [...calls, call])
   const commandFailed = (op: string, stderr: string) => new TmuxCommandFailed({ args: [op], exitCode: 1, stderr })
-  const available = Effect.flatMap(Ref.get(control.missing), (missing) =>
-    missing ? Effect.fail(new TmuxUnavailable({ reason: "tmux is not installed (test)" })) : Effect.void)
+  const available = Effect.flatMap(
+    Ref.get(control.missing),
+    (missing) => missing ? Effect.fail(new TmuxUnavailable({ reason: "tmux is not installed (test)" })) : Effect.void
+  )
   /** Checks availability and the scripted failures of `op`, then records the call. */
   const enter = (call: TmuxCall) =>
     Effect.gen(function*() {
@@ -52,7 +66,13 @@ export const make = Effect.gen(function*() {
       const pane = panes.find((p) => p.paneId === target || p.target === target)
       return pane
         ? Effect.succeed(pane)
-        : Effect.fail(new TmuxCommandFailed({ args: ["display-message", target], exitCode: 1, stderr: `can't find pane: ${target}` }))
+        : Effect.fail(
+          new TmuxCommandFailed({
+            args: ["display-message", target],
+            exitCode: 1,
+            stderr: `can't find pane: ${target}`
+          })
+        )
     })
   const findWindow = (target: string) =>
     Effect.flatMap(Ref.get(control.windows), (windows) => {
@@ -68,9 +88,11 @@ export const make = Effect.gen(function*() {
       const after = change(before).filter((window) => window.paneIds.length > 0)
       yield* Ref.set(control.windows, after)
       const simulated = new Set(before.flatMap((window) => window.paneIds))
-      const targets = new Map(after.flatMap((window) =>
-        window.paneIds.map((paneId, position) => [paneId, `${window.session}:${window.index}.${position}`] as const)
-      ))
+      const targets = new Map(
+        after.flatMap((window) =>
+          window.paneIds.map((paneId, position) => [paneId, `${window.session}:${window.index}.${position}`] as const)
+        )
+      )
       yield* Ref.update(control.panes, (panes) =>
         panes.flatMap((pane) => {
           const target = targets.get(pane.paneId)
@@ -85,7 +107,14 @@ export const make = Effect.gen(function*() {
       const number = panes.reduce((max, pane) => Math.max(max, idNumber(pane.paneId)), last.pane) + 1
       yield* Ref.set(lastIds, { ...last, pane: number })
       const paneId = `%${number}`
-      const pane: PaneInfo = { paneId, target: "", title: "", inMode: false, dead: false, command: launch.command[0] ?? "" }
+      const pane: PaneInfo = {
+        paneId,
+        target: "",
+        title: "",
+        inMode: false,
+        dead: false,
+        command: launch.command[0] ?? ""
+      }
       yield* Ref.set(control.panes, [...panes, pane])
       yield* Ref.update(control.launches, (map) => new Map(map).set(paneId, launch))
       return paneId
@@ -112,9 +141,14 @@ export const make = Effect.gen(function*() {
     pane: (target) => Effect.zipRight(available, Effect.zipRight(record({ op: "pane", target }), find(target))),
     cancelMode: (paneId) => send({ op: "cancelMode", target: paneId }),
     typeLiteral: (paneId, text) =>
-      Effect.zipRight(send({ op: "typeLiteral", target: paneId, text }), onScreen(paneId, (tui) => typeIntoTui(tui, text))),
-    pressEnter: (paneId) => Effect.zipRight(send({ op: "pressEnter", target: paneId }), onScreen(paneId, pressEnterInTui)),
-    ensureGlobalHook: (hook, command) => Effect.zipRight(available, record({ op: "ensureGlobalHook", target: hook, text: command })),
+      Effect.zipRight(
+        send({ op: "typeLiteral", target: paneId, text }),
+        onScreen(paneId, (tui) => typeIntoTui(tui, text))
+      ),
+    pressEnter: (paneId) =>
+      Effect.zipRight(send({ op: "pressEnter", target: paneId }), onScreen(paneId, pressEnterInTui)),
+    ensureGlobalHook: (hook, command) =>
+      Effect.zipRight(available, record({ op: "ensureGlobalHook", target: hook, text: command })),
     capture: (paneId) =>
       Effect.zipRight(
         Effect.zipRight(available, find(paneId)),
@@ -165,7 +199,8 @@ export const make = Effect.gen(function*() {
       Effect.gen(function*() {
         yield* enter({ op: "setPaneTitle", target: paneId, text: title })
         yield* find(paneId)
-        yield* Ref.update(control.panes, (panes) => panes.map((pane) => pane.paneId === paneId ? { ...pane, title } : pane))
+        yield* Ref.update(control.panes, (panes) =>
+          panes.map((pane) => pane.paneId === paneId ? { ...pane, title } : pane))
       }),
     setWindowOption: (target, option, value) =>
       Effect.gen(function*() {
@@ -195,14 +230,26 @@ export const make = Effect.gen(function*() {
         return (yield* findWindow(paneId)).windowId
       }),
     sessionOfPane: (paneId) =>
-      Effect.zipRight(enter({ op: "sessionOfPane", target: paneId }), Effect.map(find(paneId), (pane) => pane.target.slice(0, pane.target.lastIndexOf(":")))),
+      Effect.zipRight(
+        enter({ op: "sessionOfPane", target: paneId }),
+        Effect.map(find(paneId), (pane) => pane.target.slice(0, pane.target.lastIndexOf(":")))
+      ),
     exitStatusOf: (paneId) =>
-      Effect.zipRight(available, Effect.map(find(paneId), (found): Option.Option<number | null> => found.dead ? Option.some(1) : Option.none())),
+      Effect.zipRight(
+        available,
+        Effect.map(find(paneId), (found): Option.Option<number | null> => found.dead ? Option.some(1) : Option.none())
+      ),
     globalEnvironment: () => Effect.as(available, Option.none()),
     windowsNamed: (session, name) =>
-      Effect.map(Ref.get(control.windows), (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId)),
+      Effect.map(
+        Ref.get(control.windows),
+        (windows) => windows.filter((w) => w.session === session && w.name === name).map((w) => w.windowId)
+      ),
     foreground: (paneId) =>
-      Effect.map(find(paneId), (pane) => ({ pid: 0, names: [pane.command], kind: programKind([pane.command], fallbackShells) }))
+      Effect.map(
+        find(paneId),
+        (pane) => ({ pid: 0, names: [pane.command], kind: programKind([pane.command], fallbackShells) })
+      )
   }
   return { tmux, control }
 })

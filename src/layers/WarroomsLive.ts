@@ -2,12 +2,12 @@ import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { newMemberId, type Warroom, WarroomMemberRow, WarroomRow } from "../domain/Warroom.js"
 import { memberSummaries } from "../domain/WarroomView.js"
+import type { RegistryUnavailable } from "../errors/stores.js"
+import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
 import { BusConfig } from "../services/BusConfig.js"
 import type { NewMember, NewWarroom, WarroomsShape } from "../services/Warrooms.js"
 import { Warrooms } from "../services/Warrooms.js"
 import { registryUnavailable } from "./registryUnavailable.js"
-import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
-import type { RegistryUnavailable } from "../errors/stores.js"
 
 const decodeWarrooms = Schema.decodeUnknown(Schema.Array(WarroomRow))
 const decodeMembers = Schema.decodeUnknown(Schema.Array(WarroomMemberRow))
@@ -67,15 +67,18 @@ export const make = Effect.gen(function*() {
     })
 
   const activeIds = Effect.map(
-    run(sql<{ readonly warroom_id: string }>`SELECT warroom_id FROM warrooms WHERE status = 'active' ORDER BY warroom_id`),
+    run(
+      sql<{ readonly warroom_id: string }>`SELECT warroom_id FROM warrooms WHERE status = 'active' ORDER BY warroom_id`
+    ),
     (rows) => rows.map((row) => row.warroom_id)
   )
 
   const memberList = (warroomId: string) =>
-    run(sql`SELECT * FROM warroom_members WHERE warroom_id = ${warroomId} ORDER BY spawn_order, created_at, rowid`).pipe(
-      Effect.flatMap(decodeMembers),
-      Effect.mapError(unavailable)
-    )
+    run(sql`SELECT * FROM warroom_members WHERE warroom_id = ${warroomId} ORDER BY spawn_order, created_at, rowid`)
+      .pipe(
+        Effect.flatMap(decodeMembers),
+        Effect.mapError(unavailable)
+      )
 
   const insertMember = (warroomId: string, member: NewMember, now: string) =>
     Effect.gen(function*() {

@@ -1,9 +1,9 @@
 import { Effect, Layer, Option, Ref } from "effect"
 import { newMemberId, type Warroom, type WarroomMemberRow, type WarroomRow } from "../domain/Warroom.js"
 import { memberSummaries } from "../domain/WarroomView.js"
+import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
 import { Warrooms, type WarroomsShape } from "../services/Warrooms.js"
 import { memberRow, warroomRow } from "./WarroomsLive.js"
-import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
 
 interface Tables {
   readonly warrooms: ReadonlyArray<WarroomRow>
@@ -40,8 +40,10 @@ export const make = Effect.gen(function*() {
         return { ...row, members: stored }
       }),
     get: (warroomId) =>
-      Effect.map(Ref.get(tables), (t) =>
-        Option.fromNullable(withMembers(t, t.warrooms.filter((w) => w.warroom_id === warroomId))[0])),
+      Effect.map(
+        Ref.get(tables),
+        (t) => Option.fromNullable(withMembers(t, t.warrooms.filter((w) => w.warroom_id === warroomId))[0])
+      ),
     list: Effect.map(Ref.get(tables), (t) => withMembers(t, t.warrooms)),
     listActive: Effect.map(Ref.get(tables), (t) => withMembers(t, t.warrooms.filter((w) => w.status === "active"))),
     addMember: (warroomId, member, now) =>
@@ -61,7 +63,9 @@ export const make = Effect.gen(function*() {
         }
         const remaining = members.length - 1
         yield* Ref.set(tables, {
-          warrooms: t.warrooms.map((w) => w.warroom_id === warroomId && remaining === 0 ? { ...w, status: "killed" as const } : w),
+          warrooms: t.warrooms.map((w) =>
+            w.warroom_id === warroomId && remaining === 0 ? { ...w, status: "killed" as const } : w
+          ),
           members: t.members.filter((m) => m.warroom_member_id !== memberId)
         })
         return { remaining, closed: remaining === 0 }
@@ -75,7 +79,13 @@ export const make = Effect.gen(function*() {
           (member.agent_instance_id === seen.agentInstanceId && member.state === state &&
             member.tmux_target === seen.tmuxTarget)
         ) return [false, t]
-        const updated = { ...member, agent_instance_id: seen.agentInstanceId, state, tmux_target: seen.tmuxTarget, updated_at: now }
+        const updated = {
+          ...member,
+          agent_instance_id: seen.agentInstanceId,
+          state,
+          tmux_target: seen.tmuxTarget,
+          updated_at: now
+        }
         return [true, { ...t, members: t.members.map((m) => m === member ? updated : m) }]
       }),
     close: (warroomId) =>

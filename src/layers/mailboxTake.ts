@@ -56,7 +56,8 @@ const ensureSubdirectory = (reader: InboxReader, dir: string, name: string) => {
   try {
     checkDirectory(reader.tree, path, true)
   } catch (error) {
-    const misplaced = error instanceof BusFileError && error.path === path && (error.code === "ELOOP" || error.code === "ENOTDIR")
+    const misplaced = error instanceof BusFileError && error.path === path &&
+      (error.code === "ELOOP" || error.code === "ENOTDIR")
     if (!misplaced) throw error
     fs.renameSync(path, join(dir, `.${name}.unusable.${process.pid}.${Date.now()}`))
     checkDirectory(reader.tree, path, true)
@@ -107,7 +108,7 @@ const quarantine = (reader: InboxReader, dir: string, name: string, reason: stri
 
 /** Moves a message file into `claimed/`, recreating `claimed/` once when it was removed; false when another reader took it first. */
 const claimFile = (reader: InboxReader, dir: string, name: string, heldPath: string): boolean => {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       fs.renameSync(join(dir, name), heldPath)
       return true
@@ -130,7 +131,13 @@ const countRemaining = (dir: string, names: ReadonlyArray<string>, topic: string
  * than the read budget of bytes (one at least). Files that are not valid messages are quarantined. Throws a
  * BusFileError when the inbox or `claimed/` is unusable; what it already took then goes back unread.
  */
-export const takeFiles = (reader: InboxReader, dir: string, topic: string | undefined, limit: number, now: number): TakenFiles => {
+export const takeFiles = (
+  reader: InboxReader,
+  dir: string,
+  topic: string | undefined,
+  limit: number,
+  now: number
+): TakenFiles => {
   if (!checkDirectory(reader.tree, dir, false)) return nothing
   restoreOrphans(reader, dir)
   const names = fs.readdirSync(dir).filter(isMessageFileName).sort()
@@ -223,7 +230,11 @@ export const settleFiles = (
         problems.push(`${name} was read but not archived (${archiveProblem})`)
       }
     } catch (error) {
-      problems.push(`${name} stays held in ${join(dir, "claimed")} (${errnoOf(error) ?? String(error)}); the next read returns it again`)
+      problems.push(
+        `${name} stays held in ${join(dir, "claimed")} (${
+          errnoOf(error) ?? String(error)
+        }); the next read returns it again`
+      )
     }
   }
   return problems

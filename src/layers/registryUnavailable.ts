@@ -20,13 +20,16 @@ const messageOf = (failure: unknown) => failure instanceof Error ? failure.messa
  */
 export const registryUnavailable = (
   busyTimeout: Duration.Duration,
-  describe: (message: string, code: string | undefined) => string = (message, code) => `${message}${code ? ` (${code})` : ""}`
+  describe: (message: string, code: string | undefined) => string = (message, code) =>
+    `${message}${code ? ` (${code})` : ""}`
 ) =>
 (failure: unknown): RegistryUnavailable => {
   const code = sqliteCode(failure)
   return new RegistryUnavailable({
     reason: code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
-      ? `registry.db is locked by another process (waited ${Duration.format(busyTimeout)}); retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS`
+      ? `registry.db is locked by another process (waited ${
+        Duration.format(busyTimeout)
+      }); retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS`
       : describe(messageOf(failure), code),
     ...(code === undefined ? {} : { code }),
     cause: failure

@@ -28,4 +28,5 @@ export const sessionTarget = (session: string): string => session.startsWith("$"
  * (tmux expands `$VAR` in double quotes), and `#` doubled, since `run-shell` expands `#{…}` and `#(…)` formats in its
  * command before the shell sees it.
  */
-export const tmuxCommandArgument = (text: string): string => `"${text.replace(/[\\"$]/g, "\\$&").replaceAll("#", "##")}"`
+export const tmuxCommandArgument = (text: string): string =>
+  `"${text.replace(/[\\"$]/g, "\\$&").replaceAll("#", "##")}"`

@@ -5,8 +5,7 @@ import { makeProgramRunner } from "./servicesOnDemand.js"
 import { serveStdio } from "./stdioServer.js"
 import { warroomInstructions } from "./warroomServer.js"
 
-const instructions =
-  "helioy-bus lets coding agents on this machine find each other and exchange messages. " +
+const instructions = "helioy-bus lets coding agents on this machine find each other and exchange messages. " +
   "Call whoami to see your id, list_agents to see who is here, send_message to write to an agent id, " +
   "'role:<type>' or '*', and get_messages to read your mail when you are told you have some."
 
@@ -20,7 +19,8 @@ export interface ServeOptions {
 const serveBusOnly = (version: string) =>
   Effect.gen(function*() {
     const run = yield* makeProgramRunner(BusLive, "helioy-bus")
-    yield* serveStdio({ name: "helioy-bus", version, instructions }, (server, responses) => registerBusTools(server, run, responses))
+    yield* serveStdio({ name: "helioy-bus", version, instructions }, (server, responses) =>
+      registerBusTools(server, run, responses))
   })
 
 /** The bus and warroom tools on one server and one set of services; the warroom tools are loaded only here. */

@@ -2,8 +2,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 import { Effect } from "effect"
 import { z } from "zod"
-import * as bus from "../programs/bus.js"
 import type { BusServices } from "../layers/AppLive.js"
+import * as bus from "../programs/bus.js"
 import type { Taken } from "../services/Mailbox.js"
 import { inCall } from "./callSession.js"
 import type { Responses } from "./stdioServer.js"
@@ -21,7 +21,8 @@ const agentIdArg = (what: string) => z.string().optional().describe(`${what}; de
 export const registerBusTools = (server: McpServer, run: ToolRunner, responses: Responses): void => {
   server.registerTool("whoami", {
     title: "Who am I",
-    description: "Your own registration on the bus: agent_id, agent_type, runtime, tmux_target, cwd, session_id, registered_at, token_usage.",
+    description:
+      "Your own registration on the bus: agent_id, agent_type, runtime, tmux_target, cwd, session_id, registered_at, token_usage.",
     annotations: readOnly
   }, (extra) => run(inCall(extra, bus.whoami())))
 
@@ -106,7 +107,11 @@ export const registerBusTools = (server: McpServer, run: ToolRunner, responses: 
     })).then((result) => {
       const held = taken
       if (held !== undefined) {
-        responses.afterResponse(extra.requestId, extra.signal, (written) => Effect.runSync(held.settle(written && result.isError !== true)))
+        responses.afterResponse(
+          extra.requestId,
+          extra.signal,
+          (written) => Effect.runSync(held.settle(written && result.isError !== true))
+        )
       }
       return result
     })

@@ -15,6 +15,10 @@ interface Validation {
 export class AjvJsonSchemaValidator {
   /** A check that fails every value, saying why. */
   getValidator(_schema: unknown): (input: unknown) => Validation {
-    return () => ({ valid: false, data: undefined, errorMessage: "helioy-bus servers do not validate elicitation input" })
+    return () => ({
+      valid: false,
+      data: undefined,
+      errorMessage: "helioy-bus servers do not validate elicitation input"
+    })
   }
 }

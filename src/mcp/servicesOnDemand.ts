@@ -10,7 +10,11 @@ export type ProgramRunner<R> = <A, E>(program: Effect.Effect<A, E, R>) => Promis
  * Builds `layer` once, in a child of `scope`; a failed attempt releases what it opened and is retried by the next
  * call, so a bus dir fixed or a lock released later is picked up without restarting the server.
  */
-const servicesOnDemand = <R, E extends { readonly message: string }>(layer: Layer.Layer<R, E>, name: string, scope: Scope.Scope) =>
+const servicesOnDemand = <R, E extends { readonly message: string }>(
+  layer: Layer.Layer<R, E>,
+  name: string,
+  scope: Scope.Scope
+) =>
   Effect.gen(function*() {
     const lock = yield* Effect.makeSemaphore(1)
     let services: Context.Context<R> | undefined
@@ -19,7 +23,10 @@ const servicesOnDemand = <R, E extends { readonly message: string }>(layer: Laye
       return yield* Layer.buildWithScope(layer, child).pipe(
         Effect.tap((context) => Effect.sync(() => (services = context))),
         Effect.tapError((error) =>
-          Effect.zipRight(Scope.close(child, Exit.void), Effect.logError(`${name} services unavailable: ${error.message}`))
+          Effect.zipRight(
+            Scope.close(child, Exit.void),
+            Effect.logError(`${name} services unavailable: ${error.message}`)
+          )
         )
       )
     })

@@ -61,7 +61,9 @@ const closeReason = (error: Error | undefined): string => {
     return `the client sent a JSON-RPC message longer than ${mib} MiB, the limit of the MCP stdio transport; ` +
       "nothing after it can be read, so the server stops (send large content as a file path instead)"
   }
-  return error === undefined ? "the transport closed while stdin was still open" : `the transport failed: ${error.message}`
+  return error === undefined
+    ? "the transport closed while stdin was still open"
+    : `the transport failed: ${error.message}`
 }
 
 /**

@@ -46,6 +46,8 @@ export const fromExit = <A, E>(
         return failure(message, errorDetails(error))
       }
       onDefect(cause)
-      return failure("internal error in helioy-bus; the details are in the server's stderr log. Retry, and report it if it persists.")
+      return failure(
+        "internal error in helioy-bus; the details are in the server's stderr log. Retry, and report it if it persists."
+      )
     }
   })

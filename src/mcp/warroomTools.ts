@@ -16,37 +16,64 @@ const layoutArg = z.string().optional().describe(
 const runtimeArg = z.string().optional().describe(
   "runtime of agents given without a 'runtime/' prefix: claude (default), claude-opus, codex, grok, grok-fast"
 )
-const agentEntry = "an agent type from warroom_discover ('general' for a bare runtime), optionally prefixed by its runtime: 'codex/reviewer'"
+const agentEntry =
+  "an agent type from warroom_discover ('general' for a bare runtime), optionally prefixed by its runtime: 'codex/reviewer'"
 
 /** Registers the nine warroom tools; relative and default directories are taken from `fallbackCwd`. */
-export const registerWarroomTools = (server: McpServer, run: ProgramRunner<WarroomServices>, fallbackCwd: string): void => {
-  server.registerTool("warroom_discover", {
-    title: "Discover agent types",
-    description:
-      "List the agent types a warroom can spawn ('general' first: a bare runtime). Returns agents (qualified_name, name, namespace, summary, model, runtime, runtimes), total, namespaces, runtimes.",
-    inputSchema: {
-      query: z.string().optional().describe("case-insensitive text in the name or summary"),
-      namespace: z.string().optional().describe("only this namespace (plugin, 'user', 'project', 'codex')"),
-      limit: z.number().int().optional().describe("at most this many agents (default 20)"),
-      runtime: z.string().optional().describe("only the agent types of this runtime")
+export const registerWarroomTools = (
+  server: McpServer,
+  run: ProgramRunner<WarroomServices>,
+  fallbackCwd: string
+): void => {
+  server.registerTool(
+    "warroom_discover",
+    {
+      title: "Discover agent types",
+      description:
+        "List the agent types a warroom can spawn ('general' first: a bare runtime). Returns agents (qualified_name, name, namespace, summary, model, runtime, runtimes), total, namespaces, runtimes.",
+      inputSchema: {
+        query: z.string().optional().describe("case-insensitive text in the name or summary"),
+        namespace: z.string().optional().describe("only this namespace (plugin, 'user', 'project', 'codex')"),
+        limit: z.number().int().optional().describe("at most this many agents (default 20)"),
+        runtime: z.string().optional().describe("only the agent types of this runtime")
+      },
+      annotations: readOnly
     },
-    annotations: readOnly
-  }, (args) =>
-    run(Warroom.discover({ query: args.query ?? "", namespace: args.namespace ?? "", limit: args.limit ?? 20, runtime: args.runtime ?? "" })))
+    (args) =>
+      run(
+        Warroom.discover({
+          query: args.query ?? "",
+          namespace: args.namespace ?? "",
+          limit: args.limit ?? 20,
+          runtime: args.runtime ?? ""
+        })
+      )
+  )
 
-  server.registerTool("warroom_spawn_repos", {
-    title: "Spawn one agent per repository",
-    description:
-      "Open a tmux window with one general agent per git repository under $HELIOY_BASE (default ~/Dev), each in its repository; replaces a warroom of the same name. At most 8 repositories.",
-    inputSchema: {
-      window: z.string().optional().describe("warroom and window name (default 'warroom')"),
-      layout: layoutArg,
-      runtime: runtimeArg,
-      ...launchArgs
+  server.registerTool(
+    "warroom_spawn_repos",
+    {
+      title: "Spawn one agent per repository",
+      description:
+        "Open a tmux window with one general agent per git repository under $HELIOY_BASE (default ~/Dev), each in its repository; replaces a warroom of the same name. At most 8 repositories.",
+      inputSchema: {
+        window: z.string().optional().describe("warroom and window name (default 'warroom')"),
+        layout: layoutArg,
+        runtime: runtimeArg,
+        ...launchArgs
+      },
+      annotations: spawns
     },
-    annotations: spawns
-  }, (args) =>
-    run(Warroom.spawnRepos({ window: args.window ?? "warroom", layout: args.layout ?? "tiled", runtime: args.runtime ?? "", ...launchRequest(args) })))
+    (args) =>
+      run(
+        Warroom.spawnRepos({
+          window: args.window ?? "warroom",
+          layout: args.layout ?? "tiled",
+          runtime: args.runtime ?? "",
+          ...launchRequest(args)
+        })
+      )
+  )
 
   server.registerTool("warroom_spawn", {
     title: "Spawn a warroom",
@@ -82,19 +109,33 @@ export const registerWarroomTools = (server: McpServer, run: ProgramRunner<Warro
     annotations: readOnly
   }, (args) => run(Warroom.status(args.name ?? "")))
 
-  server.registerTool("warroom_add", {
-    title: "Add a member",
-    description: "Add one agent to an active warroom as a new pane in its window. Returns warroom_id, added, member_count.",
-    inputSchema: {
-      name: z.string().describe("the warroom"),
-      agent: z.string().describe(agentEntry),
-      cwd: z.string().optional().describe("the member's directory; defaults to the warroom's"),
-      runtime: runtimeArg,
-      ...launchArgs
+  server.registerTool(
+    "warroom_add",
+    {
+      title: "Add a member",
+      description:
+        "Add one agent to an active warroom as a new pane in its window. Returns warroom_id, added, member_count.",
+      inputSchema: {
+        name: z.string().describe("the warroom"),
+        agent: z.string().describe(agentEntry),
+        cwd: z.string().optional().describe("the member's directory; defaults to the warroom's"),
+        runtime: runtimeArg,
+        ...launchArgs
+      },
+      annotations: spawns
     },
-    annotations: spawns
-  }, (args) =>
-    run(Warroom.addAgent({ name: args.name, agent: args.agent, cwd: args.cwd ?? "", runtime: args.runtime ?? "", fallbackCwd, ...launchRequest(args) })))
+    (args) =>
+      run(
+        Warroom.addAgent({
+          name: args.name,
+          agent: args.agent,
+          cwd: args.cwd ?? "",
+          runtime: args.runtime ?? "",
+          fallbackCwd,
+          ...launchRequest(args)
+        })
+      )
+  )
 
   server.registerTool("warroom_remove", {
     title: "Remove a member",
@@ -110,7 +151,8 @@ export const registerWarroomTools = (server: McpServer, run: ProgramRunner<Warro
 
   server.registerTool("warroom_kill", {
     title: "Kill warrooms",
-    description: "Close a warroom's window and forget it and its members' registrations, or every warroom with kill_all. Returns killed and errors.",
+    description:
+      "Close a warroom's window and forget it and its members' registrations, or every warroom with kill_all. Returns killed and errors.",
     inputSchema: {
       name: z.string().optional().describe("the warroom"),
       kill_all: z.boolean().optional().describe("kill every warroom")
@@ -120,13 +162,15 @@ export const registerWarroomTools = (server: McpServer, run: ProgramRunner<Warro
 
   server.registerTool("warroom_presets", {
     title: "List presets",
-    description: "The saved warroom presets (name, description, agents, tags), and any preset file that cannot be used (broken).",
+    description:
+      "The saved warroom presets (name, description, agents, tags), and any preset file that cannot be used (broken).",
     annotations: readOnly
   }, () => run(Warroom.listPresets))
 
   server.registerTool("warroom_save_preset", {
     title: "Save a preset",
-    description: "Save a named team of agent types for warroom_spawn's preset; every agent must resolve. Replaces a preset of that name. Returns saved and path.",
+    description:
+      "Save a named team of agent types for warroom_spawn's preset; every agent must resolve. Replaces a preset of that name. Returns saved and path.",
     inputSchema: {
       name: z.string().describe("1-50 letters, digits and hyphens, starting with a letter or digit"),
       agents: z.array(z.string()).describe(`the members in order: each ${agentEntry}`),

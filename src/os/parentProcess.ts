@@ -42,7 +42,11 @@ export const procCommand = (pid: number): string | undefined => {
 /** One `ps -o <field>= -p <pid>` value (no shell); undefined when the process is gone or ps cannot run. */
 const psField = (pid: number, field: "ppid" | "comm"): string | undefined => {
   try {
-    const out = execFileSync("ps", ["-o", `${field}=`, "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 2000 })
+    const out = execFileSync("ps", ["-o", `${field}=`, "-p", String(pid)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 2000
+    })
     const value = out.trim()
     return value === "" ? undefined : value
   } catch {

@@ -54,6 +54,11 @@ export const parsePs = (text: string): ReadonlyArray<{ readonly row: ProcessRow;
   text.split("\n").flatMap((line) => {
     const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(.*)$/.exec(line)
     if (!match) return []
-    const [pid, ppid, pgrp, tpgid] = [match[1], match[2], match[3], match[4]].map(Number) as [number, number, number, number]
+    const [pid, ppid, pgrp, tpgid] = [match[1], match[2], match[3], match[4]].map(Number) as [
+      number,
+      number,
+      number,
+      number
+    ]
     return [{ row: { pid, ppid, pgrp, tpgid }, comm: match[5]!.trim() }]
   })

@@ -3,6 +3,7 @@ import { agentView } from "../domain/AgentRecord.js"
 import { paneIdProblem, tmuxTargetProblem } from "../domain/PaneAddress.js"
 import { profileProblem } from "../domain/Profile.js"
 import { formatMillis } from "../domain/Timestamp.js"
+import { InvalidInput, NotRegistered } from "../errors/bus.js"
 import { Identity } from "../services/Identity.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Processes } from "../services/Processes.js"
@@ -11,12 +12,11 @@ import { SessionEnv } from "../services/SessionEnv.js"
 import { Tmux } from "../services/Tmux.js"
 import { agentIdArgument, callerId } from "./caller.js"
 import { decodeInput, OptionalText, Text } from "./toolInput.js"
-import { InvalidInput, NotRegistered } from "../errors/bus.js"
 
 export { callerId } from "./caller.js"
-export { type ListAgentsInput, listAgents, reconcileAgents } from "./listAgents.js"
-export { type GetMessagesInput, getMessages, takeMessages } from "./getMessages.js"
-export { type SendMessageInput, sendMessage } from "./sendMessage.js"
+export { getMessages, type GetMessagesInput, takeMessages } from "./getMessages.js"
+export { listAgents, type ListAgentsInput, reconcileAgents } from "./listAgents.js"
+export { sendMessage, type SendMessageInput } from "./sendMessage.js"
 
 const now = Effect.map(Clock.currentTimeMillis, formatMillis)
 
@@ -137,4 +137,3 @@ export const whoami = Effect.fn("bus.whoami")(function*() {
     identity_source: resolved.source
   }
 })
-

@@ -1,7 +1,7 @@
 import { Effect, Either } from "effect"
 import { type AgentId, validateAgentId } from "../domain/AgentId.js"
-import { Identity } from "../services/Identity.js"
 import { InvalidInput } from "../errors/bus.js"
+import { Identity } from "../services/Identity.js"
 
 /** A tool argument as an agent id: trimmed and validated, or InvalidInput naming the field and the rule it broke. */
 export const agentIdArgument = (field: string, raw: string): Effect.Effect<AgentId, InvalidInput> =>
@@ -14,4 +14,5 @@ export const agentIdArgument = (field: string, raw: string): Effect.Effect<Agent
 export const callerId = (field: string, given: string | undefined) =>
   given !== undefined && given.trim() !== ""
     ? agentIdArgument(field, given)
-    : Effect.flatMap(Identity, (identity) => Effect.flatMap(identity.resolve, (resolved) => agentIdArgument(field, resolved.agentId)))
+    : Effect.flatMap(Identity, (identity) =>
+      Effect.flatMap(identity.resolve, (resolved) => agentIdArgument(field, resolved.agentId)))

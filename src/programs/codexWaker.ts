@@ -33,7 +33,9 @@ export const wakeThread = (agentId: AgentId, fresh: ReadonlyArray<PendingMessage
     const threads = yield* CodexThreads
     const mailbox = yield* Mailbox
     const thread = yield* boundThread(agentId)
-    if (Option.isNone(thread)) return yield* recordWake(agentId, fresh, "none", false, "no Codex thread is bound to the agent")
+    if (Option.isNone(thread)) {
+      return yield* recordWake(agentId, fresh, "none", false, "no Codex thread is bound to the agent")
+    }
     const attempt = Effect.gen(function*() {
       const state = yield* threads.awaitSettled(thread.value)
       const unread = new Set((yield* mailbox.pending(agentId)).map((message) => message.file))

@@ -1,9 +1,9 @@
 import { Effect, Option, Schema } from "effect"
 import { defaultReadLimit, readLimitProblem } from "../domain/ReadLimits.js"
+import { InvalidInput } from "../errors/bus.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { callerId } from "./caller.js"
 import { decodeInput, OptionalText } from "./toolInput.js"
-import { InvalidInput } from "../errors/bus.js"
 
 /** Arguments of `get_messages`, as decoded: text trimmed, "" where not given. */
 const GetMessagesArgs = Schema.Struct({

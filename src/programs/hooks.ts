@@ -22,8 +22,14 @@ const intro = (agentId: string) =>
   `helioy-bus: you are '${agentId}' on the agent bus (tools whoami, list_agents, send_message, get_messages).`
 
 const introWithMail = (agentId: string) =>
-  Effect.map(mailSummary(agentId), (mail) =>
-    context("SessionStart", Option.match(mail, { onNone: () => intro(agentId), onSome: (summary) => `${intro(agentId)} ${summary.text}` })))
+  Effect.map(
+    mailSummary(agentId),
+    (mail) =>
+      context(
+        "SessionStart",
+        Option.match(mail, { onNone: () => intro(agentId), onSome: (summary) => `${intro(agentId)} ${summary.text}` })
+      )
+  )
 
 /** What a session whose environment is shared (Codex's daemon) hears when no launch wrapper owns it. */
 export const notOnBusText =

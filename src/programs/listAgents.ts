@@ -1,5 +1,5 @@
-import type { AgentId } from "../domain/AgentId.js"
 import { Effect, Option, Schema } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
 import { type AgentRow, agentView } from "../domain/AgentRecord.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
@@ -30,7 +30,10 @@ export const reconcileAgents = Effect.fn("bus.reconcileAgents")(function*() {
   const rows = yield* registry.list
   const needsTmux = rows.some((row) => row.pane_id !== "" || row.tmux_target !== "")
   const panes = needsTmux ? yield* Effect.option(tmux.listPanes) : Option.none()
-  const byId = Option.map(panes, (list) => new Map(list.filter((pane) => !pane.dead).map((pane) => [pane.paneId, pane])))
+  const byId = Option.map(
+    panes,
+    (list) => new Map(list.filter((pane) => !pane.dead).map((pane) => [pane.paneId, pane]))
+  )
   const targets = Option.map(panes, (list) => new Set(list.filter((pane) => !pane.dead).map((pane) => pane.target)))
   const dead: Array<AgentId> = []
   const moves: Array<{ agentId: AgentId; tmuxTarget: string }> = []
@@ -78,4 +81,3 @@ export const listAgents = Effect.fn("bus.listAgents")(function*(given: ListAgent
     .filter((row) => cwdBase === "" || basename(row.cwd) === cwdBase)
     .map(agentView)
 })
-

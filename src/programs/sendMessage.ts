@@ -3,6 +3,7 @@ import { type AddressPart, parseAddress } from "../domain/Address.js"
 import type { AgentRow } from "../domain/AgentRecord.js"
 import { Message } from "../domain/Message.js"
 import { newMessageId } from "../domain/MessageId.js"
+import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../errors/bus.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Nudge } from "../services/Nudge.js"
@@ -12,7 +13,6 @@ import { callerId } from "./caller.js"
 import { reconcileAgents } from "./listAgents.js"
 import { decodeInput, OptionalText, Text } from "./toolInput.js"
 import { recordSenderWakes, wakeView } from "./wakeRecords.js"
-import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../errors/bus.js"
 
 /** Arguments of `send_message`, as decoded: the address and ids trimmed, "" where not given; the content as sent. */
 const SendMessageArgs = Schema.Struct({
@@ -44,7 +44,9 @@ const resolveRecipients = (
         break
       case "Role": {
         const matching = rows.filter((row) => row.agent_type === part.role && row.agent_id !== sender)
-        if (matching.length === 0) failed.push({ to: part.raw, error: `No agents with role '${part.role}' found in registry` })
+        if (matching.length === 0) {
+          failed.push({ to: part.raw, error: `No agents with role '${part.role}' found in registry` })
+        }
         matching.forEach((row) => recipients.set(row.agent_id, row))
         break
       }
@@ -112,7 +114,8 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
       to: row.agent_id,
       reply_to: replyTo,
       topic,
-      content: input.content + Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
+      content: input.content +
+        Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
       sent_at: sentAt
     })
   })))
@@ -137,4 +140,3 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
     ...(allFailed.length > 0 ? { failed: allFailed } : {})
   }
 })
-

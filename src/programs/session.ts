@@ -37,7 +37,10 @@ export const joinSession = Effect.fn("session.join")(function*(input: JoinInput)
   const registry = yield* Registry
   const pane = input.paneId === "" ? Option.none() : yield* Effect.option(tmux.pane(input.paneId))
   const title = Option.map(pane, (found) => found.title.replace(decoration, ""))
-  const titleId = Option.filter(title, (text) => identityTitlePattern.test(text) && Either.isRight(validateAgentId(text)))
+  const titleId = Option.filter(
+    title,
+    (text) => identityTitlePattern.test(text) && Either.isRight(validateAgentId(text))
+  )
   const explicit = input.agentId !== "" ? input.agentId : Option.getOrElse(titleId, () => "")
   const registered = yield* registerAgent({
     pwd: input.cwd,
@@ -48,7 +51,10 @@ export const joinSession = Effect.fn("session.join")(function*(input: JoinInput)
     session_id: input.sessionId,
     pane_id: Option.match(pane, { onNone: () => "", onSome: (found) => found.paneId }),
     // A session name tmux allows but a target may not start with (`-foo`) leaves the pane id alone to address it.
-    tmux_target: Option.match(pane, { onNone: () => "", onSome: (found) => tmuxTargetProblem(found.target) === undefined ? found.target : "" }),
+    tmux_target: Option.match(pane, {
+      onNone: () => "",
+      onSome: (found) => tmuxTargetProblem(found.target) === undefined ? found.target : ""
+    }),
     pid: input.runtimePid
   })
   yield* pidFiles.write(input.runtimePid, registered.agent_id)

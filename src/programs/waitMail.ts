@@ -31,7 +31,9 @@ const takeWakeSlot = (agentId: AgentId, fresh: ReadonlyArray<PendingMessage>) =>
       const unread = fresh.filter((message) => files.has(message.file))
       if (unread.length === 0) return unread
       const now = yield* Clock.currentTimeMillis
-      if (yield* Effect.orElseSucceed(registry.claimNudge(agentId, wakeSlot(now, throttleMillis)), () => true)) return unread
+      if (
+        yield* Effect.orElseSucceed(registry.claimNudge(agentId, wakeSlot(now, throttleMillis)), () => true)
+      ) return unread
       const last = yield* Effect.orElseSucceed(registry.lastNudge(agentId), () => Option.none<string>())
       const wait = Option.match(last, { onNone: () => 0, onSome: (at) => slotFreeIn(at, now, throttleMillis) })
       yield* Effect.sleep(Duration.millis(Math.max(100, wait)))
@@ -49,8 +51,10 @@ export const recordWake = (
 
 /** The file names of an agent's unread mail now: what a waiter does not wake for. */
 export const unreadFiles = (agentId: AgentId) =>
-  Effect.flatMap(Mailbox, (mailbox) =>
-    Effect.map(mailbox.pending(agentId), (pending) => new Set(pending.map((message) => message.file))))
+  Effect.flatMap(
+    Mailbox,
+    (mailbox) => Effect.map(mailbox.pending(agentId), (pending) => new Set(pending.map((message) => message.file)))
+  )
 
 /**
  * Waits, without polling the inbox, for mail not in `known` while the runtime lives; then for the wake slot (one
@@ -95,7 +99,8 @@ export const waitMail = Effect.fn("hooks.waitMail")(function*(hook: HookContext)
     const senders = [...new Set(fresh.map((message) => message.from))].join(", ")
     return {
       stdout: "",
-      stderr: `helioy-bus: ${fresh.length} new message(s) for '${id}' from ${senders} — call get_messages to read them.`,
+      stderr:
+        `helioy-bus: ${fresh.length} new message(s) for '${id}' from ${senders} — call get_messages to read them.`,
       exitCode: 2
     } satisfies HookOutput
   }))

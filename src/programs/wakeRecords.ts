@@ -1,5 +1,5 @@
-import type { AgentId } from "../domain/AgentId.js"
 import { Clock, Duration, Effect } from "effect"
+import type { AgentId } from "../domain/AgentId.js"
 import { formatMillis } from "../domain/Timestamp.js"
 import type { WakeMethod, WakeRecord } from "../domain/Wake.js"
 import { BusConfig } from "../services/BusConfig.js"

@@ -9,8 +9,8 @@ import {
 } from "../domain/AgentType.js"
 import type { RuntimesShape } from "./Runtimes.js"
 
-import { AgentTypeNotFound } from "../errors/catalog.js"
 import { UnknownRuntime } from "../errors/bus.js"
+import { AgentTypeNotFound } from "../errors/catalog.js"
 
 /** What a role name resolves to: a bare runtime (`general`), or a catalogue agent type. */
 export type AgentResolution = Data.TaggedEnum<{
@@ -41,7 +41,10 @@ export class AgentCatalog extends Context.Tag("helioy/AgentCatalog")<AgentCatalo
  * The catalogue behaviour over a source of entries (each with every runtime that can launch it), shared by the live
  * and test layers so that both honour one contract; the source's failures are its own business (it never fails).
  */
-export const catalogOf = (runtimes: RuntimesShape, entries: Effect.Effect<ReadonlyArray<AgentType>>): AgentCatalogShape => {
+export const catalogOf = (
+  runtimes: RuntimesShape,
+  entries: Effect.Effect<ReadonlyArray<AgentType>>
+): AgentCatalogShape => {
   const order = agentTypeOrder(runtimes.all.map((adapter) => adapter.id))
   const known = runtimes.all.map((adapter) => adapter.id).sort()
   const checkRuntime = (id: string) =>
@@ -49,8 +52,10 @@ export const catalogOf = (runtimes: RuntimesShape, entries: Effect.Effect<Readon
       onNone: () => Effect.fail(new UnknownRuntime({ runtime: id, known })),
       onSome: (adapter) => Effect.succeed(adapter.id)
     })
-  const sorted = Effect.map(entries, (all) =>
-    all.map((type) => ({ ...type, runtime: type.runtimes[0] ?? type.runtime })).sort(order))
+  const sorted = Effect.map(
+    entries,
+    (all) => all.map((type) => ({ ...type, runtime: type.runtimes[0] ?? type.runtime })).sort(order)
+  )
 
   const list = Effect.fn("AgentCatalog.list")(function*(runtime: Option.Option<string>) {
     const all = yield* sorted

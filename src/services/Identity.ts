@@ -4,7 +4,15 @@ import type { AgentId } from "../domain/AgentId.js"
 /** Who the caller of this process is, and how that was decided. */
 export interface ResolvedIdentity {
   readonly agentId: AgentId
-  readonly source: "env" | "call-session" | "session" | "registered-here" | "pid-file" | "tmux-pane" | "pane-title" | "cwd"
+  readonly source:
+    | "env"
+    | "call-session"
+    | "session"
+    | "registered-here"
+    | "pid-file"
+    | "tmux-pane"
+    | "pane-title"
+    | "cwd"
 }
 
 /**

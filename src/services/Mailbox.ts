@@ -63,9 +63,17 @@ export interface MailboxShape {
    * Claims and archives the unread messages (optionally only one topic), oldest first, at most `limit` (default 100)
    * and at most the read byte budget (at least one); each is returned to exactly one claimer; invalid files are quarantined.
    */
-  readonly claim: (agentId: AgentId, topic: Option.Option<string>, limit?: number) => Effect.Effect<Claimed, MailboxUnavailable>
+  readonly claim: (
+    agentId: AgentId,
+    topic: Option.Option<string>,
+    limit?: number
+  ) => Effect.Effect<Claimed, MailboxUnavailable>
   /** Claims like `claim` but holds the messages until `settle`; re-delivers first what dead holders (or lost directories) left. */
-  readonly take: (agentId: AgentId, topic: Option.Option<string>, limit?: number) => Effect.Effect<Taken, MailboxUnavailable>
+  readonly take: (
+    agentId: AgentId,
+    topic: Option.Option<string>,
+    limit?: number
+  ) => Effect.Effect<Taken, MailboxUnavailable>
   /** Waits, without polling, until a message not in `known` (file names) is unread, and returns the new ones. */
   readonly awaitNew: (
     agentId: AgentId,

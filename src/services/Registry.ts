@@ -61,7 +61,10 @@ export interface RegistryShape {
   /** Records a runtime session id (a Codex thread, a Claude session) as the agent's; succeeds with whether the agent is registered. */
   readonly bindSession: (agentId: AgentId, sessionId: string) => Effect.Effect<boolean, RegistryUnavailable>
   /** Records wakes, dropping records older than `forgetBefore`. */
-  readonly recordWakes: (wakes: ReadonlyArray<WakeRecord>, forgetBefore: string) => Effect.Effect<void, RegistryUnavailable>
+  readonly recordWakes: (
+    wakes: ReadonlyArray<WakeRecord>,
+    forgetBefore: string
+  ) => Effect.Effect<void, RegistryUnavailable>
   /** The recorded wakes of an agent, oldest first. */
   readonly wakesOf: (agentId: AgentId) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
   /** The schema migration, agent count and integrity of the registry, read only (for `helioy-bus doctor`). */

@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
-import type { TmuxError, TmuxUnavailable } from "../errors/tmux.js"
 import type { PaneProgram } from "../domain/PaneProgram.js"
+import type { TmuxError, TmuxUnavailable } from "../errors/tmux.js"
 
 /** One tmux pane as listed. */
 export interface PaneInfo {
@@ -52,7 +52,9 @@ export interface TmuxShape {
   /** The visible text of a pane, with up to `history` lines of its scrollback before it (default none). */
   readonly capture: (paneId: string, history?: number) => Effect.Effect<string, TmuxError>
   /** Opens a detached window `name` in `session` (exact session name, or id `$N`) whose only pane runs `command`. */
-  readonly newWindow: (options: PaneLaunch & { readonly session: string; readonly name: string }) => Effect.Effect<SpawnedPane, TmuxError>
+  readonly newWindow: (
+    options: PaneLaunch & { readonly session: string; readonly name: string }
+  ) => Effect.Effect<SpawnedPane, TmuxError>
   /** Splits `target` (a pane `%N`: the new pane goes right after it; or a window `@N`: after its active pane) without focusing the new pane. */
   readonly splitWindow: (options: PaneLaunch & { readonly target: string }) => Effect.Effect<SpawnedPane, TmuxError>
   /** Wakes whatever waits on a tmux channel (`wait-for -S`): a pane started by `afterSignal` runs its command then. */

@@ -31,7 +31,9 @@ describe("pruneArchive", () => {
 
     expect(pruneArchive(openBusTree(root), archive, now, ttl)).toBe(1)
 
-    expect(fs.readdirSync(archive).sort()).toEqual([".hidden.json", "2020-01-01T00-00-00.000000+00-00_0000000d.json", young, "keep.txt", "notes.json"].sort())
+    expect(fs.readdirSync(archive).sort()).toEqual(
+      [".hidden.json", "2020-01-01T00-00-00.000000+00-00_0000000d.json", young, "keep.txt", "notes.json"].sort()
+    )
   })
 
   it("deletes nothing when archive/ is a symlink to another directory", () => {

@@ -1,7 +1,12 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
-import { createFileAtomically, replaceFileAtomically, stageFile, tempFileWriter } from "../../src/busFiles/atomicWrite.js"
+import {
+  createFileAtomically,
+  replaceFileAtomically,
+  stageFile,
+  tempFileWriter
+} from "../../src/busFiles/atomicWrite.js"
 import { freshDir, removeDirs } from "./files.js"
 
 afterEach(removeDirs)

@@ -46,7 +46,9 @@ describe("checkDirectory", () => {
     } finally {
       process.umask(previous)
     }
-    for (const dir of ["inbox", "inbox/a:b", "inbox/a:b/claimed"]) expect(fs.statSync(join(root, dir)).mode & 0o777).toBe(0o700)
+    for (const dir of ["inbox", "inbox/a:b", "inbox/a:b/claimed"]) {
+      expect(fs.statSync(join(root, dir)).mode & 0o777).toBe(0o700)
+    }
   })
 
   it("refuses a symlink anywhere on the way, naming it, and creates nothing behind it", () => {
@@ -66,7 +68,9 @@ describe("checkDirectory", () => {
     const tree = openBusTree(root)
     fs.mkdirSync(join(root, "inbox"))
     fs.chmodSync(join(root, "inbox"), 0o777)
-    expect(refusal(() => checkDirectory(tree, join(root, "inbox"), false)).message).toMatch(/mode 777\); run: chmod 700/)
+    expect(refusal(() => checkDirectory(tree, join(root, "inbox"), false)).message).toMatch(
+      /mode 777\); run: chmod 700/
+    )
   })
 
   it("refuses a file where a directory should be, and a path outside the bus dir", () => {
@@ -74,7 +78,9 @@ describe("checkDirectory", () => {
     const tree = openBusTree(root)
     fs.writeFileSync(join(root, "inbox"), "")
     expect(refusal(() => checkDirectory(tree, join(root, "inbox", "x"), true)).message).toMatch(/not a directory/)
-    expect(refusal(() => checkDirectory(tree, join(root, "..", "elsewhere"), true)).message).toMatch(/outside the bus dir/)
+    expect(refusal(() => checkDirectory(tree, join(root, "..", "elsewhere"), true)).message).toMatch(
+      /outside the bus dir/
+    )
   })
 
   it.skipIf(!isRoot)("refuses a directory that belongs to another user", () => {

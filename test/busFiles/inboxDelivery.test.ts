@@ -11,7 +11,9 @@ const name = (n: number) => `2026-03-16T12-00-00.${String(n).padStart(6, "0")}+0
 describe("deliverFile", () => {
   it("50 concurrent deliveries into an inbox capped at 20: exactly 20 delivered, the rest told it is full", async () => {
     const inbox = freshDir()
-    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, n) => deliverFile(inbox, name(n), `{"n":${n}}`, 20)))
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => deliverFile(inbox, name(n), `{"n":${n}}`, 20))
+    )
     expect(outcomes.filter((outcome) => outcome._tag === "Delivered")).toHaveLength(20)
     expect(outcomes.filter((outcome) => outcome._tag === "Full")).toHaveLength(30)
     expect(fs.readdirSync(inbox).filter((entry) => entry.endsWith(".json"))).toHaveLength(20)
@@ -53,7 +55,9 @@ describe("deliverFile", () => {
     expect(outcomes[2]).toMatchObject({ error: { code: "EEXIST" } })
     expect(fs.readFileSync(join(open, name(1)), "utf8")).toBe("a")
     expect(fs.readFileSync(join(taken, name(1)), "utf8")).toBe("first")
-    for (const dir of [open, full, taken]) expect(fs.readdirSync(dir).filter((entry) => entry.startsWith("."))).toEqual([])
+    for (const dir of [open, full, taken]) {
+      expect(fs.readdirSync(dir).filter((entry) => entry.startsWith("."))).toEqual([])
+    }
   })
 
   it("a name taken already fails with EEXIST and changes nothing", async () => {

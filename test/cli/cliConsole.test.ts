@@ -6,8 +6,15 @@ import { colourFor, makeCliConsole } from "../../src/cli/cliConsole.js"
 /** The current console, recording what reaches it per stream instead of writing. */
 const recording = Effect.map(Effect.console, (real) => {
   const written: Array<[string, ReadonlyArray<unknown>]> = []
-  const record = (stream: string) => (...args: ReadonlyArray<unknown>) => Effect.sync(() => void written.push([stream, args]))
-  const base: Console.Console = { ...real, log: record("out"), info: record("out"), error: record("err"), warn: record("err") }
+  const record = (stream: string) => (...args: ReadonlyArray<unknown>) =>
+    Effect.sync(() => void written.push([stream, args]))
+  const base: Console.Console = {
+    ...real,
+    log: record("out"),
+    info: record("out"),
+    error: record("err"),
+    warn: record("err")
+  }
   return { base, written }
 })
 

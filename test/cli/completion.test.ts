@@ -22,7 +22,9 @@ const complete = (bin: string, name: string, words: ReadonlyArray<string>): Read
     `COMP_WORDS=(${words.map((word) => JSON.stringify(word)).join(" ")})`,
     `COMP_CWORD=${cword}`,
     // bash calls the function with the command, the word being completed and the word before it.
-    `_${name}_bash_completions ${JSON.stringify(name)} ${JSON.stringify(words[cword])} ${JSON.stringify(words[cword - 1])}`,
+    `_${name}_bash_completions ${JSON.stringify(name)} ${JSON.stringify(words[cword])} ${
+      JSON.stringify(words[cword - 1])
+    }`,
     "printf '%s\\n' \"${COMPREPLY[@]}\""
   ].join("\n")
   const result = spawnSync("bash", ["-c", program], { encoding: "utf8" })
@@ -39,13 +41,19 @@ describe("bash completion", () => {
   })
 
   it("`helioy-bus <TAB>` offers the top-level commands, `hook <TAB>` the hook events", () => {
-    expect(complete(busBin, "helioy-bus", ["helioy-bus", ""])).toEqual(expect.arrayContaining(["install", "serve", "doctor", "hook"]))
-    expect(complete(busBin, "helioy-bus", ["helioy-bus", "hook", ""])).toEqual(expect.arrayContaining(["session-start", "wait-mail"]))
+    expect(complete(busBin, "helioy-bus", ["helioy-bus", ""])).toEqual(
+      expect.arrayContaining(["install", "serve", "doctor", "hook"])
+    )
+    expect(complete(busBin, "helioy-bus", ["helioy-bus", "hook", ""])).toEqual(
+      expect.arrayContaining(["session-start", "wait-mail"])
+    )
     expect(complete(busBin, "helioy-bus", ["helioy-bus", "in"])).toEqual(["install"])
   })
 
   it("`helioy-warroom status --<TAB>` offers status's options, not the top-level ones", () => {
-    expect(complete(warroomBin, "helioy-warroom", ["helioy-warroom", ""])).toEqual(expect.arrayContaining(["spawn", "status", "presets"]))
+    expect(complete(warroomBin, "helioy-warroom", ["helioy-warroom", ""])).toEqual(
+      expect.arrayContaining(["spawn", "status", "presets"])
+    )
     const offered = complete(warroomBin, "helioy-warroom", ["helioy-warroom", "status", "--"])
     expect(offered).toContain("--json")
     expect(offered).not.toContain("--permission-mode")

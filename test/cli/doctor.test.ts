@@ -64,7 +64,10 @@ describe("helioy-bus doctor", () => {
     ])
     for (const line of lines) {
       // tmux is optional: without it the line warns, and mail still works.
-      expect(line.status === "ok" || (line.subject === "tmux" && line.status === "warn"), `${line.subject}: ${line.detail}`).toBe(true)
+      expect(
+        line.status === "ok" || (line.subject === "tmux" && line.status === "warn"),
+        `${line.subject}: ${line.detail}`
+      ).toBe(true)
     }
     expect(statusOf(run.stdout, "registry")?.detail).toMatch(/schema at migration \d+/)
     expect(run.stdout).toContain("No problems found.")
@@ -95,7 +98,9 @@ describe("helioy-bus doctor", () => {
     const run = runCli(home.home, ["doctor"])
     expect(run.status).toBe(1)
     expect(statusOf(run.stdout, "claude hooks")).toMatchObject({ status: "fail" })
-    expect(statusOf(run.stdout, "claude hooks")?.detail).toContain("/gone/bin/helioy-bus.js, which does not exist; run helioy-bus install claude")
+    expect(statusOf(run.stdout, "claude hooks")?.detail).toContain(
+      "/gone/bin/helioy-bus.js, which does not exist; run helioy-bus install claude"
+    )
     expect(statusOf(run.stdout, "codex mcp server")?.detail).toContain("lacks TMUX_PANE, HELIOY_AGENT_ID")
   })
 

@@ -48,8 +48,14 @@ describe("helioy-bus doctor --json", () => {
       detail: `${home.busDir} does not exist yet`,
       fix: "the first helioy-bus serve creates it (mode 0700)"
     })
-    expect(checkOf(report, "registry")).toMatchObject({ status: "warn", detail: `${join(home.busDir, "registry.db")} does not exist yet` })
-    expect(checkOf(report, "runtimes")).toMatchObject({ status: "fail", fix: "run helioy-bus install claude or helioy-bus install codex" })
+    expect(checkOf(report, "registry")).toMatchObject({
+      status: "warn",
+      detail: `${join(home.busDir, "registry.db")} does not exist yet`
+    })
+    expect(checkOf(report, "runtimes")).toMatchObject({
+      status: "fail",
+      fix: "run helioy-bus install claude or helioy-bus install codex"
+    })
     expect(fs.existsSync(home.busDir)).toBe(false)
     expect(fs.readdirSync(home.home)).toEqual([])
   })
@@ -82,7 +88,9 @@ describe("helioy-bus doctor on a broken registry", () => {
     expect(registry?.fix).toContain("move it aside")
     const plain = runCli(home.home, ["doctor"])
     expect(plain.status).toBe(1)
-    expect(plain.stdout).toMatch(/^fail {2}registry: cannot read .*file is not a database.*; if another process holds it, retry/m)
+    expect(plain.stdout).toMatch(
+      /^fail {2}registry: cannot read .*file is not a database.*; if another process holds it, retry/m
+    )
     expect(plain.stdout).not.toContain("\u001b[")
     expect(fs.readFileSync(registryDb, "utf8")).toBe(garbage)
     expect(fs.readdirSync(home.busDir).sort()).toEqual(before)

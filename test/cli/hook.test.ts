@@ -6,8 +6,8 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
-import { notOnBusText } from "../../src/programs/hooks.js"
 import { shellWord } from "../../src/domain/ShellWords.js"
+import { notOnBusText } from "../../src/programs/hooks.js"
 import { holdWriteLock } from "../integration/referenceDb.js"
 import { contextLine, freshHookBus, type HookBus, introText, unreadText } from "../support/hookBus.js"
 import * as events from "../support/hookEvents.js"
@@ -22,14 +22,7 @@ import {
   waitForNoProcessMentioning
 } from "../support/hookProcess.js"
 import { removeTempDirs, serverPool } from "../support/mcpClient.js"
-import {
-  fakeTuiCommand,
-  pollUntil,
-  readTuiLog,
-  startTmuxServer,
-  type TmuxServer
-} from "../support/tmuxServer.js"
-import { shellWord } from "../../src/domain/ShellWords.js"
+import { fakeTuiCommand, pollUntil, readTuiLog, startTmuxServer, type TmuxServer } from "../support/tmuxServer.js"
 
 const servers = serverPool()
 const cleanupHooks = ["after-kill-pane", "pane-exited", "window-unlinked"]
@@ -76,7 +69,11 @@ const proj = "proj:general"
 /** Registers `agentId` as a Claude Code session run by `runtime`; returns its event session. */
 const register = async (bus: HookBus, agentId: string, runtime: FakeRuntime, sessionId = `sess-${agentId}`) => {
   const session = bus.session(sessionId)
-  const result = await bus.run("session-start", events.sessionStart(session), sessionEnv(runtime, { HELIOY_AGENT_ID: agentId }))
+  const result = await bus.run(
+    "session-start",
+    events.sessionStart(session),
+    sessionEnv(runtime, { HELIOY_AGENT_ID: agentId })
+  )
   expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(agentId)) })
   return session
 }
@@ -104,7 +101,9 @@ describe("hook session-start", () => {
 
   it("HELIOY_BUS_AGENT_TYPE names the type in the id", async () => {
     const bus = freshHookBus()
-    const result = await bus.run("session-start", events.sessionStart(bus.session("s-1")), { HELIOY_BUS_AGENT_TYPE: "backend" })
+    const result = await bus.run("session-start", events.sessionStart(bus.session("s-1")), {
+      HELIOY_BUS_AGENT_TYPE: "backend"
+    })
     expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText("proj:backend")) })
     expect(bus.agents().map((row) => [row.agent_id, row.agent_type])).toEqual([["proj:backend", "backend"]])
   })
@@ -113,7 +112,12 @@ describe("hook session-start", () => {
     const bus = freshHookBus()
     const runtime = fakeRuntime()
     await register(bus, "api:reviewer", runtime, "s-2")
-    expect(bus.agents()).toMatchObject([{ agent_id: "api:reviewer", pid: runtime.pid, runtime: "claude", session_id: "s-2" }])
+    expect(bus.agents()).toMatchObject([{
+      agent_id: "api:reviewer",
+      pid: runtime.pid,
+      runtime: "claude",
+      session_id: "s-2"
+    }])
     expect(bus.pidFiles()).toEqual([String(runtime.pid)])
     expect(bus.pidFile(runtime.pid)).toBe("api:reviewer")
   })
@@ -170,7 +174,11 @@ describe("hook session-start for Codex (a daemon shares one environment between 
     const bus = freshHookBus()
     const runtime = fakeRuntime()
     await register(bus, "api:worker", runtime, "thread-a")
-    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-b")), otherSessionEnv(runtime))
+    const result = await bus.run(
+      "session-start",
+      events.codexSessionStart(bus.session("thread-b")),
+      otherSessionEnv(runtime)
+    )
     expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", notOnBusText) })
     expect(bus.agents()).toMatchObject([{ agent_id: "api:worker", session_id: "thread-a" }])
   })
@@ -180,16 +188,25 @@ describe("hook session-start for Codex (a daemon shares one environment between 
     const runtime = fakeRuntime()
     await register(bus, "api:worker", runtime, "thread-a")
     await register(bus, "web:reviewer", fakeRuntime(), "thread-b")
-    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-b")), otherSessionEnv(runtime))
+    const result = await bus.run(
+      "session-start",
+      events.codexSessionStart(bus.session("thread-b")),
+      otherSessionEnv(runtime)
+    )
     expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText("web:reviewer")) })
-    expect(bus.agents().map((row) => [row.agent_id, row.session_id])).toEqual([["api:worker", "thread-a"], ["web:reviewer", "thread-b"]])
+    expect(bus.agents().map((row) => [row.agent_id, row.session_id])).toEqual([["api:worker", "thread-a"], [
+      "web:reviewer",
+      "thread-b"
+    ]])
   })
 
   it("run under its launch wrapper without a daemon, binds its session to the wrapper's agent (the pid file of an ancestor)", async () => {
     const bus = freshHookBus()
     await bus.run("session-start", events.sessionStart(bus.session("s-wrapper")))
     expect(bus.pidFile(process.pid)).toBe(proj)
-    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-c")), { HELIOY_RUNTIME: "codex" })
+    const result = await bus.run("session-start", events.codexSessionStart(bus.session("thread-c")), {
+      HELIOY_RUNTIME: "codex"
+    })
     expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(proj)) })
     expect(bus.agents()).toMatchObject([{ agent_id: proj, session_id: "thread-c" }])
   })
@@ -244,46 +261,64 @@ describe("hook user-prompt-submit / pre-tool-use", () => {
     ["pre-tool-use", "PreToolUse", events.preToolUse]
   ] as const
 
-  it.each(mailEvents)("%s with unread mail adds the count and senders as context and leaves the mail unread", async (hook, name, event) => {
-    const bus = freshHookBus()
-    dropMessage(bus.busDir, { from: "lead:planner", to: "api:worker" })
-    dropMessage(bus.busDir, { from: "web:frontend", to: "api:worker" })
+  it.each(mailEvents)(
+    "%s with unread mail adds the count and senders as context and leaves the mail unread",
+    async (hook, name, event) => {
+      const bus = freshHookBus()
+      dropMessage(bus.busDir, { from: "lead:planner", to: "api:worker" })
+      dropMessage(bus.busDir, { from: "web:frontend", to: "api:worker" })
 
-    const result = await bus.run(hook, event(bus.session("s-7")), { HELIOY_AGENT_ID: "api:worker" })
+      const result = await bus.run(hook, event(bus.session("s-7")), { HELIOY_AGENT_ID: "api:worker" })
 
-    expect(result).toEqual({ ...quietExit, stdout: contextLine(name, unreadText(2, "api:worker", ["lead:planner", "web:frontend"])) })
-    expect(unreadFiles(bus.busDir, "api:worker")).toHaveLength(2)
-    const again = await bus.run(hook, event(bus.session("s-7")), { HELIOY_AGENT_ID: "api:worker" })
-    expect(again).toEqual(result)
-  })
+      expect(result).toEqual({
+        ...quietExit,
+        stdout: contextLine(name, unreadText(2, "api:worker", ["lead:planner", "web:frontend"]))
+      })
+      expect(unreadFiles(bus.busDir, "api:worker")).toHaveLength(2)
+      const again = await bus.run(hook, event(bus.session("s-7")), { HELIOY_AGENT_ID: "api:worker" })
+      expect(again).toEqual(result)
+    }
+  )
 
-  it.each(mailEvents)("%s finds the agent of its session (registered by session-start) without HELIOY_AGENT_ID", async (hook, name, event) => {
-    const bus = freshHookBus()
-    const runtime = fakeRuntime()
-    const session = await register(bus, "api:worker", runtime)
-    dropMessage(bus.busDir, { from: "lead:planner", to: "api:worker" })
+  it.each(mailEvents)(
+    "%s finds the agent of its session (registered by session-start) without HELIOY_AGENT_ID",
+    async (hook, name, event) => {
+      const bus = freshHookBus()
+      const runtime = fakeRuntime()
+      const session = await register(bus, "api:worker", runtime)
+      dropMessage(bus.busDir, { from: "lead:planner", to: "api:worker" })
 
-    const result = await bus.run(hook, event(session), sessionEnv(runtime))
+      const result = await bus.run(hook, event(session), sessionEnv(runtime))
 
-    expect(result).toEqual({ ...quietExit, stdout: contextLine(name, unreadText(1, "api:worker", ["lead:planner"])) })
-  })
+      expect(result).toEqual({ ...quietExit, stdout: contextLine(name, unreadText(1, "api:worker", ["lead:planner"])) })
+    }
+  )
 
-  it.each(mailEvents)("%s with an empty inbox prints nothing (agent from HELIOY_AGENT_ID)", async (hook, _name, event) => {
-    const bus = freshHookBus()
-    const runtime = fakeRuntime()
-    await register(bus, "api:worker", runtime)
-    expect(await bus.run(hook, event(bus.session("s-8")), { HELIOY_AGENT_ID: "api:worker" })).toEqual(quietExit)
-  })
+  it.each(mailEvents)(
+    "%s with an empty inbox prints nothing (agent from HELIOY_AGENT_ID)",
+    async (hook, _name, event) => {
+      const bus = freshHookBus()
+      const runtime = fakeRuntime()
+      await register(bus, "api:worker", runtime)
+      expect(await bus.run(hook, event(bus.session("s-8")), { HELIOY_AGENT_ID: "api:worker" })).toEqual(quietExit)
+    }
+  )
 
-  it.each(mailEvents)("%s with an empty inbox prints nothing (agent from the pid file of the hook's parent)", async (hook, name, event) => {
-    const bus = freshHookBus()
-    const session = bus.session("s-9")
-    await bus.run("session-start", events.sessionStart(session))
-    expect(bus.pidFile(process.pid)).toBe(proj)
-    expect(await bus.run(hook, event(session))).toEqual(quietExit)
-    dropMessage(bus.busDir, { from: "bob", to: proj })
-    expect(await bus.run(hook, event(session))).toEqual({ ...quietExit, stdout: contextLine(name, unreadText(1, proj, ["bob"])) })
-  })
+  it.each(mailEvents)(
+    "%s with an empty inbox prints nothing (agent from the pid file of the hook's parent)",
+    async (hook, name, event) => {
+      const bus = freshHookBus()
+      const session = bus.session("s-9")
+      await bus.run("session-start", events.sessionStart(session))
+      expect(bus.pidFile(process.pid)).toBe(proj)
+      expect(await bus.run(hook, event(session))).toEqual(quietExit)
+      dropMessage(bus.busDir, { from: "bob", to: proj })
+      expect(await bus.run(hook, event(session))).toEqual({
+        ...quietExit,
+        stdout: contextLine(name, unreadText(1, proj, ["bob"]))
+      })
+    }
+  )
 })
 
 describe("hook stop", () => {
@@ -322,7 +357,11 @@ describe("hook stop", () => {
 describe("hook wait-mail", () => {
   /** Starts a waiter for `agentId` (a Codex session run by `runtime`) and waits until it holds the inbox. */
   const startWaiter = async (bus: HookBus, agentId: string, runtime: FakeRuntime) => {
-    const waiter = bus.start("wait-mail", events.stop(bus.session(`sess-${agentId}`), false), sessionEnv(runtime, { HELIOY_AGENT_ID: agentId }))
+    const waiter = bus.start(
+      "wait-mail",
+      events.stop(bus.session(`sess-${agentId}`), false),
+      sessionEnv(runtime, { HELIOY_AGENT_ID: agentId })
+    )
     await waitForFile(bus.waiterFile(agentId))
     return waiter
   }
@@ -370,7 +409,11 @@ describe("hook wait-mail", () => {
     const runtime = fakeRuntime()
     const first = await startWaiter(bus, proj, runtime)
 
-    const second = await bus.run("wait-mail", events.stop(bus.session("s-13"), false), sessionEnv(runtime, { HELIOY_AGENT_ID: proj }))
+    const second = await bus.run(
+      "wait-mail",
+      events.stop(bus.session("s-13"), false),
+      sessionEnv(runtime, { HELIOY_AGENT_ID: proj })
+    )
 
     expect(second).toEqual(quietExit)
     expect(first.done()).toBe(false)
@@ -414,7 +457,15 @@ describe("hook prune", () => {
   })
 })
 
-const everyHook = ["session-start", "session-end", "user-prompt-submit", "pre-tool-use", "stop", "wait-mail", "prune"] as const
+const everyHook = [
+  "session-start",
+  "session-end",
+  "user-prompt-submit",
+  "pre-tool-use",
+  "stop",
+  "wait-mail",
+  "prune"
+] as const
 
 /** The event a runtime would send for a hook. */
 const eventFor = (bus: HookBus, hook: typeof everyHook[number]) => {
@@ -442,7 +493,9 @@ const mailHooks: ReadonlyArray<typeof everyHook[number]> = ["user-prompt-submit"
 const unavailableLine = (hook: string, why: RegExp) => (stderr: string) => {
   expect(stderr.split("\n")).toHaveLength(2)
   expect(stderr.endsWith("\n")).toBe(true)
-  expect(stderr).toMatch(new RegExp(`^helioy-bus hook ${hook}: the bus is unavailable \\(.*; continuing without it\\.\\n$`))
+  expect(stderr).toMatch(
+    new RegExp(`^helioy-bus hook ${hook}: the bus is unavailable \\(.*; continuing without it\\.\\n$`)
+  )
   expect(stderr).toMatch(why)
 }
 
@@ -477,23 +530,30 @@ describe("hooks on an unusable bus exit 0, print nothing on stdout and say why i
     expect(fs.readFileSync(bus.busDir, "utf8")).toBe("not a directory\n")
   })
 
-  it.each(everyHook.filter((hook) => !mailHooks.includes(hook)))("%s: another process holds registry.db locked (BEGIN EXCLUSIVE)", async (hook) => {
-    const bus = freshHookBus()
-    const runtime = fakeRuntime()
-    await register(bus, proj, runtime)
-    dropMessage(bus.busDir, { from: "alice", to: proj })
-    const lock = await holdWriteLock(join(bus.busDir, "registry.db"))
-    try {
-      const result = await bus.run(hook, eventFor(bus, hook), sessionEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" }))
+  it.each(everyHook.filter((hook) => !mailHooks.includes(hook)))(
+    "%s: another process holds registry.db locked (BEGIN EXCLUSIVE)",
+    async (hook) => {
+      const bus = freshHookBus()
+      const runtime = fakeRuntime()
+      await register(bus, proj, runtime)
+      dropMessage(bus.busDir, { from: "alice", to: proj })
+      const lock = await holdWriteLock(join(bus.busDir, "registry.db"))
+      try {
+        const result = await bus.run(
+          hook,
+          eventFor(bus, hook),
+          sessionEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" })
+        )
 
-      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "" })
-      unavailableLine(hook, /registry\.db is locked by another process \(waited 50ms\)/)(result.stderr)
-    } finally {
-      await lock.release()
+        expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "" })
+        unavailableLine(hook, /registry\.db is locked by another process \(waited 50ms\)/)(result.stderr)
+      } finally {
+        await lock.release()
+      }
+      expect(bus.agents().map((row) => row.agent_id)).toEqual(["held:by-lock", proj])
+      expect(bus.pidFile(runtime.pid)).toBe(proj)
     }
-    expect(bus.agents().map((row) => row.agent_id)).toEqual(["held:by-lock", proj])
-    expect(bus.pidFile(runtime.pid)).toBe(proj)
-  })
+  )
 })
 
 describe("the per-prompt and per-tool hooks read no registry", () => {
@@ -504,7 +564,11 @@ describe("the per-prompt and per-tool hooks read no registry", () => {
     dropMessage(bus.busDir, { from: "alice", to: proj })
     const lock = await holdWriteLock(join(bus.busDir, "registry.db"))
     try {
-      const result = await bus.run(hook, eventFor(bus, hook), sessionEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" }))
+      const result = await bus.run(
+        hook,
+        eventFor(bus, hook),
+        sessionEnv(runtime, { HELIOY_AGENT_ID: proj, HELIOY_BUS_BUSY_TIMEOUT_MS: "50" })
+      )
 
       expect(result.code).toBe(0)
       expect(JSON.parse(result.stdout).hookSpecificOutput.additionalContext).toContain("from alice")
@@ -522,7 +586,15 @@ describe("hooks in a private tmux server", () => {
     const tmux = startTmuxServer(bus.root)
     tmuxServers.push({ tmux, busDir: bus.busDir })
     tmux.newSession("keeper", ["sleep", "600"])
-    return { bus, tmux, env: (paneId: string, extra: Record<string, string> = {}) => ({ TMUX_TMPDIR: tmux.tmpdir, TMUX_PANE: paneId, ...extra }) }
+    return {
+      bus,
+      tmux,
+      env: (paneId: string, extra: Record<string, string> = {}) => ({
+        TMUX_TMPDIR: tmux.tmpdir,
+        TMUX_PANE: paneId,
+        ...extra
+      })
+    }
   }
 
   const pruneHooks = (tmux: TmuxServer, name: string) =>
@@ -538,7 +610,9 @@ describe("hooks in a private tmux server", () => {
     const second = await bus.run("session-start", events.sessionStart(session, "resume"), env(paneId))
 
     const id = "proj:general:agent:0.0"
-    for (const result of [first, second]) expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(id)) })
+    for (const result of [first, second]) {
+      expect(result).toEqual({ ...quietExit, stdout: contextLine("SessionStart", introText(id)) })
+    }
     expect(bus.agents()).toMatchObject([{ agent_id: id, pane_id: paneId, tmux_target: "agent:0.0", pid: process.pid }])
     for (const name of cleanupHooks) {
       const installed = pruneHooks(tmux, name)
@@ -589,19 +663,38 @@ describe("hooks in a private tmux server", () => {
     const runtime = fakeRuntime()
     // Every wake counts toward the throttle (the waiter's too): without one, the second send may nudge at once.
     const noThrottle = { HELIOY_BUS_NUDGE_THROTTLE_SECONDS: "0" }
-    const claudeEnv = env(paneId, { HELIOY_RUNTIME: "claude", HELIOY_BUS_CLAUDE_PID: String(runtime.pid), ...noThrottle })
+    const claudeEnv = env(paneId, {
+      HELIOY_RUNTIME: "claude",
+      HELIOY_BUS_CLAUDE_PID: String(runtime.pid),
+      ...noThrottle
+    })
     const session = bus.session("s-waiter")
     await bus.run("session-start", events.sessionStart(session), claudeEnv)
     const id = "proj:general:agent:0.0"
     expect(bus.agents()).toMatchObject([{ agent_id: id, runtime: "claude", pane_id: paneId }])
     const waiter = bus.start("wait-mail", events.stop(session, false), claudeEnv)
     await waitForFile(bus.waiterFile(id))
-    const sender = await servers.start({ home: bus.home, busDir: bus.busDir, agentId: "lead:planner", env: { TMUX_TMPDIR: tmux.tmpdir, ...noThrottle } })
+    const sender = await servers.start({
+      home: bus.home,
+      busDir: bus.busDir,
+      agentId: "lead:planner",
+      env: { TMUX_TMPDIR: tmux.tmpdir, ...noThrottle }
+    })
 
-    expect(await sender.ok("send_message", { to: id, content: "SECRET-PAYLOAD-1" })).toMatchObject({ delivered: true, nudged: true })
-    expect(await waiter.exited).toMatchObject({ code: 2, stdout: "", stderr: `helioy-bus: 1 new message(s) for '${id}' from lead:planner — call get_messages to read them.\n` })
+    expect(await sender.ok("send_message", { to: id, content: "SECRET-PAYLOAD-1" })).toMatchObject({
+      delivered: true,
+      nudged: true
+    })
+    expect(await waiter.exited).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: `helioy-bus: 1 new message(s) for '${id}' from lead:planner — call get_messages to read them.\n`
+    })
     tmux.run("send-keys", "-t", paneId, "-l", "MARKER-WAITER")
-    await pollUntil(() => readTuiLog(log).some((chunk) => chunk.text.includes("MARKER-WAITER")) ? true : undefined, "the marker in the fake TUI")
+    await pollUntil(
+      () => readTuiLog(log).some((chunk) => chunk.text.includes("MARKER-WAITER")) ? true : undefined,
+      "the marker in the fake TUI"
+    )
     expect(readTuiLog(log).map((chunk) => chunk.text).join("")).toBe("MARKER-WAITER")
 
     // With the waiter gone, the same pane is nudged: the waiter, not an unreachable pane, kept it quiet.

@@ -36,8 +36,12 @@ const busHandlers = (hooks: unknown) =>
 
 const expectHooksInstalled = (hooks: unknown, specs: ReadonlyArray<HookSpec>) => {
   const found = busHandlers(hooks)
-  expect(found.map(({ event, hook }) => `${event} ${hook}`).sort()).toEqual(specs.map((spec) => `${spec.event} ${spec.hook}`).sort())
-  for (const { handler } of found) expect(handler.command).toBe(`${process.execPath} ${bin} hook ${busHookOf(String(handler.command))}`)
+  expect(found.map(({ event, hook }) => `${event} ${hook}`).sort()).toEqual(
+    specs.map((spec) => `${spec.event} ${spec.hook}`).sort()
+  )
+  for (const { handler } of found) {
+    expect(handler.command).toBe(`${process.execPath} ${bin} hook ${busHookOf(String(handler.command))}`)
+  }
 }
 
 describe("helioy-bus install claude", () => {
@@ -49,7 +53,11 @@ describe("helioy-bus install claude", () => {
     expect(run.stdout).toContain(`updated ${home.claudeJson} (backup: ${home.claudeJson}.bak-`)
 
     const config = readJson(home.claudeJson)
-    expect(config).toMatchObject({ numStartups: 42, oauthAccount: userClaudeJson.oauthAccount, projects: userClaudeJson.projects })
+    expect(config).toMatchObject({
+      numStartups: 42,
+      oauthAccount: userClaudeJson.oauthAccount,
+      projects: userClaudeJson.projects
+    })
     expect(config.mcpServers).toEqual({
       github: userClaudeJson.mcpServers.github,
       "helioy-bus": { type: "stdio", command: process.execPath, args: [bin, "serve"] }
@@ -68,7 +76,9 @@ describe("helioy-bus install claude", () => {
       })
     }
 
-    for (const [path, original] of [[home.claudeJson, userClaudeJson], [home.claudeSettings, userClaudeSettings]] as const) {
+    for (
+      const [path, original] of [[home.claudeJson, userClaudeJson], [home.claudeSettings, userClaudeSettings]] as const
+    ) {
       const backups = backupsOf(path)
       expect(backups).toHaveLength(1)
       expect(readJson(backups[0]!)).toEqual(original)
@@ -101,10 +111,16 @@ describe("helioy-bus install claude", () => {
 
   it("replaces an earlier installation's entries instead of duplicating them", () => {
     const home = userHome()
-    const moved = { ...userClaudeSettings, hooks: { ...userClaudeSettings.hooks, Stop: [
-      { hooks: [userHook] },
-      { hooks: [{ type: "command", command: "node /old/place/bin/helioy-bus.js hook stop", timeout: 10 }] }
-    ] } }
+    const moved = {
+      ...userClaudeSettings,
+      hooks: {
+        ...userClaudeSettings.hooks,
+        Stop: [
+          { hooks: [userHook] },
+          { hooks: [{ type: "command", command: "node /old/place/bin/helioy-bus.js hook stop", timeout: 10 }] }
+        ]
+      }
+    }
     fs.writeFileSync(home.claudeSettings, JSON.stringify(moved))
     expect(runCli(home.home, ["install", "claude"]).status).toBe(0)
     const hooks = readJson(home.claudeSettings).hooks
@@ -155,9 +171,19 @@ describe("helioy-bus install codex", () => {
     expect(run.status).toBe(0)
 
     const text = fs.readFileSync(home.codexConfig, "utf8")
-    expect(text.startsWith(userCodexConfig.replace("web_search = true\n", "web_search = true\nhooks = true\n"))).toBe(true)
-    const config = parse(text) as { mcp_servers: Record<string, unknown>; features: Record<string, unknown>; model: string }
-    expect(config.mcp_servers["helioy-bus"]).toEqual({ command: process.execPath, args: [bin, "serve"], env_vars: [...codexEnvVars] })
+    expect(text.startsWith(userCodexConfig.replace("web_search = true\n", "web_search = true\nhooks = true\n"))).toBe(
+      true
+    )
+    const config = parse(text) as {
+      mcp_servers: Record<string, unknown>
+      features: Record<string, unknown>
+      model: string
+    }
+    expect(config.mcp_servers["helioy-bus"]).toEqual({
+      command: process.execPath,
+      args: [bin, "serve"],
+      env_vars: [...codexEnvVars]
+    })
     expect(config.mcp_servers.github).toEqual({ command: "npx", args: ["-y", "@github/mcp"] })
     expect(config.features).toEqual({ web_search: true, hooks: true })
 

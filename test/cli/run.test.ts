@@ -56,7 +56,12 @@ const freshBus = () => {
 type Bus = ReturnType<typeof freshBus>
 
 /** Starts `node bin/helioy-bus.js run <runtime> -- <command…>` in the project dir with only the bus's environment. */
-const launch = (bus: Bus, runtime: string, command: ReadonlyArray<string>, options: { readonly ownGroup?: boolean } = {}): Launched => {
+const launch = (
+  bus: Bus,
+  runtime: string,
+  command: ReadonlyArray<string>,
+  options: { readonly ownGroup?: boolean } = {}
+): Launched => {
   const wrapper = spawn(process.execPath, [busBin, "run", runtime, "--", ...command], {
     cwd: bus.project,
     detached: options.ownGroup === true,
@@ -94,8 +99,12 @@ const launch = (bus: Bus, runtime: string, command: ReadonlyArray<string>, optio
   return running
 }
 
-const launchFake = (bus: Bus, runtime = "codex", args: ReadonlyArray<string> = [], options: { readonly ownGroup?: boolean } = {}) =>
-  launch(bus, runtime, [process.execPath, fakeRuntime, ...args], options)
+const launchFake = (
+  bus: Bus,
+  runtime = "codex",
+  args: ReadonlyArray<string> = [],
+  options: { readonly ownGroup?: boolean } = {}
+) => launch(bus, runtime, [process.execPath, fakeRuntime, ...args], options)
 
 const ready = async (run: Launched) => (await run.nextLine()) as unknown as Ready
 

@@ -20,13 +20,15 @@ const run = (bin: string, args: ReadonlyArray<string>, env: Record<string, strin
 const escape = "\u001b["
 
 describe("usage errors", () => {
-  it.each([
-    ["an unknown command", busBin, ["bogus"], "Invalid subcommand for helioy-bus - use one of"],
-    ["a missing argument", busBin, ["install"], "Missing argument <runtime> with choices claude | codex"],
-    ["a bad choice", busBin, ["install", "vim"], "claude"],
-    ["an unknown option", busBin, ["doctor", "--nope"], "--nope"],
-    ["an unknown warroom command", warroomBin, ["bogus"], "Invalid subcommand for helioy-warroom"]
-  ] as const)("%s exits 2 with one line on stderr and nothing on stdout", (_, bin, args, message) => {
+  it.each(
+    [
+      ["an unknown command", busBin, ["bogus"], "Invalid subcommand for helioy-bus - use one of"],
+      ["a missing argument", busBin, ["install"], "Missing argument <runtime> with choices claude | codex"],
+      ["a bad choice", busBin, ["install", "vim"], "claude"],
+      ["an unknown option", busBin, ["doctor", "--nope"], "--nope"],
+      ["an unknown warroom command", warroomBin, ["bogus"], "Invalid subcommand for helioy-warroom"]
+    ] as const
+  )("%s exits 2 with one line on stderr and nothing on stdout", (_, bin, args, message) => {
     const result = run(bin, args)
     expect(result.status).toBe(2)
     expect(result.stdout).toBe("")

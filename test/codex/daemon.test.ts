@@ -1,5 +1,5 @@
-import { join } from "node:path"
 import { Effect } from "effect"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { codexHome, controlSocket, daemonEnv, daemonListening } from "../../src/codex/daemon.js"
 
@@ -26,7 +26,9 @@ describe("the Codex daemon of a CODEX_HOME", () => {
   })
 
   it("has its control socket under CODEX_HOME (default ~/.codex)", () => {
-    expect(controlSocket(codexHome({ CODEX_HOME: "/x/codex" }))).toBe(join("/x/codex", "app-server-control", "app-server-control.sock"))
+    expect(controlSocket(codexHome({ CODEX_HOME: "/x/codex" }))).toBe(
+      join("/x/codex", "app-server-control", "app-server-control.sock")
+    )
     expect(codexHome({})).toMatch(/\.codex$/)
   })
 

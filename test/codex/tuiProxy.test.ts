@@ -1,7 +1,7 @@
 /** The launch wrapper's relay and the daemon client, against a fake daemon on a real unix socket. */
+import { Effect, Exit, Scope } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect, Exit, Scope } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import WebSocket from "ws"
 import { serveTuiProxy } from "../../src/codex/tuiProxy.js"
@@ -62,7 +62,10 @@ describe("the Codex TUI relay", () => {
     await client.until(() => client.frames.length === 2)
     expect(fake.received.map((frame) => frame.method)).toEqual(["initialize", "thread/start"])
     expect(fake.received[1]).toEqual({ id: "start-1", method: "thread/start", params: { cwd: "/work/api" } })
-    expect(client.frames[1]).toEqual({ id: "start-1", result: { thread: { id: "thread-1", ephemeral: false, status: { type: "idle" } } } })
+    expect(client.frames[1]).toEqual({
+      id: "start-1",
+      result: { thread: { id: "thread-1", ephemeral: false, status: { type: "idle" } } }
+    })
     expect(threads).toEqual(["thread-1"])
     fake.setStatus("thread-1", "active")
     await client.until(() => client.frames.length === 3)
@@ -83,7 +86,9 @@ describe("the Codex TUI relay", () => {
 
   it("fails with a clear reason when there is no daemon socket", async () => {
     const dir = makeTempDir("helioy-codex-test-")
-    const error = await Effect.runPromise(Effect.flip(Effect.scoped(serveTuiProxy(join(dir, "tui.sock"), join(dir, "missing.sock"), () => {}))))
+    const error = await Effect.runPromise(
+      Effect.flip(Effect.scoped(serveTuiProxy(join(dir, "tui.sock"), join(dir, "missing.sock"), () => {})))
+    )
     expect(error.reason).toMatch(/^no Codex daemon socket at .*missing\.sock/)
   })
 })

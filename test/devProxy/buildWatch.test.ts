@@ -1,8 +1,8 @@
 /** The rebuild watcher's re-scan (the fallback for a missed file event), on the TestClock. */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { it } from "@effect/vitest"
 import { Effect, Queue, TestClock } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import { afterEach, describe, expect } from "vitest"
 import { watchBuild } from "../../src/devProxy/buildWatch.js"
 import { makeTempDir, removeTempDirs } from "../support/mcpClient.js"

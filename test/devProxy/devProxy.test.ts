@@ -1,10 +1,10 @@
 /** The built `helioy-bus dev-proxy` with the MCP SDK Client over stdio, in front of a scratch server that is "rebuilt". */
-import { spawn } from "node:child_process"
-import * as fs from "node:fs"
-import * as readline from "node:readline"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { type CallToolResult, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as readline from "node:readline"
 import { afterEach, describe, expect, it } from "vitest"
 import { scratchBuild } from "../support/devProxyRig.js"
 import { busBin, removeTempDirs } from "../support/mcpClient.js"
@@ -114,14 +114,21 @@ describe("helioy-bus dev-proxy", () => {
       stdio: ["pipe", "pipe", "inherit"]
     })
     const exited = new Promise<number | null>((resolve) => proxy.once("exit", resolve))
-    const firstLine = new Promise<string>((resolve) => readline.createInterface({ input: proxy.stdout }).once("line", resolve))
-    proxy.stdin.write(JSON.stringify({
-      jsonrpc: "2.0",
+    const firstLine = new Promise<string>((resolve) =>
+      readline.createInterface({ input: proxy.stdout }).once("line", resolve)
+    )
+    proxy.stdin.write(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } }
+      }) + "\n"
+    )
+    expect(JSON.parse(await firstLine)).toMatchObject({
       id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } }
-    }) + "\n")
-    expect(JSON.parse(await firstLine)).toMatchObject({ id: 1, result: { capabilities: { tools: { listChanged: true } } } })
+      result: { capabilities: { tools: { listChanged: true } } }
+    })
     const serverPid = Number(fs.readFileSync(build.pidFile, "utf8"))
     proxy.stdin.end()
     expect(await exited).toBe(0)

@@ -9,7 +9,12 @@ const initialized = line({ method: "notifications/initialized" })
 const listTools = (id: number) => line({ id, method: "tools/list" })
 const client = (text: string): ProxyEvent => ({ _tag: "ClientLine", line: text })
 const server = (generation: number, text: string): ProxyEvent => ({ _tag: "ServerLine", generation, line: text })
-const exited = (generation: number, code: number | null = 0): ProxyEvent => ({ _tag: "ServerExited", generation, code, signal: null })
+const exited = (generation: number, code: number | null = 0): ProxyEvent => ({
+  _tag: "ServerExited",
+  generation,
+  code,
+  signal: null
+})
 
 /** Runs events from the start; returns the final state and every action taken after the start. */
 const run = (events: ReadonlyArray<ProxyEvent>, from: ProxyState = start.state) => {
@@ -31,19 +36,29 @@ const toServer = (actions: ReadonlyArray<ProxyAction>) =>
 /** A session whose client has initialized against server generation 1. */
 const handshake = run([
   client(initialize),
-  server(1, line({ id: 0, result: { protocolVersion: "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "s" } } })),
+  server(
+    1,
+    line({ id: 0, result: { protocolVersion: "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "s" } } })
+  ),
   client(initialized)
 ])
 
 describe("the dev proxy's decisions", () => {
   it("starts server 1 and forwards the handshake, advertising tools.listChanged in the initialize answer", () => {
     expect(start.actions).toEqual([{ _tag: "Spawn", generation: 1 }])
-    expect(toServer(handshake.actions).map((message) => message.method)).toEqual(["initialize", "notifications/initialized"])
+    expect(toServer(handshake.actions).map((message) => message.method)).toEqual([
+      "initialize",
+      "notifications/initialized"
+    ])
     expect(toClient(handshake.actions)).toEqual([
       {
         jsonrpc: "2.0",
         id: 0,
-        result: { protocolVersion: "2025-06-18", capabilities: { tools: { listChanged: true } }, serverInfo: { name: "s" } }
+        result: {
+          protocolVersion: "2025-06-18",
+          capabilities: { tools: { listChanged: true } },
+          serverInfo: { name: "s" }
+        }
       }
     ])
     expect(handshake.state.pending.size).toBe(0)
@@ -56,7 +71,11 @@ describe("the dev proxy's decisions", () => {
     expect(toServer(stopping.actions)).toEqual([])
 
     const replaying = run([exited(1, null)], stopping.state)
-    expect(toClient(replaying.actions)).toEqual([{ jsonrpc: "2.0", id: 7, error: { code: -32000, message: restartedMessage } }])
+    expect(toClient(replaying.actions)).toEqual([{
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: -32000, message: restartedMessage }
+    }])
     expect(replaying.actions).toContainEqual({ _tag: "Spawn", generation: 2 })
     expect(toServer(replaying.actions)).toEqual([{ ...JSON.parse(initialize), id: replayId(2) }])
 
@@ -83,9 +102,15 @@ describe("the dev proxy's decisions", () => {
 
   it("after a crash answers calls with why, and starts a server on the next rebuild", () => {
     const crashed = run([client(listTools(3)), exited(1, 2)], handshake.state)
-    expect(toClient(crashed.actions)[0]).toMatchObject({ id: 3, error: { message: expect.stringContaining("exited with code 2 while this call") } })
+    expect(toClient(crashed.actions)[0]).toMatchObject({
+      id: 3,
+      error: { message: expect.stringContaining("exited with code 2 while this call") }
+    })
     const asked = run([client(listTools(4))], crashed.state)
-    expect(toClient(asked.actions)[0]).toMatchObject({ id: 4, error: { message: expect.stringContaining("the server is not running") } })
+    expect(toClient(asked.actions)[0]).toMatchObject({
+      id: 4,
+      error: { message: expect.stringContaining("the server is not running") }
+    })
     const restarted = run([{ _tag: "Rebuilt" }], crashed.state)
     expect(restarted.actions).toContainEqual({ _tag: "Spawn", generation: 2 })
     expect(restarted.state.phase).toBe("replaying")

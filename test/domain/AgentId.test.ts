@@ -1,10 +1,30 @@
-import { dirname, join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck, Option, Schema } from "effect"
+import { dirname, join } from "node:path"
 import { AgentId, canonicalAgentId, maxAgentIdBytes, validateAgentId, withIdSuffix } from "../../src/domain/AgentId.js"
 
 const trickyText = FastCheck.stringOf(
-  FastCheck.constantFrom("a", "Z", "0", ".", "/", "\\", ";", ":", "%", " ", "\t", "\n", "\u0000", "\u007f", "-", "é", "\u009b", "\u202e", "日"),
+  FastCheck.constantFrom(
+    "a",
+    "Z",
+    "0",
+    ".",
+    "/",
+    "\\",
+    ";",
+    ":",
+    "%",
+    " ",
+    "\t",
+    "\n",
+    "\u0000",
+    "\u007f",
+    "-",
+    "é",
+    "\u009b",
+    "\u202e",
+    "日"
+  ),
   { maxLength: 24 }
 )
 
@@ -54,7 +74,9 @@ describe("validateAgentId", () => {
     expect(validateAgentId("a/b")).toEqual(Either.left(expect.stringContaining("'/'")))
     expect(validateAgentId(".x")).toEqual(Either.left(expect.stringContaining("must not start with '.'")))
     expect(validateAgentId("a".repeat(201))).toEqual(Either.left(expect.stringContaining("limit is 200")))
-    expect(validateAgentId("é".repeat(150))).toEqual(Either.left("agent id is 300 bytes in UTF-8; the limit is 200 bytes"))
+    expect(validateAgentId("é".repeat(150))).toEqual(
+      Either.left("agent id is 300 bytes in UTF-8; the limit is 200 bytes")
+    )
     expect(validateAgentId("a\u009bb")).toEqual(Either.left(expect.stringContaining("U+009B")))
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
-import { MessageFromJson, messageFileName } from "../../src/domain/Message.js"
+import { messageFileName, MessageFromJson } from "../../src/domain/Message.js"
 
 const referenceFile = JSON.stringify(
   {

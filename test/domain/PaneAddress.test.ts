@@ -17,7 +17,26 @@ describe("pane addresses", () => {
     expect(tmuxTargetProblem(target)).toBeUndefined()
   })
 
-  it.each(["", "main", "main:0", "main:0.", ":0.0", "=main:0.0", "-t:0.0", "$1:0.0", "@1:0.0", "%1:0.0", "!:0.0", "~:0.0", "{last}:0.0", "a.b:0.0", "a:b:0.0", "main:x.0", "ma\u0000in:0.0", "main:0.0 "])(
+  it.each([
+    "",
+    "main",
+    "main:0",
+    "main:0.",
+    ":0.0",
+    "=main:0.0",
+    "-t:0.0",
+    "$1:0.0",
+    "@1:0.0",
+    "%1:0.0",
+    "!:0.0",
+    "~:0.0",
+    "{last}:0.0",
+    "a.b:0.0",
+    "a:b:0.0",
+    "main:x.0",
+    "ma\u0000in:0.0",
+    "main:0.0 "
+  ])(
     "refuses %j as a target",
     (target) => {
       expect(tmuxTargetProblem(target)).toMatch(/session:window\.pane/)
@@ -37,6 +56,8 @@ describe("window addresses", () => {
     expect(isWindowAddress("@4")).toBe(true)
     expect(isWindowAddress("main:=warroom")).toBe(true)
     expect(isWindowAddress("$2:=warroom")).toBe(true)
-    for (const value of ["-a", "=x", "@", "main", "main:warroom", "-t:=x", ":=x", "@4 "]) expect(isWindowAddress(value), value).toBe(false)
+    for (const value of ["-a", "=x", "@", "main", "main:warroom", "-t:=x", ":=x", "@4 "]) {
+      expect(isWindowAddress(value), value).toBe(false)
+    }
   })
 })

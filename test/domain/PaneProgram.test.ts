@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest"
-import { fallbackShells, foregroundOf, type ProcessRow, programKind, programName, shellNames } from "../../src/domain/PaneProgram.js"
+import {
+  fallbackShells,
+  foregroundOf,
+  type ProcessRow,
+  programKind,
+  programName,
+  shellNames
+} from "../../src/domain/PaneProgram.js"
 
-const etcShells = "# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/bash\n/bin/rbash\n/usr/local/bin/fish  # fish\n\n/usr/bin/tmux\n"
+const etcShells =
+  "# /etc/shells: valid login shells\n/bin/sh\n/usr/bin/bash\n/bin/rbash\n/usr/local/bin/fish  # fish\n\n/usr/bin/tmux\n"
 
 describe("shells", () => {
   it("reads the basenames of /etc/shells, skipping comments and blank lines", () => {

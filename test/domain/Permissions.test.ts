@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { choosePermissions, claudePermissionFlags, codexPermissionFlags, defaultPermissions, permissionProblem } from "../../src/domain/Permissions.js"
+import {
+  choosePermissions,
+  claudePermissionFlags,
+  codexPermissionFlags,
+  defaultPermissions,
+  permissionProblem
+} from "../../src/domain/Permissions.js"
 import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 
 describe("members' permissions", () => {
@@ -10,13 +16,22 @@ describe("members' permissions", () => {
   })
 
   it("the first choice that names a value wins: the spawn's, then the preset's, then the configuration's", () => {
-    const chosen = choosePermissions([{ claudeMode: "" }, { claudeMode: "plan", codexSandbox: "read-only" }, { claudeMode: "auto", codexApproval: "never" }])
-    expect(chosen).toEqual({ ok: true, value: { claudeMode: "plan", codexSandbox: "read-only", codexApproval: "never" } })
+    const chosen = choosePermissions([{ claudeMode: "" }, { claudeMode: "plan", codexSandbox: "read-only" }, {
+      claudeMode: "auto",
+      codexApproval: "never"
+    }])
+    expect(chosen).toEqual({
+      ok: true,
+      value: { claudeMode: "plan", codexSandbox: "read-only", codexApproval: "never" }
+    })
   })
 
   it("an unknown value is refused, naming the allowed ones", () => {
     const chosen = choosePermissions([{ codexSandbox: "yolo" }])
-    expect(chosen).toEqual({ ok: false, error: "unknown Codex sandbox 'yolo'; one of: default, read-only, workspace-write, danger-full-access" })
+    expect(chosen).toEqual({
+      ok: false,
+      error: "unknown Codex sandbox 'yolo'; one of: default, read-only, workspace-write, danger-full-access"
+    })
   })
 
   it("Claude Code's bypass is refused for root before anything launches, and only then", () => {
@@ -34,11 +49,22 @@ describe("members' permissions", () => {
     const codex = runtimes.get("codex")
     if (claude._tag === "None" || codex._tag === "None") throw new Error("no adapters")
     expect(claude.value.launch({}).args).toEqual([])
-    expect(claude.value.launch({ permissions: { ...defaultPermissions, claudeMode: "acceptEdits" } }).args).toEqual(["--permission-mode", "acceptEdits"])
+    expect(claude.value.launch({ permissions: { ...defaultPermissions, claudeMode: "acceptEdits" } }).args).toEqual([
+      "--permission-mode",
+      "acceptEdits"
+    ])
     const codexArgs = codex.value.launch({}).args
     expect(codexArgs.slice(codexArgs.indexOf("--") + 1)).toEqual(["codex"])
-    const strict = codex.value.launch({ permissions: { ...defaultPermissions, codexSandbox: "read-only", codexApproval: "on-request" } }).args
-    expect(strict.slice(strict.indexOf("--") + 1)).toEqual(["codex", "--sandbox", "read-only", "--ask-for-approval", "on-request"])
+    const strict = codex.value.launch({
+      permissions: { ...defaultPermissions, codexSandbox: "read-only", codexApproval: "on-request" }
+    }).args
+    expect(strict.slice(strict.indexOf("--") + 1)).toEqual([
+      "codex",
+      "--sandbox",
+      "read-only",
+      "--ask-for-approval",
+      "on-request"
+    ])
     for (const spec of [claude.value.launch({}), codex.value.launch({})]) {
       expect(spec.args.join(" ")).not.toMatch(/dangerously/)
     }

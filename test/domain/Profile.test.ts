@@ -9,7 +9,8 @@ const nested = (depth: number): unknown => {
 
 describe("profileProblem", () => {
   it("accepts an ordinary profile", () => {
-    expect(profileProblem({ owns: ["api"], consumes: [], capabilities: { rust: true, level: 3 }, domain: null })).toBeUndefined()
+    expect(profileProblem({ owns: ["api"], consumes: [], capabilities: { rust: true, level: 3 }, domain: null }))
+      .toBeUndefined()
   })
 
   it("accepts nesting up to the limit and refuses one level more", () => {

@@ -46,7 +46,12 @@ describe("planRegistration", () => {
 
     it("an explicit id is never replaced by the pane's previous id", () => {
       const prior = agentRow("proj:general", { pane_id: "%5", cwd: "/work/proj" })
-      const plan = planRegistration(explicitRegistration("proj:reviewer", { paneId: "%5" }), [prior], unknownLiveness, now)
+      const plan = planRegistration(
+        explicitRegistration("proj:reviewer", { paneId: "%5" }),
+        [prior],
+        unknownLiveness,
+        now
+      )
       expect(plan.row.agent_id).toBe("proj:reviewer")
       expect(plan.evicted).toEqual(["proj:general"])
     })

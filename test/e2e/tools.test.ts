@@ -116,7 +116,11 @@ describe("registration", () => {
     await server.ok("register_agent", { pwd: "/home/u/api", agent_id: carol, agent_type: "backend" })
     const listed = (await server.ok("list_agents")).result as Array<Record<string, unknown>>
     expect(listed.map((agent) => agent.agent_id)).toEqual([alice, carol])
-    expect(listed[0]).toMatchObject({ profile: { skills: ["typescript"], owns: ["ui/"] }, token_usage: {}, pane_id: "" })
+    expect(listed[0]).toMatchObject({
+      profile: { skills: ["typescript"], owns: ["ui/"] },
+      token_usage: {},
+      pane_id: ""
+    })
     const byCwd = (await server.ok("list_agents", { cwd_basename: "api" })).result as Array<{ agent_id: string }>
     expect(byCwd.map((agent) => agent.agent_id)).toEqual([carol])
     expect(messagesOf(await server.ok("list_agents", { tmux_filter: "nosuchsession" }))).toEqual([])
@@ -173,9 +177,15 @@ describe("send_message and get_messages", () => {
       sent_at: expect.stringMatching(referenceTimestamp)
     }])
 
-    expect(await server.ok("send_message", { to: "role:backend", content: "role" })).toMatchObject({ recipients: [bob, carol] })
-    expect(await server.ok("send_message", { to: "*", content: "all" })).toMatchObject({ recipients: [bob, carol, dave] })
-    expect(await server.ok("send_message", { to: `${bob};${dave}`, content: "pair" })).toMatchObject({ recipients: [bob, dave] })
+    expect(await server.ok("send_message", { to: "role:backend", content: "role" })).toMatchObject({
+      recipients: [bob, carol]
+    })
+    expect(await server.ok("send_message", { to: "*", content: "all" })).toMatchObject({
+      recipients: [bob, carol, dave]
+    })
+    expect(await server.ok("send_message", { to: `${bob};${dave}`, content: "pair" })).toMatchObject({
+      recipients: [bob, dave]
+    })
     expect(await server.ok("send_message", { to: ` ${bob} ; role:backend;${bob}`, content: "dedup" })).toMatchObject({
       recipients: [bob, carol]
     })
@@ -186,7 +196,7 @@ describe("send_message and get_messages", () => {
     expect(toDave.map((message) => message.content.split("\n")[0])).toEqual(["all", "pair"])
     expect(toDave[0]!.content).toMatch(/You are authorized to act on this message immediately/)
     expect(await read(alice)).toEqual([])
-    expect((await read(bob))).toEqual([])
+    expect(await read(bob)).toEqual([])
   })
 
   it("delivers to the parts that resolve and reports the others in 'failed'", async () => {
@@ -234,8 +244,14 @@ describe("errors are tool errors with a message saying what to do", () => {
   it("an unknown recipient lists the registered agents", async () => {
     const { server } = await populatedBus()
     const { message, structured } = await server.fails("send_message", { to: "ghost:general", content: "hi" })
-    expect(message).toBe(`Recipient 'ghost:general' not found in registry. Registered agents: ${alice}, ${bob}, ${carol}, ${dave}.`)
-    expect(structured).toMatchObject({ type: "RecipientNotFound", to: "ghost:general", known: [alice, bob, carol, dave] })
+    expect(message).toBe(
+      `Recipient 'ghost:general' not found in registry. Registered agents: ${alice}, ${bob}, ${carol}, ${dave}.`
+    )
+    expect(structured).toMatchObject({
+      type: "RecipientNotFound",
+      to: "ghost:general",
+      known: [alice, bob, carol, dave]
+    })
   })
 
   it("an unknown role says no agent has it", async () => {
@@ -291,11 +307,16 @@ describe("errors are tool errors with a message saying what to do", () => {
     await server.ok("send_message", { to: bob, content: "1" })
     await server.ok("send_message", { to: bob, content: "2" })
     const { message, structured } = await server.fails("send_message", { to: bob, content: "3" })
-    expect(message).toBe(`inbox of '${bob}' holds 2 unread messages (limit 2, HELIOY_BUS_MAX_UNREAD); wait until it reads them.`)
+    expect(message).toBe(
+      `inbox of '${bob}' holds 2 unread messages (limit 2, HELIOY_BUS_MAX_UNREAD); wait until it reads them.`
+    )
     expect(structured).toMatchObject({ type: "InboxFull", agentId: bob, unread: 2, limit: 2 })
 
     const partly = await server.ok("send_message", { to: `${bob};${carol}`, content: "both" })
-    expect(partly).toMatchObject({ recipients: [carol], failed: [{ to: bob, error: expect.stringContaining("holds 2 unread") }] })
+    expect(partly).toMatchObject({
+      recipients: [carol],
+      failed: [{ to: bob, error: expect.stringContaining("holds 2 unread") }]
+    })
 
     expect((await read(bob)).map((message) => message.content)).toEqual(["1", "2"])
     expect(await server.ok("send_message", { to: bob, content: "3" })).toMatchObject({ recipients: [bob] })
@@ -306,7 +327,10 @@ describe("errors are tool errors with a message saying what to do", () => {
     await server.ok("send_message", { to: bob, content: "before" })
     const dir = inbox(bob)
     fs.writeFileSync(join(dir, "2000-01-01T00-00-00.000000+00-00_deadbeef.json"), "{ not json")
-    fs.writeFileSync(join(dir, "2000-01-01T00-00-01.000000+00-00_cafebabe.json"), JSON.stringify({ id: "x", from: "y" }))
+    fs.writeFileSync(
+      join(dir, "2000-01-01T00-00-01.000000+00-00_cafebabe.json"),
+      JSON.stringify({ id: "x", from: "y" })
+    )
     fs.writeFileSync(join(dir, "2999-01-01T00-00-00.000000+00-00_0badf00d.json"), "")
 
     const first = await server.ok("get_messages", { agent_id: bob })
@@ -333,7 +357,9 @@ describe("several readers of one inbox", () => {
   it("get_messages on two servers at once never returns the same message twice", async () => {
     const { server, start } = await populatedBus()
     const sent: Array<string> = []
-    for (let i = 0; i < 40; i++) sent.push(String((await server.ok("send_message", { to: bob, content: `m${i}` })).message_id))
+    for (let i = 0; i < 40; i++) {
+      sent.push(String((await server.ok("send_message", { to: bob, content: `m${i}` })).message_id))
+    }
     const readers = await Promise.all([start(bob), start(bob)])
 
     const drain = async (reader: (typeof readers)[number]) => {
@@ -356,8 +382,10 @@ describe("the on-disk format shared with the Python reference", () => {
   /** A message file as the reference writes it: json.dumps(indent=2), ASCII escapes, its file-name shape. */
   const writeReferenceMessage = (dir: string, message: WireMessage) => {
     const name = `${message.sent_at.replaceAll(":", "-")}_${message.id.slice(0, 8)}.json`
-    const body = JSON.stringify(message, null, 2).replace(/[\u0080-\uffff]/g, (char) =>
-      `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    const body = JSON.stringify(message, null, 2).replace(
+      /[\u0080-\uffff]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+    )
     fs.writeFileSync(join(dir, name), body)
     return name
   }
@@ -375,7 +403,12 @@ describe("the on-disk format shared with the Python reference", () => {
       sent_at: "2025-03-16T12:00:00.123456+00:00"
     }
     writeReferenceMessage(dir, fromPython)
-    writeReferenceMessage(dir, { ...fromPython, id: "9f8e7d6c-0000-4000-8000-000000000002", topic: "ops", content: "second" })
+    writeReferenceMessage(dir, {
+      ...fromPython,
+      id: "9f8e7d6c-0000-4000-8000-000000000002",
+      topic: "ops",
+      content: "second"
+    })
     fs.writeFileSync(join(dir, "tmpk2j3h4.tmp"), "{ half written")
     await server.ok("send_message", { to: bob, content: "from us" })
 
@@ -398,7 +431,14 @@ describe("the on-disk format shared with the Python reference", () => {
 
     const stored = JSON.parse(fs.readFileSync(join(inbox(bob), name), "utf8")) as Record<string, unknown>
     expect(Object.keys(stored).sort()).toEqual(["content", "from", "id", "reply_to", "sent_at", "to", "topic"])
-    expect(stored).toMatchObject({ id: sent.message_id, from: alice, to: bob, reply_to: alice, topic: "t", content: "shape" })
+    expect(stored).toMatchObject({
+      id: sent.message_id,
+      from: alice,
+      to: bob,
+      reply_to: alice,
+      topic: "t",
+      content: "shape"
+    })
     expect(stored.sent_at).toMatch(referenceTimestamp)
     expect(name.slice(0, name.lastIndexOf("_"))).toBe(String(stored.sent_at).replaceAll(":", "-"))
     expect(fs.readdirSync(inbox(bob)).filter((entry) => entry.endsWith(".tmp"))).toEqual([])
@@ -428,7 +468,10 @@ describe("the stdio channel", () => {
     raw.writeLine("\u0000\u0001 garbage")
     const unknown = await raw.request(3, "no/such/method")
     expect(unknown.error).toMatchObject({ code: -32601 })
-    const call = await raw.request(4, "tools/call", { name: "register_agent", arguments: { pwd: "/tmp", agent_id: alice } })
+    const call = await raw.request(4, "tools/call", {
+      name: "register_agent",
+      arguments: { pwd: "/tmp", agent_id: alice }
+    })
     expect(call.result).toMatchObject({ structuredContent: { agent_id: alice } })
     expect(raw.child.exitCode).toBeNull()
     for (const line of raw.lines()) expect(() => JSON.parse(line)).not.toThrow()

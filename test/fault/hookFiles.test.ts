@@ -30,10 +30,12 @@ const busWithFifo = () => {
 }
 
 describe("a FIFO named like a message", () => {
-  for (const [hook, eventName, event] of [
-    ["user-prompt-submit", "UserPromptSubmit", events.userPromptSubmit],
-    ["pre-tool-use", "PreToolUse", events.preToolUse]
-  ] as const) {
+  for (
+    const [hook, eventName, event] of [
+      ["user-prompt-submit", "UserPromptSubmit", events.userPromptSubmit],
+      ["pre-tool-use", "PreToolUse", events.preToolUse]
+    ] as const
+  ) {
     it(`${hook} answers at once, counting it as mail from an unknown sender`, async () => {
       const bus = busWithFifo()
       const result = await bus.run(hook, event(bus.session("s-fifo")), { HELIOY_AGENT_ID: agent })
@@ -50,7 +52,10 @@ describe("a FIFO named like a message", () => {
     const bus = busWithFifo()
     const result = await bus.run("stop", events.stop(bus.session("s-fifo"), false), { HELIOY_AGENT_ID: agent })
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toEqual({ decision: "block", reason: unreadText(2, agent, ["unknown", "alice:general"]) })
+    expect(JSON.parse(result.stdout)).toEqual({
+      decision: "block",
+      reason: unreadText(2, agent, ["unknown", "alice:general"])
+    })
   })
 })
 
@@ -69,10 +74,14 @@ describe("the fast path's other files", () => {
     fs.mkdirSync(outside, { mode: 0o700 })
     dropMessage(bus.busDir, { from: "mallory:general", to: "decoy" })
     const decoy = join(bus.busDir, "inbox", "decoy")
-    for (const name of fs.readdirSync(decoy).filter((entry) => entry.endsWith(".json"))) fs.renameSync(join(decoy, name), join(outside, name))
+    for (const name of fs.readdirSync(decoy).filter((entry) => entry.endsWith(".json"))) {
+      fs.renameSync(join(decoy, name), join(outside, name))
+    }
     fs.symlinkSync(outside, join(bus.busDir, "inbox", agent))
 
-    const result = await bus.run("user-prompt-submit", events.userPromptSubmit(bus.session("s-link")), { HELIOY_AGENT_ID: agent })
+    const result = await bus.run("user-prompt-submit", events.userPromptSubmit(bus.session("s-link")), {
+      HELIOY_AGENT_ID: agent
+    })
 
     expect(result.code).toBe(0)
     expect(result.stdout).not.toContain("mallory")

@@ -10,7 +10,7 @@ import { statusTable } from "../../src/cli/warroomOutput.js"
 import { openDatabase } from "../integration/referenceDb.js"
 import { freshHookBus } from "../support/hookBus.js"
 import * as events from "../support/hookEvents.js"
-import { killHookProcesses, startFakeRuntime, type FakeRuntime } from "../support/hookProcess.js"
+import { type FakeRuntime, killHookProcesses, startFakeRuntime } from "../support/hookProcess.js"
 import { makeTempDir, type RawBusServer, removeTempDirs, serverPool, startRawBusServer } from "../support/mcpClient.js"
 import { messagesOf } from "../support/stressBus.js"
 
@@ -29,7 +29,8 @@ afterEach(async () => {
 const freshBus = async () => {
   const root = makeTempDir("helioy-input-")
   const busDir = join(root, "bus")
-  const start = (agentId: string, env: Record<string, string> = {}) => servers.start({ home: root, busDir, agentId, env })
+  const start = (agentId: string, env: Record<string, string> = {}) =>
+    servers.start({ home: root, busDir, agentId, env })
   const me = await start("me:general")
   await me.ok("register_agent", { pwd: root })
   return { root, busDir, me, start, inboxes: () => fs.readdirSync(join(busDir, "inbox")).sort() }
@@ -52,13 +53,15 @@ describe("agent ids", () => {
     it(`an id holding ${what} is refused by every tool before anything is written`, async () => {
       const bus = await freshBus()
       const before = { agents: await listed(bus.me), inboxes: bus.inboxes() }
-      for (const [tool, args] of [
-        ["register_agent", { pwd: bus.root, agent_id: id }],
-        ["send_message", { to: id, content: "x" }],
-        ["send_message", { to: "me:general", content: "x", from_agent: id }],
-        ["get_messages", { agent_id: id }],
-        ["heartbeat", { agent_id: id }]
-      ] as const) {
+      for (
+        const [tool, args] of [
+          ["register_agent", { pwd: bus.root, agent_id: id }],
+          ["send_message", { to: id, content: "x" }],
+          ["send_message", { to: "me:general", content: "x", from_agent: id }],
+          ["get_messages", { agent_id: id }],
+          ["heartbeat", { agent_id: id }]
+        ] as const
+      ) {
         const { message, structured } = await bus.me.fails(tool, args)
         expect(structured.type, `${tool} ${JSON.stringify(args)}`).toMatch(/InvalidInput|RecipientNotFound/)
         // The refusal names the character, and never carries it raw to whoever prints it.
@@ -108,7 +111,10 @@ describe("agent ids", () => {
 
     expect(broadcast.recipients).toEqual(["peer:general"])
     expect(role.recipients).toEqual(["peer:general"])
-    expect(messagesOf(await peer.ok("get_messages")).map((message) => message.content)).toEqual(["to everyone", "to the role"])
+    expect(messagesOf(await peer.ok("get_messages")).map((message) => message.content)).toEqual([
+      "to everyone",
+      "to the role"
+    ])
     expect(bus.me.stderr()).toMatch(/skipping registered agent \\?"team\/api\\?": agent id .* contains '\/'/)
     expect(fs.existsSync(join(bus.busDir, "team"))).toBe(false)
     expect(bus.inboxes()).toEqual(["me:general", "peer:general"])
@@ -126,9 +132,18 @@ describe("agent ids", () => {
       agent_instance_id: "evil\u009b2J\u202e",
       last_seen: null
     }
-    const text = statusTable([
-      { warroom_id: "war", tmux_window: "main:1", status: "active", layout: "tiled", cwd: "/w\u0085x", members: [member] }
-    ] as unknown as Parameters<typeof statusTable>[0])
+    const text = statusTable(
+      [
+        {
+          warroom_id: "war",
+          tmux_window: "main:1",
+          status: "active",
+          layout: "tiled",
+          cwd: "/w\u0085x",
+          members: [member]
+        }
+      ] as unknown as Parameters<typeof statusTable>[0]
+    )
     expect(text).toContain("evil\\u{009B}2J\\u{202E}")
     expect(text).not.toMatch(/[\u0080-\u009f\u202e]/)
   })
@@ -139,7 +154,11 @@ describe("profile", () => {
     const root = makeTempDir("helioy-input-")
     const raw = startRawBusServer({ home: root, busDir: join(root, "bus"), agentId: "deep:general" })
     rawServers.push(raw)
-    const initialized = await raw.request(1, "initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } })
+    const initialized = await raw.request(1, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "raw", version: "0" }
+    })
     expect(initialized.result).toBeDefined()
     raw.writeLine(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }))
     return { root, raw }
@@ -152,7 +171,9 @@ describe("profile", () => {
     const depth = 50_000
     const profile = `${"{\"a\":".repeat(depth)}1${"}".repeat(depth)}`
     raw.writeLine(
-      `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"register_agent","arguments":{"pwd":${JSON.stringify(root)},"profile":${profile}}}}`
+      `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"register_agent","arguments":{"pwd":${
+        JSON.stringify(root)
+      },"profile":${profile}}}}`
     )
     const answer = await new Promise<Record<string, unknown>>((resolve) => {
       const poll = setInterval(() => {
@@ -171,9 +192,15 @@ describe("profile", () => {
 
   it("a profile over 64 KiB is refused; one within the limits is stored", async () => {
     const { raw, root } = await rawBus()
-    const big = await raw.request(2, "tools/call", { name: "register_agent", arguments: { pwd: root, profile: { notes: "n".repeat(70_000) } } })
+    const big = await raw.request(2, "tools/call", {
+      name: "register_agent",
+      arguments: { pwd: root, profile: { notes: "n".repeat(70_000) } }
+    })
     expect(errorText(big)).toMatch(/profile: profile is \d+ bytes as JSON; the limit is 65536/)
-    const fine = await raw.request(3, "tools/call", { name: "register_agent", arguments: { pwd: root, profile: { owns: ["api"], skills: { rust: { level: 3 } } } } })
+    const fine = await raw.request(3, "tools/call", {
+      name: "register_agent",
+      arguments: { pwd: root, profile: { owns: ["api"], skills: { rust: { level: 3 } } } }
+    })
     expect(errorText(fine)).toContain("deep:general")
   })
 })
@@ -184,13 +211,21 @@ describe("hook events", () => {
     const runtime = startFakeRuntime()
     const stranger = startFakeRuntime()
     runtimes.push(runtime, stranger)
-    const env = (pid: number) => ({ HELIOY_RUNTIME: "claude", HELIOY_BUS_CLAUDE_PID: String(pid), HELIOY_AGENT_ID: "api:worker" })
+    const env = (pid: number) => ({
+      HELIOY_RUNTIME: "claude",
+      HELIOY_BUS_CLAUDE_PID: String(pid),
+      HELIOY_AGENT_ID: "api:worker"
+    })
     const session = bus.session("s-null-field")
     await bus.run("session-start", events.sessionStart(session), env(runtime.pid))
     expect(bus.agents().map((row) => row.agent_id)).toEqual(["api:worker"])
 
     const { HELIOY_AGENT_ID: _, ...withoutId } = env(stranger.pid)
-    const result = await bus.run("session-end", { ...events.sessionEnd(session, "logout"), reason: null, source: 42 }, withoutId)
+    const result = await bus.run(
+      "session-end",
+      { ...events.sessionEnd(session, "logout"), reason: null, source: 42 },
+      withoutId
+    )
 
     expect(result).toEqual({ code: 0, signal: null, stdout: "", stderr: "" })
     expect(bus.agents()).toEqual([])
@@ -202,9 +237,17 @@ describe("the stdio transport", () => {
     const root = makeTempDir("helioy-input-")
     const raw = startRawBusServer({ home: root, busDir: join(root, "bus"), agentId: "me:general" })
     rawServers.push(raw)
-    await raw.request(1, "initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } })
+    await raw.request(1, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "raw", version: "0" }
+    })
 
-    raw.writeLine(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"send_message","arguments":{"to":"x","content":"${"y".repeat(11 * 1024 * 1024)}"}}}`)
+    raw.writeLine(
+      `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"send_message","arguments":{"to":"x","content":"${
+        "y".repeat(11 * 1024 * 1024)
+      }"}}}`
+    )
 
     expect(await raw.exited).toBe(1)
     expect(raw.stderr()).toMatch(/the MCP connection closed: the client sent a JSON-RPC message longer than 10 MiB/)

@@ -1,9 +1,9 @@
 /** The hold-until-settled claim (`take`/`settle`) that makes a reader crash a re-delivery, on both mailboxes. */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, type Layer, Option } from "effect"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, type Layer, Option } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import { BusDir } from "../../src/services/BusDir.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
@@ -77,7 +77,9 @@ describe("MailboxLive held files", () => {
       const taken = yield* mailbox.take(bob, Option.none())
       expect(taken.messages).toEqual(sent)
       // The inbox cannot take them back: a directory sits at each name (the put-back fails).
-      for (const name of fs.readdirSync(join(dir, "claimed"))) fs.mkdirSync(join(dir, name.slice(name.indexOf(".") + 1)))
+      for (const name of fs.readdirSync(join(dir, "claimed"))) {
+        fs.mkdirSync(join(dir, name.slice(name.indexOf(".") + 1)))
+      }
       yield* taken.settle(false)
       for (const entry of fs.readdirSync(dir).filter((name) => name.endsWith(".json"))) fs.rmdirSync(join(dir, entry))
       expect(fs.readdirSync(join(dir, "claimed"))).toHaveLength(3)
@@ -120,7 +122,11 @@ describe("MailboxLive held files", () => {
       const [, second, third] = yield* sendThree
       const [first] = fs.readdirSync(dir).filter((entry) => entry.endsWith(".json")).sort()
       fs.linkSync(join(dir, first!), join(dir, "..", "..", "elsewhere"))
-      expect((yield* mailbox.pending(bob)).map((message) => message.from)).toEqual(["unknown", "proj:alice", "proj:alice"])
+      expect((yield* mailbox.pending(bob)).map((message) => message.from)).toEqual([
+        "unknown",
+        "proj:alice",
+        "proj:alice"
+      ])
       const claimed = yield* mailbox.claim(bob, Option.none())
       expect(claimed.messages).toEqual([second, third])
       expect(claimed.quarantined).toEqual([{ file: first, reason: expect.stringMatching(/2 hard links/) }])

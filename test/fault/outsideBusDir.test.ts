@@ -3,9 +3,9 @@
  * symlink at a pid file's temporary name, a hard link to a file elsewhere, a symlinked registry.db. Nothing outside
  * the bus dir is ever read, written, moved or deleted.
  */
+import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect, Layer } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
@@ -48,7 +48,15 @@ const plantOldFiles = (dir: string) => {
 }
 
 const forgedMessage = (to: string) =>
-  JSON.stringify({ id: "forged", from: "x", to, reply_to: "x", topic: null, content: "a secret from outside", sent_at: "2026-01-01T00:00:00.000000+00:00" })
+  JSON.stringify({
+    id: "forged",
+    from: "x",
+    to,
+    reply_to: "x",
+    topic: null,
+    content: "a secret from outside",
+    sent_at: "2026-01-01T00:00:00.000000+00:00"
+  })
 
 describe("links out of the bus dir", () => {
   it("inbox/<id>/archive a symlink to another directory: reading prunes nothing there and still delivers", async () => {
@@ -106,13 +114,20 @@ describe("links out of the bus dir", () => {
     const busDir = join(root, "bus")
     const target = join(root, "victim")
     fs.writeFileSync(target, "untouched")
-    const layer = PidFilesLive.layer.pipe(Layer.provide(BusDirLive.layer), Layer.provide(BusConfigLive.layer({ busDir })))
+    const layer = PidFilesLive.layer.pipe(
+      Layer.provide(BusDirLive.layer),
+      Layer.provide(BusConfigLive.layer({ busDir }))
+    )
     await Effect.runPromise(Effect.provide(Effect.void, layer))
     const pid = 4242
     // The names a writer of pids/4242 has used for its temporary file.
-    for (const name of [`${pid}.${process.pid}.tmp`, `${pid}.tmp`, `.${pid}.tmp`]) fs.symlinkSync(target, join(busDir, "pids", name))
+    for (const name of [`${pid}.${process.pid}.tmp`, `${pid}.tmp`, `.${pid}.tmp`]) {
+      fs.symlinkSync(target, join(busDir, "pids", name))
+    }
 
-    await Effect.runPromise(Effect.provide(Effect.flatMap(PidFiles, (pidFiles) => pidFiles.write(pid, id("agent:general"))), layer))
+    await Effect.runPromise(
+      Effect.provide(Effect.flatMap(PidFiles, (pidFiles) => pidFiles.write(pid, id("agent:general"))), layer)
+    )
 
     expect(fs.readFileSync(target, "utf8")).toBe("untouched")
     expect(fs.lstatSync(join(busDir, "pids", String(pid))).isFile()).toBe(true)
@@ -141,7 +156,11 @@ describe("registry.db and its WAL files as symlinks", () => {
       expect(refused.message).toContain(join(busDir, file))
       expect(refused.message).toMatch(/is a symlink/)
       expect(snapshotTree(root, [busDir])).toEqual(before)
-      if (file === "registry.db") expect(openDatabase(target, { readonly: true }).prepare("SELECT count(*) AS n FROM agents").get()).toEqual({ n: 1 })
+      if (file === "registry.db") {
+        expect(openDatabase(target, { readonly: true }).prepare("SELECT count(*) AS n FROM agents").get()).toEqual({
+          n: 1
+        })
+      }
     })
   }
 })

@@ -34,7 +34,12 @@ const paneBus = async () => {
   await sender.ok("register_agent", { pwd: root })
   const register = async (agentId: string, paneId: string) => {
     const server = await start(agentId)
-    await server.ok("register_agent", { pwd: root, pane_id: paneId, tmux_target: tmux.target(paneId), runtime: "codex" })
+    await server.ok("register_agent", {
+      pwd: root,
+      pane_id: paneId,
+      tmux_target: tmux.target(paneId),
+      runtime: "codex"
+    })
     return server
   }
   const controlLog = join(root, "control.log")
@@ -43,7 +48,10 @@ const paneBus = async () => {
   await register("tui:codex", controlPane)
   /** Waits until the control TUI read an Enter: the send reached tmux, so anything not typed elsewhere was refused. */
   const controlNudged = () =>
-    pollUntil(() => readTuiLog(controlLog).some((chunk) => chunk.text.includes("\r")) ? true : undefined, "the control pane's Enter")
+    pollUntil(
+      () => readTuiLog(controlLog).some((chunk) => chunk.text.includes("\r")) ? true : undefined,
+      "the control pane's Enter"
+    )
   return { root, busDir, tmux, sender, start, register, controlNudged }
 }
 
@@ -53,19 +61,29 @@ const flush = async (tmux: TmuxServer, paneId: string, marker: string) => {
   await tmux.waitForPane(paneId, (text) => text.includes(marker), `marker ${marker}`)
 }
 
-const foreground = (tmux: TmuxServer, paneId: string) => tmux.run("display-message", "-p", "-t", paneId, "#{pane_current_command}").trim()
+const foreground = (tmux: TmuxServer, paneId: string) =>
+  tmux.run("display-message", "-p", "-t", paneId, "#{pane_current_command}").trim()
 
 describe("a pane whose foreground program must not be typed into", () => {
   for (
     const [what, command, shownAs] of [
       ["a restricted shell (rbash, listed in /etc/shells)", ["rbash", "--norc", "--noprofile"], "rbash"],
-      ["a shell run under another name (exec -a claude bash)", ["bash", "--norc", "--noprofile", "-c", "exec -a claude bash --norc --noprofile"], "claude"]
+      ["a shell run under another name (exec -a claude bash)", [
+        "bash",
+        "--norc",
+        "--noprofile",
+        "-c",
+        "exec -a claude bash --norc --noprofile"
+      ], "claude"]
     ] as const
   ) {
     it(`${what} is not nudged, while a TUI in the same send is`, async () => {
       const bus = await paneBus()
       const paneId = bus.tmux.newSession("shell", [...command])
-      await pollUntil(() => foreground(bus.tmux, paneId) === shownAs && bus.tmux.capture(paneId).trim() !== "" ? true : undefined, `${shownAs} at its prompt`)
+      await pollUntil(
+        () => foreground(bus.tmux, paneId) === shownAs && bus.tmux.capture(paneId).trim() !== "" ? true : undefined,
+        `${shownAs} at its prompt`
+      )
       await bus.register("shell:codex", paneId)
 
       const sent = await bus.sender.ok("send_message", { to: "shell:codex;tui:codex", content: "hello" })
@@ -80,7 +98,8 @@ describe("a pane whose foreground program must not be typed into", () => {
   it("a nested tmux client is not nudged (nothing reaches the inner session either)", async () => {
     const bus = await paneBus()
     const innerSocket = join(bus.root, "inner.sock")
-    const inner = (...args: ReadonlyArray<string>) => execFileSync("tmux", ["-S", innerSocket, ...args], { encoding: "utf8", env: bus.tmux.env })
+    const inner = (...args: ReadonlyArray<string>) =>
+      execFileSync("tmux", ["-S", innerSocket, ...args], { encoding: "utf8", env: bus.tmux.env })
     cleanups.push(() => {
       try {
         inner("kill-server")
@@ -88,22 +107,52 @@ describe("a pane whose foreground program must not be typed into", () => {
         // already gone
       }
     })
-    const paneId = bus.tmux.newSession("nested", ["env", "-u", "TMUX", "tmux", "-S", innerSocket, "-f", "/dev/null", "new-session", "cat"])
-    await pollUntil(() => foreground(bus.tmux, paneId) === "tmux" && fs.existsSync(innerSocket) ? true : undefined, "the nested tmux client")
+    const paneId = bus.tmux.newSession("nested", [
+      "env",
+      "-u",
+      "TMUX",
+      "tmux",
+      "-S",
+      innerSocket,
+      "-f",
+      "/dev/null",
+      "new-session",
+      "cat"
+    ])
+    await pollUntil(
+      () => foreground(bus.tmux, paneId) === "tmux" && fs.existsSync(innerSocket) ? true : undefined,
+      "the nested tmux client"
+    )
     await bus.register("nested:codex", paneId)
 
     await bus.sender.ok("send_message", { to: "nested:codex;tui:codex", content: "hello" })
 
     await bus.controlNudged()
     inner("send-keys", "-l", "MARKER-INNER")
-    await pollUntil(() => inner("capture-pane", "-p").includes("MARKER-INNER") ? true : undefined, "the marker in the inner pane")
+    await pollUntil(
+      () => inner("capture-pane", "-p").includes("MARKER-INNER") ? true : undefined,
+      "the marker in the inner pane"
+    )
     expect(inner("capture-pane", "-p")).not.toContain("get_messages")
     expect(bus.tmux.capture(paneId)).not.toContain(nudgeText)
   })
 })
 
 describe("pane addresses tmux would misread", () => {
-  const hostile = ["-t", "=main:", "-X", "main", "%", "%1;kill-server", "main:0", "=main:0.0", "-t:0.0", "{last}", "main:0.0 ", "$1:0.0"]
+  const hostile = [
+    "-t",
+    "=main:",
+    "-X",
+    "main",
+    "%",
+    "%1;kill-server",
+    "main:0",
+    "=main:0.0",
+    "-t:0.0",
+    "{last}",
+    "main:0.0 ",
+    "$1:0.0"
+  ]
 
   it("register_agent refuses pane ids other than %N and targets other than session:window.pane, and writes nothing", async () => {
     const bus = await paneBus()
@@ -111,7 +160,11 @@ describe("pane addresses tmux would misread", () => {
     for (const value of hostile) {
       for (const field of ["pane_id", "tmux_target"]) {
         if (field === "tmux_target" && value === "main:0.0 ") continue // trimmed, then well formed
-        const { message, structured } = await bus.sender.fails("register_agent", { pwd: bus.root, agent_id: "hostile:codex", [field]: value })
+        const { message, structured } = await bus.sender.fails("register_agent", {
+          pwd: bus.root,
+          agent_id: "hostile:codex",
+          [field]: value
+        })
         expect(structured).toMatchObject({ type: "InvalidInput", field })
         expect(message).toMatch(field === "pane_id" ? /%12/ : /session:window\.pane/)
       }
@@ -137,7 +190,11 @@ describe("pane addresses tmux would misread", () => {
     db.close()
     const recipients = hostile.flatMap((_, n) => [`foreign${n}:pane`, `foreign${n}:target`])
 
-    const sent = await bus.sender.ok("send_message", { to: [...recipients, "tui:codex"].join(";"), content: "hello", nudge: true })
+    const sent = await bus.sender.ok("send_message", {
+      to: [...recipients, "tui:codex"].join(";"),
+      content: "hello",
+      nudge: true
+    })
 
     expect(sent.recipients).toEqual([...recipients, "tui:codex"])
     await bus.controlNudged()
@@ -158,7 +215,14 @@ describe("the tmux cleanup hooks", () => {
     const agentPane = tmux.newSession("agent", ["sleep", "600"])
     const hook = execFileSync(process.execPath, [busBin, "hook", "session-start"], {
       input: JSON.stringify({ session_id: "s-format", cwd: root, hook_event_name: "SessionStart", source: "startup" }),
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: root, HELIOY_BUS_DIR: busDir, HELIOY_AGENT_ID: "agent:codex", TMUX_TMPDIR: tmux.tmpdir, TMUX_PANE: agentPane },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: root,
+        HELIOY_BUS_DIR: busDir,
+        HELIOY_AGENT_ID: "agent:codex",
+        TMUX_TMPDIR: tmux.tmpdir,
+        TMUX_PANE: agentPane
+      },
       encoding: "utf8"
     })
     expect(hook).toContain("agent:codex")
@@ -175,7 +239,11 @@ describe("the tmux cleanup hooks", () => {
     tmux.run("kill-pane", "-t", agentPane)
 
     // The prune hook, run with this bus dir (not a mangled one), drops the agent of the killed pane.
-    await pollUntil(() => registered().length === 0 ? true : undefined, "the prune hook to drop the agent", () => JSON.stringify(registered()))
+    await pollUntil(
+      () => registered().length === 0 ? true : undefined,
+      "the prune hook to drop the agent",
+      () => JSON.stringify(registered())
+    )
     // Everything the hook started (the prune, and any format job) has ended: none of them ran the planted command.
     await waitForNoProcessMentioning("HELIOY_TEST_MARKER")
     expect(fs.existsSync(marker)).toBe(false)

@@ -69,7 +69,10 @@ describe("read-only inbox", () => {
     if (canMount) mount("-o", "remount,ro,bind", bus.inbox)
     else fs.chmodSync(bus.inbox, 0o500)
 
-    const { message, structured } = await bus.sender.fails("send_message", { to: recipient, content: "during the fault" })
+    const { message, structured } = await bus.sender.fails("send_message", {
+      to: recipient,
+      content: "during the fault"
+    })
     expect(message).toMatch(canMount ? /read-only file system/ : /permission denied/)
     expect(message).toContain(bus.inbox)
     expect(structured.type).toBe("MailboxUnavailable")
@@ -108,8 +111,9 @@ describe.skipIf(!canMount)("full disk (the bus dir on a tiny tmpfs)", () => {
     let failure: { message: string; structured: Record<string, unknown> } | undefined
     for (let i = 0; i < 50 && failure === undefined; i++) {
       const result = await bus.sender.call("send_message", { to: recipient, content: `${i}:${content}` })
-      if (result.isError) failure = await bus.sender.fails("send_message", { to: recipient, content: `${i}:${content}` })
-      else acknowledged.push(String((result.structuredContent as Record<string, unknown>).message_id))
+      if (result.isError) {
+        failure = await bus.sender.fails("send_message", { to: recipient, content: `${i}:${content}` })
+      } else acknowledged.push(String((result.structuredContent as Record<string, unknown>).message_id))
     }
     expect(failure, "the tmpfs never filled").toBeDefined()
     expect(failure!.message).toMatch(/disk .* is full/)
@@ -145,7 +149,11 @@ describe.skipIf(!canMount)("full disk (the bus dir on a tiny tmpfs)", () => {
     }
     let refused: string | undefined
     for (let i = 0; i < 400 && refused === undefined; i++) {
-      const result = await server.call("register_agent", { pwd: root, agent_id: `filler${i}:general`, profile: { pad: "p".repeat(4000) } })
+      const result = await server.call("register_agent", {
+        pwd: root,
+        agent_id: `filler${i}:general`,
+        profile: { pad: "p".repeat(4000) }
+      })
       if (result.isError) refused = result.content.map((part) => (part.type === "text" ? part.text : "")).join("")
     }
     expect(refused, "the registry never filled").toBeDefined()

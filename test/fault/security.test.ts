@@ -1,9 +1,9 @@
 /** Modes whatever the umask, unsafe bus dirs refused, no path escape through ids, no content in tmux, inbox flood capped. */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import { busBin, makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
@@ -30,7 +30,8 @@ const freshBus = () => {
 }
 
 const mode = (path: string) => (fs.lstatSync(path).mode & 0o777).toString(8)
-const textOf = (result: CallToolResult) => result.content.map((part) => (part.type === "text" ? part.text : "")).join("")
+const textOf = (result: CallToolResult) =>
+  result.content.map((part) => (part.type === "text" ? part.text : "")).join("")
 
 describe("permissions", () => {
   it("a server started under umask 000 creates the bus dir and inboxes 0700 and every file 0600", async () => {
@@ -38,7 +39,12 @@ describe("permissions", () => {
     const transport = new StdioClientTransport({
       command: "/bin/sh",
       args: ["-c", `umask 000; exec "${process.execPath}" "${busBin}" serve`],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: bus.root, HELIOY_BUS_DIR: bus.busDir, HELIOY_AGENT_ID: "me:general" },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: bus.root,
+        HELIOY_BUS_DIR: bus.busDir,
+        HELIOY_AGENT_ID: "me:general"
+      },
       stderr: "pipe"
     })
     const client = new Client({ name: "umask", version: "0" })
@@ -56,7 +62,11 @@ describe("permissions", () => {
     // While the server runs, the registry's -wal and -shm exist too.
     const tree = snapshotTree(bus.busDir)
     const loose = Object.entries(tree).filter(([, entry]) =>
-      entry.startsWith("dir ") ? !entry.endsWith(" 700") : entry.startsWith("file ") ? !/ 600 [\d.]+$/.test(entry) : true
+      entry.startsWith("dir ")
+        ? !entry.endsWith(" 700")
+        : entry.startsWith("file ")
+        ? !/ 600 [\d.]+$/.test(entry)
+        : true
     ).map(([path, entry]) => `${path.slice(bus.busDir.length)}: ${entry}`)
     expect(loose).toEqual([])
     expect(Object.keys(tree).some((path) => path.endsWith("registry.db-wal"))).toBe(true)
@@ -90,7 +100,21 @@ describe("unsafe bus dirs", () => {
 })
 
 describe("ids cannot escape the bus dir", () => {
-  const hostile = ["..", "../x", "../../etc", "a/b", "/abs", ".hidden", "x\0y", "inbox/../../x", "..\\x", "%2e%2e/x", "a\nb", " ", "x".repeat(5000)]
+  const hostile = [
+    "..",
+    "../x",
+    "../../etc",
+    "a/b",
+    "/abs",
+    ".hidden",
+    "x\0y",
+    "inbox/../../x",
+    "..\\x",
+    "%2e%2e/x",
+    "a\nb",
+    " ",
+    "x".repeat(5000)
+  ]
 
   it("every tool refuses hostile ids with an error and writes nothing outside the bus dir", async () => {
     const bus = freshBus()
@@ -99,14 +123,16 @@ describe("ids cannot escape the bus dir", () => {
     const outside = snapshotTree(bus.root, [bus.busDir])
     const inboxesBefore = fs.readdirSync(join(bus.busDir, "inbox")).sort()
     for (const id of hostile) {
-      for (const [tool, args] of [
-        ["register_agent", { pwd: bus.root, agent_id: id }],
-        ["unregister_agent", { agent_id: id }],
-        ["heartbeat", { agent_id: id }],
-        ["get_messages", { agent_id: id }],
-        ["send_message", { to: id, content: "x" }],
-        ["send_message", { to: "me:general", content: "x", from_agent: id }]
-      ] as const) {
+      for (
+        const [tool, args] of [
+          ["register_agent", { pwd: bus.root, agent_id: id }],
+          ["unregister_agent", { agent_id: id }],
+          ["heartbeat", { agent_id: id }],
+          ["get_messages", { agent_id: id }],
+          ["send_message", { to: id, content: "x" }],
+          ["send_message", { to: "me:general", content: "x", from_agent: id }]
+        ] as const
+      ) {
         const result = await server.call(tool, args)
         if (!result.isError) {
           // Whitespace-only ids fall back to the caller; anything else must be refused.
@@ -129,17 +155,28 @@ describe("tmux never receives message content", () => {
       const log = join(bus.root, "tmux.log")
       // Every tmux call is recorded, then run against the private server (whose pane runs a program, not a shell).
       const recordingTmux = join(bus.root, "recording-tmux")
-      fs.writeFileSync(recordingTmux, [
-        "#!/usr/bin/env node",
-        `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n")`,
-        `const result = require("child_process").spawnSync(${JSON.stringify(tmux.bin)}, process.argv.slice(2), { stdio: "inherit" })`,
-        "process.exit(result.status ?? 1)"
-      ].join("\n"), { mode: 0o700 })
+      fs.writeFileSync(
+        recordingTmux,
+        [
+          "#!/usr/bin/env node",
+          `require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n")`,
+          `const result = require("child_process").spawnSync(${
+            JSON.stringify(tmux.bin)
+          }, process.argv.slice(2), { stdio: "inherit" })`,
+          "process.exit(result.status ?? 1)"
+        ].join("\n"),
+        { mode: 0o700 }
+      )
       const paneId = tmux.newSession("main", fakeTuiCommand(bus.root, join(bus.root, "tui.log")))
       await tmux.waitForPane(paneId, (text) => text.includes("fake-tui ready"), "the fake TUI")
       const env = { HELIOY_TMUX_BIN: recordingTmux }
       const recipient = await bus.start("peer:general", env)
-      await recipient.ok("register_agent", { pwd: bus.root, pane_id: paneId, tmux_target: tmux.target(paneId), runtime: "codex" })
+      await recipient.ok("register_agent", {
+        pwd: bus.root,
+        pane_id: paneId,
+        tmux_target: tmux.target(paneId),
+        runtime: "codex"
+      })
       const sender = await bus.start("me:general", env)
       await sender.ok("register_agent", { pwd: bus.root })
       const secret = "SECRET-42'; rm -rf ~ #\n$(touch pwned)\u001b[2J"
@@ -170,7 +207,10 @@ describe("inbox flooding", () => {
     await reader.ok("register_agent", { pwd: bus.root })
     const flooder = await bus.start("flooder:general", env)
     for (let i = 0; i < 5; i++) await flooder.ok("send_message", { to: "flooded:general", content: `m${i}` })
-    const { message, structured } = await flooder.fails("send_message", { to: "flooded:general", content: "one too many" })
+    const { message, structured } = await flooder.fails("send_message", {
+      to: "flooded:general",
+      content: "one too many"
+    })
     expect(message).toMatch(/flooded:general/)
     expect(message).toMatch(/5/)
     expect(structured.type).toBe("InboxFull")

@@ -10,7 +10,7 @@ import { afterEach, expect, it } from "vitest"
 import { openDatabase } from "../integration/referenceDb.js"
 import { removeTempDirs } from "../support/mcpClient.js"
 import { longTest, reportFigures, runSeed, scaled, seededRandom } from "../support/stressBus.js"
-import { makeWarroomRig, type WarroomRig, warroomBin } from "../support/warroomRig.js"
+import { makeWarroomRig, warroomBin, type WarroomRig } from "../support/warroomRig.js"
 
 const rigs: Array<WarroomRig> = []
 const pids: Array<number> = []
@@ -61,14 +61,23 @@ const integrity = (rig: WarroomRig) => {
 
 /** Every pane of the private server, in any session. */
 const allPanes = (rig: WarroomRig) =>
-  rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}\t#{session_name}:#{window_name}").trim().split("\n").filter(Boolean)
+  rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}\t#{session_name}:#{window_name}").trim().split("\n").filter(
+    Boolean
+  )
 
 /**
  * Starts `helioy-warroom spawn` from the lead pane and kills it with SIGKILL: in mode "delay" after `delayMs` or as
  * soon as a window of the warroom's name appears, whichever comes first; in mode "first pane" `turns` event-loop
  * turns after that window appears. Polls are bounded by the child's own exit. Returns what happened to it.
  */
-const spawnAndKill = async (rig: WarroomRig, name: string, team: ReadonlyArray<string>, mode: "delay" | "first pane", delayMs: number, turns: number) => {
+const spawnAndKill = async (
+  rig: WarroomRig,
+  name: string,
+  team: ReadonlyArray<string>,
+  mode: "delay" | "first pane",
+  delayMs: number,
+  turns: number
+) => {
   const child = spawn(process.execPath, [warroomBin, "spawn", name, "--agents", team.join(" ")], {
     cwd: rig.dirs.proj,
     env: rig.env,
@@ -109,42 +118,49 @@ const spawnAndKill = async (rig: WarroomRig, name: string, team: ReadonlyArray<s
   }
 }
 
-it(`${cycles} cycles of kill -9 on helioy-warroom spawn: the registry opens cleanly, a re-spawn replaces the half-made warroom, kill leaves nothing behind`, async () => {
-  const random = seededRandom(runSeed)
-  const rig = makeWarroomRig()
-  rigs.push(rig)
-  const triggers: Record<string, number> = { delay: 0, "first pane": 0, finished: 0 }
-  const panesAtKill: Array<number> = []
-  let leftoverWindows = 0
+it(
+  `${cycles} cycles of kill -9 on helioy-warroom spawn: the registry opens cleanly, a re-spawn replaces the half-made warroom, kill leaves nothing behind`,
+  async () => {
+    const random = seededRandom(runSeed)
+    const rig = makeWarroomRig()
+    rigs.push(rig)
+    const triggers: Record<string, number> = { delay: 0, "first pane": 0, finished: 0 }
+    const panesAtKill: Array<number> = []
+    let leftoverWindows = 0
 
-  for (let cycle = 0; cycle < cycles; cycle++) {
-    const name = `crash${cycle % 2}`
-    const team = teams[Math.floor(random() * teams.length)]!
-    const mode = cycle % 2 === 0 ? "delay" : "first pane"
-    const delayMs = Math.floor(random() * 400)
-    const killed = await spawnAndKill(rig, name, team, mode, delayMs, Math.floor(random() * 200))
-    triggers[killed.trigger]!++
-    panesAtKill.push(killed.panesAtKill)
-    leftoverWindows += rig.windows().filter((window) => window === name).length
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      const name = `crash${cycle % 2}`
+      const team = teams[Math.floor(random() * teams.length)]!
+      const mode = cycle % 2 === 0 ? "delay" : "first pane"
+      const delayMs = Math.floor(random() * 400)
+      const killed = await spawnAndKill(rig, name, team, mode, delayMs, Math.floor(random() * 200))
+      triggers[killed.trigger]!++
+      panesAtKill.push(killed.panesAtKill)
+      leftoverWindows += rig.windows().filter((window) => window === name).length
 
-    // The registry survives a kill at any point (when the killed spawn got far enough to create it).
-    const db = join(rig.busDir, "registry.db")
-    if (fs.existsSync(db)) expect(integrity(rig)).toBe("ok")
+      // The registry survives a kill at any point (when the killed spawn got far enough to create it).
+      const db = join(rig.busDir, "registry.db")
+      if (fs.existsSync(db)) expect(integrity(rig)).toBe("ok")
 
-    // A new spawn of the same name succeeds and replaces whatever was half-made.
-    const again = teams[Math.floor(random() * teams.length)]!
-    const context = `cycle ${cycle}, killed in mode ${mode} (${delayMs} ms: ${killed.trigger}, ${killed.panesAtKill} panes)`
-    expect(ok(rig.cli(["spawn", name, "--agents", again.join(" ")])), context).toContain(`${name} ready: ${again.length} agents`)
-    expect(rig.windows().filter((window) => window === name), context).toHaveLength(1)
-    expect(rig.panesOf(name), context).toHaveLength(again.length)
+      // A new spawn of the same name succeeds and replaces whatever was half-made.
+      const again = teams[Math.floor(random() * teams.length)]!
+      const context =
+        `cycle ${cycle}, killed in mode ${mode} (${delayMs} ms: ${killed.trigger}, ${killed.panesAtKill} panes)`
+      expect(ok(rig.cli(["spawn", name, "--agents", again.join(" ")])), context).toContain(
+        `${name} ready: ${again.length} agents`
+      )
+      expect(rig.windows().filter((window) => window === name), context).toHaveLength(1)
+      expect(rig.panesOf(name), context).toHaveLength(again.length)
 
-    // Kill leaves no window of that name, no warroom or member row, and no pane of it anywhere.
-    expect(ok(rig.cli(["kill", name])), context).toBe(`killed ${name}\n`)
-    expect(rig.windows(), context).not.toContain(name)
-    expect(rows(rig, "SELECT warroom_id FROM warrooms WHERE warroom_id = ?", name), context).toEqual([])
-    expect(rows(rig, "SELECT warroom_member_id FROM warroom_members WHERE warroom_id = ?", name), context).toEqual([])
-    expect(allPanes(rig), context).toEqual([`${rig.leadPane}\twork:sleep`])
-    expect(integrity(rig)).toBe("ok")
-  }
-  reportFigures("warroom-crash", { cycles, triggers, panesAtKill, orphanWindowsLeftBySpawnKills: leftoverWindows })
-}, longTest)
+      // Kill leaves no window of that name, no warroom or member row, and no pane of it anywhere.
+      expect(ok(rig.cli(["kill", name])), context).toBe(`killed ${name}\n`)
+      expect(rig.windows(), context).not.toContain(name)
+      expect(rows(rig, "SELECT warroom_id FROM warrooms WHERE warroom_id = ?", name), context).toEqual([])
+      expect(rows(rig, "SELECT warroom_member_id FROM warroom_members WHERE warroom_id = ?", name), context).toEqual([])
+      expect(allPanes(rig), context).toEqual([`${rig.leadPane}\twork:sleep`])
+      expect(integrity(rig)).toBe("ok")
+    }
+    reportFigures("warroom-crash", { cycles, triggers, panesAtKill, orphanWindowsLeftBySpawnKills: leftoverWindows })
+  },
+  longTest
+)

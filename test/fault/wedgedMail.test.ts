@@ -33,7 +33,15 @@ const freshBus = async (env: Record<string, string> = {}) => {
 const plant = (inbox: string, n: number, content: string) => {
   const id = `${String(n).padStart(8, "0")}-0000-4000-8000-000000000000`
   const sentAt = `2026-03-16T12:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(6, "0")}+00:00`
-  const message = { id, from: "python:general", to: reader, reply_to: "python:general", topic: null, content, sent_at: sentAt }
+  const message = {
+    id,
+    from: "python:general",
+    to: reader,
+    reply_to: "python:general",
+    topic: null,
+    content,
+    sent_at: sentAt
+  }
   const name = `${sentAt.replaceAll(":", "-")}_${id.slice(0, 8)}.json`
   fs.writeFileSync(join(inbox, `${name}.tmp`), JSON.stringify(message, null, 2), { mode: 0o600 })
   fs.renameSync(join(inbox, `${name}.tmp`), join(inbox, name))
@@ -74,7 +82,9 @@ describe("an inbox larger than one reply", () => {
   it("limit caps one read; the rest stays unread, counted in remaining (of the topic, when one is asked for)", async () => {
     const bus = await freshBus()
     const sender = await bus.start("sender:general")
-    for (let i = 0; i < 7; i++) await sender.ok("send_message", { to: reader, content: `m${i}`, topic: i % 2 === 0 ? "even" : "odd" })
+    for (let i = 0; i < 7; i++) {
+      await sender.ok("send_message", { to: reader, content: `m${i}`, topic: i % 2 === 0 ? "even" : "odd" })
+    }
 
     const first = await bus.server.ok("get_messages", { limit: 2 })
     expect(messagesOf(first).map((message) => message.content)).toEqual(["m0", "m1"])
@@ -104,7 +114,9 @@ describe("directories deleted under a running server", () => {
 
     await sender.ok("send_message", { to: reader, content: "after claimed/ was removed" })
 
-    expect(messagesOf(await bus.server.ok("get_messages")).map((message) => message.content)).toEqual(["after claimed/ was removed"])
+    expect(messagesOf(await bus.server.ok("get_messages")).map((message) => message.content)).toEqual([
+      "after claimed/ was removed"
+    ])
     await bus.server.ok("whoami")
     expect(auditInbox(bus.inbox)).toMatchObject({ unread: [], held: [] })
   })
@@ -118,7 +130,9 @@ describe("directories deleted under a running server", () => {
     await sender.ok("send_message", { to: reader, content: "after the inbox was removed" })
 
     expect(fs.statSync(bus.inbox).mode & 0o777).toBe(0o700)
-    expect(messagesOf(await bus.server.ok("get_messages")).map((message) => message.content)).toEqual(["after the inbox was removed"])
+    expect(messagesOf(await bus.server.ok("get_messages")).map((message) => message.content)).toEqual([
+      "after the inbox was removed"
+    ])
   })
 
   it("archive/ removed before a read: the message is archived again, not left in claimed/ to come back later", async () => {
@@ -159,12 +173,19 @@ describe("entries planted where the inbox's own directories go", () => {
     const read = await bus.server.ok("get_messages")
 
     expect(messagesOf(read).map((message) => message.id)).toEqual([sent.message_id])
-    expect(read.quarantined).toEqual([{ file: "0000-00-00T00-00-00.000000+00-00_badbadba.json", reason: expect.stringMatching(/not a valid message/) }])
+    expect(read.quarantined).toEqual([{
+      file: "0000-00-00T00-00-00.000000+00-00_badbadba.json",
+      reason: expect.stringMatching(/not a valid message/)
+    }])
     await bus.server.ok("whoami")
     expect(fs.readdirSync(outside)).toEqual([])
-    for (const name of ["claimed", "archive", "quarantine"]) expect(fs.lstatSync(join(bus.inbox, name)).isDirectory()).toBe(true)
+    for (const name of ["claimed", "archive", "quarantine"]) {
+      expect(fs.lstatSync(join(bus.inbox, name)).isDirectory()).toBe(true)
+    }
     expect(auditInbox(bus.inbox).archived).toEqual([sent.message_id])
-    expect(fs.readdirSync(bus.inbox).filter((name) => name.includes(".unusable.")).map((name) => name.split(".")[1]).sort()).toEqual(["archive", "claimed", "quarantine"])
+    expect(
+      fs.readdirSync(bus.inbox).filter((name) => name.includes(".unusable.")).map((name) => name.split(".")[1]).sort()
+    ).toEqual(["archive", "claimed", "quarantine"])
   })
 })
 
@@ -173,9 +194,11 @@ describe("the unread cap under concurrency", () => {
     const bus = await freshBus({ HELIOY_BUS_MAX_UNREAD: "20" })
     const senders = await Promise.all(Array.from({ length: 6 }, (_, n) => bus.start(`racer${n}:general`)))
 
-    const outcomes = await Promise.all(senders.flatMap((sender, n) =>
-      Array.from({ length: 8 }, (_, i) => sender.call("send_message", { to: reader, content: `racer${n}#${i}` }))
-    ))
+    const outcomes = await Promise.all(
+      senders.flatMap((sender, n) =>
+        Array.from({ length: 8 }, (_, i) => sender.call("send_message", { to: reader, content: `racer${n}#${i}` }))
+      )
+    )
 
     const accepted = outcomes.filter((outcome) => !outcome.isError)
     const refused = outcomes.filter((outcome) => outcome.isError)
@@ -190,7 +213,11 @@ describe("the unread cap under concurrency", () => {
     const sender = await bus.start("sender:general")
     const dead = 999_999_999
     fs.writeFileSync(join(bus.inbox, ".deliver.lock"), String(dead), { mode: 0o600 })
-    fs.writeFileSync(join(bus.inbox, `.2026-03-16T12-00-00.000000+00-00_deadbeef.json.${dead}.0123456789ab.tmp`), "{}", { mode: 0o600 })
+    fs.writeFileSync(
+      join(bus.inbox, `.2026-03-16T12-00-00.000000+00-00_deadbeef.json.${dead}.0123456789ab.tmp`),
+      "{}",
+      { mode: 0o600 }
+    )
 
     await sender.ok("send_message", { to: reader, content: "one" })
     await sender.ok("send_message", { to: reader, content: "two" })

@@ -51,12 +51,18 @@ describe("the Claude Code MCP server entry", () => {
     expect(merged.numStartups).toBe(12)
     expect(merged.mcpServers).toEqual({
       github: { type: "http", url: "https://example.test/mcp" },
-      "helioy-bus": { type: "stdio", command: "/opt/node/bin/node", args: ["/opt/helioy-bus/bin/helioy-bus.js", "serve"] }
+      "helioy-bus": {
+        type: "stdio",
+        command: "/opt/node/bin/node",
+        args: ["/opt/helioy-bus/bin/helioy-bus.js", "serve"]
+      }
     })
   })
 
   it("points an existing entry at this installation and keeps the env the user gave it", () => {
-    const config = { mcpServers: { "helioy-bus": { command: "python3", args: ["old.py"], env: { HELIOY_BUS_DIR: "/b" } } } }
+    const config = {
+      mcpServers: { "helioy-bus": { command: "python3", args: ["old.py"], env: { HELIOY_BUS_DIR: "/b" } } }
+    }
     const merged = right(withClaudeMcpServer(config, installation))
     expect((merged.mcpServers as Record<string, unknown>)["helioy-bus"]).toEqual({
       type: "stdio",
@@ -76,7 +82,9 @@ describe("the Claude Code hooks", () => {
   it("wires every event with the installation's absolute command", () => {
     const merged = right(withClaudeHooks({}, installation))
     expect(commandsOf(merged.hooks)).toEqual({
-      SessionStart: ["session-start", "wait-mail"].map((hook) => `/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook ${hook}`),
+      SessionStart: ["session-start", "wait-mail"].map((hook) =>
+        `/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook ${hook}`
+      ),
       SessionEnd: ["/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook session-end"],
       UserPromptSubmit: ["/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook user-prompt-submit"],
       PreToolUse: ["/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook pre-tool-use"],
@@ -89,7 +97,9 @@ describe("the Claude Code hooks", () => {
 
   it("quotes paths that hold spaces", () => {
     const merged = right(withClaudeHooks({}, moved))
-    expect(commandsOf(merged.hooks).Stop![0]).toBe("/usr/bin/node '/home/me/src/helioy bus/bin/helioy-bus.js' hook stop")
+    expect(commandsOf(merged.hooks).Stop![0]).toBe(
+      "/usr/bin/node '/home/me/src/helioy bus/bin/helioy-bus.js' hook stop"
+    )
   })
 
   it("keeps the user's keys, events and handlers, in their places", () => {
@@ -148,18 +158,33 @@ describe("the Codex hooks file", () => {
   it("adds SessionStart, SessionEnd, UserPromptSubmit and Stop beside the user's hooks, once", () => {
     const file = { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [userHook] }], Stop: [{ hooks: [userHook] }] } }
     const merged = right(withCodexHooks(file, installation))
-    expect(Object.keys(merged.hooks as object)).toEqual(["PreToolUse", "Stop", "SessionStart", "SessionEnd", "UserPromptSubmit"])
-    expect(commandsOf(merged.hooks).Stop).toEqual(["~/bin/notify.sh", "/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook stop"])
+    expect(Object.keys(merged.hooks as object)).toEqual([
+      "PreToolUse",
+      "Stop",
+      "SessionStart",
+      "SessionEnd",
+      "UserPromptSubmit"
+    ])
+    expect(commandsOf(merged.hooks).Stop).toEqual([
+      "~/bin/notify.sh",
+      "/opt/node/bin/node /opt/helioy-bus/bin/helioy-bus.js hook stop"
+    ])
     expect(right(withCodexHooks(merged, installation))).toEqual(merged)
   })
 })
 
 describe("taking the install back out", () => {
   it("removes the server the install wrote and nothing else, keys in their order", () => {
-    const config = { numStartups: 12, mcpServers: { github: { type: "http", url: "https://example.test/mcp" } }, tipsHistory: {} }
+    const config = {
+      numStartups: 12,
+      mcpServers: { github: { type: "http", url: "https://example.test/mcp" } },
+      tipsHistory: {}
+    }
     const installed = right(withClaudeMcpServer(config, installation))
     expect(JSON.stringify(right(withoutClaudeMcpServer(installed)))).toBe(JSON.stringify(config))
-    expect(right(withoutClaudeMcpServer(right(withClaudeMcpServer({ numStartups: 1 }, moved))))).toEqual({ numStartups: 1 })
+    expect(right(withoutClaudeMcpServer(right(withClaudeMcpServer({ numStartups: 1 }, moved))))).toEqual({
+      numStartups: 1
+    })
   })
 
   it("leaves a helioy-bus server that runs something else", () => {
@@ -179,7 +204,9 @@ describe("taking the install back out", () => {
     }
     const installed = right(withClaudeHooks(settings, installation))
     expect(JSON.stringify(right(withoutClaudeHooks(installed)))).toBe(JSON.stringify(settings))
-    expect(right(withoutClaudeHooks(right(withClaudeHooks({ model: "opus" }, installation))))).toEqual({ model: "opus" })
+    expect(right(withoutClaudeHooks(right(withClaudeHooks({ model: "opus" }, installation))))).toEqual({
+      model: "opus"
+    })
     expect(right(withoutClaudeHooks({ hooks: {} }))).toEqual({ hooks: {} })
   })
 
@@ -190,7 +217,9 @@ describe("taking the install back out", () => {
 
   it("removes the bus's Codex hooks", () => {
     const file = { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [userHook] }], Stop: [{ hooks: [userHook] }] } }
-    expect(JSON.stringify(right(withoutCodexHooks(right(withCodexHooks(file, installation)))))).toBe(JSON.stringify(file))
+    expect(JSON.stringify(right(withoutCodexHooks(right(withCodexHooks(file, installation)))))).toBe(
+      JSON.stringify(file)
+    )
   })
 
   it("refuses files that are not of the documented shape", () => {

@@ -8,7 +8,8 @@ import type { Installation } from "../../src/install/Installation.js"
 const installation: Installation = { node: "/opt/node/bin/node", bin: "/opt/helioy-bus/bin/helioy-bus.js" }
 
 const edit = (text: string) => Either.getOrThrowWith(withCodexConfig(text, installation), (reason) => new Error(reason))
-const reasonOf = (text: string) => Either.match(withCodexConfig(text, installation), { onLeft: (reason) => reason, onRight: () => "" })
+const reasonOf = (text: string) =>
+  Either.match(withCodexConfig(text, installation), { onLeft: (reason) => reason, onRight: () => "" })
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed TOML, checked by toEqual
 type Toml = Record<string, any>

@@ -9,7 +9,8 @@ const installation: Installation = { node: "/opt/node/bin/node", bin: "/opt/heli
 const right = (either: Either.Either<string, string>) => Either.getOrThrowWith(either, (reason) => new Error(reason))
 const install = (text: string) => right(withCodexConfig(text, installation))
 const uninstall = (text: string) => right(withoutCodexConfig(text))
-const reasonOf = (text: string) => Either.match(withoutCodexConfig(text), { onLeft: (reason) => reason, onRight: () => "" })
+const reasonOf = (text: string) =>
+  Either.match(withoutCodexConfig(text), { onLeft: (reason) => reason, onRight: () => "" })
 
 const configs: Record<string, string> = {
   "an empty file": "",
@@ -54,8 +55,10 @@ describe("removing the install from ~/.codex/config.toml", () => {
   })
 
   it("removes the whole server entry, the keys and sub-tables the user added to it included", () => {
-    const installed = install("[mcp_servers.helioy-bus]\ncommand = \"node\"\nargs = [\"/old/bin/helioy-bus.js\", \"serve\"]\n" +
-      "startup_timeout_sec = 20\n\n[mcp_servers.helioy-bus.env]\nHELIOY_BUS_AGENT_TYPE = \"reviewer\"\n\n[features]\nhooks = true\n")
+    const installed = install(
+      "[mcp_servers.helioy-bus]\ncommand = \"node\"\nargs = [\"/old/bin/helioy-bus.js\", \"serve\"]\n" +
+        "startup_timeout_sec = 20\n\n[mcp_servers.helioy-bus.env]\nHELIOY_BUS_AGENT_TYPE = \"reviewer\"\n\n[features]\nhooks = true\n"
+    )
     expect(uninstall(installed)).toBe("[features]\nhooks = true\n")
   })
 
@@ -69,7 +72,9 @@ describe("removing the install from ~/.codex/config.toml", () => {
 
   it("keeps a [features] table the install added once the user put keys of their own in it", () => {
     const installed = install("model = \"o3\"\n")
-    expect(uninstall(installed.replace(/(# \[features\] and hooks.*\n)/, "$1web_search = true\n"))).toBe("model = \"o3\"\n\n[features]\nweb_search = true\n")
+    expect(uninstall(installed.replace(/(# \[features\] and hooks.*\n)/, "$1web_search = true\n"))).toBe(
+      "model = \"o3\"\n\n[features]\nweb_search = true\n"
+    )
   })
 
   it("leaves a helioy-bus server that runs something else alone", () => {
@@ -78,9 +83,13 @@ describe("removing the install from ~/.codex/config.toml", () => {
   })
 
   it("refuses a server written inline or with dotted keys, and a file that is not TOML, saying to edit by hand", () => {
-    expect(reasonOf("mcp_servers = { helioy-bus = { command = \"node\", args = [\"/x/helioy-bus.js\", \"serve\"] } }\n"))
+    expect(
+      reasonOf("mcp_servers = { helioy-bus = { command = \"node\", args = [\"/x/helioy-bus.js\", \"serve\"] } }\n")
+    )
       .toMatch(/inline or with dotted keys.*by hand/)
-    expect(reasonOf("[mcp_servers]\nhelioy-bus.command = \"node\"\nhelioy-bus.args = [\"/x/helioy-bus.js\", \"serve\"]\n"))
+    expect(
+      reasonOf("[mcp_servers]\nhelioy-bus.command = \"node\"\nhelioy-bus.args = [\"/x/helioy-bus.js\", \"serve\"]\n")
+    )
       .toMatch(/by hand/)
     expect(reasonOf("[mcp_servers\n")).toMatch(/not valid TOML/)
   })

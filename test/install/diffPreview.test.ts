@@ -9,7 +9,16 @@ describe("diffPreview", () => {
   it("marks removed and added lines, with context and elided runs", () => {
     const before = ["1", "2", "3", "4", "5", "6", "7", "8", "9", ""].join("\n")
     const after = ["1", "2", "3", "4", "5", "six", "7", "8", "9", "10", ""].join("\n")
-    expect(diffPreview(before, after, 1).split("\n")).toEqual(["  ...", "  5", "- 6", "+ six", "  7", "  ...", "  9", "+ 10"])
+    expect(diffPreview(before, after, 1).split("\n")).toEqual([
+      "  ...",
+      "  5",
+      "- 6",
+      "+ six",
+      "  7",
+      "  ...",
+      "  9",
+      "+ 10"
+    ])
   })
 
   it("elides the unchanged end of a file and says when a last line has no newline", () => {

@@ -1,9 +1,9 @@
 /** The bus directory on a real file system: created private, refused when unsafe, never escaped by an agent id. */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
 import * as fs from "node:fs"
 import { join, relative } from "node:path"
-import { describe, expect, it } from "@effect/vitest"
 import { afterEach, it as plainIt } from "vitest"
-import { Effect, Either } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
@@ -161,7 +161,9 @@ describe("agent ids that would escape the inbox", () => {
       const root = yield* tempDir("helioy-escape-")
       const busDir = join(root, "bus")
       const run = runOn(yield* buildLiveBus({ HELIOY_BUS_DIR: busDir, HELIOY_AGENT_ID: "me:general" }))
-      for (const [pwd, target] of [["/srv/..", ""], ["/work/.secret", "a/b/x:0.0"], ["/a/b/", "s/\\x;y:1.2"]] as const) {
+      for (
+        const [pwd, target] of [["/srv/..", ""], ["/work/.secret", "a/b/x:0.0"], ["/a/b/", "s/\\x;y:1.2"]] as const
+      ) {
         const { agent_id } = yield* run(Bus.registerAgent({ pwd, tmux_target: target }))
         const inbox = join(busDir, "inbox", agent_id)
         expect(fs.statSync(inbox).isDirectory()).toBe(true)
@@ -223,6 +225,8 @@ describe("the built server with an unsafe bus dir", () => {
     const server = await servers.start({ home: root, busDir, agentId: "me:general" })
     expect((await server.fails("list_agents")).message).toMatch(/chmod 700/)
     fs.chmodSync(busDir, 0o700)
-    expect(await server.ok("register_agent", { pwd: root, agent_id: "me:general" })).toMatchObject({ agent_id: "me:general" })
+    expect(await server.ok("register_agent", { pwd: root, agent_id: "me:general" })).toMatchObject({
+      agent_id: "me:general"
+    })
   })
 })

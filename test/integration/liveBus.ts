@@ -1,8 +1,8 @@
 /** The live bus layers in-process, configured by a ConfigProvider instead of the environment, over a fresh temp dir. */
+import { ConfigProvider, type Context, Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ConfigProvider, type Context, Effect, Layer } from "effect"
 import { BusLive, type BusServices } from "../../src/layers/AppLive.js"
 
 /** A fresh temporary directory, removed when the scope closes. */

@@ -2,11 +2,11 @@
  * Nudges against a real tmux server on a private socket: what reaches a recipient's terminal, how, and when
  * nothing does. The recipient's pane runs a fake TUI that logs every stdin chunk it reads.
  */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { describe, expect, it } from "@effect/vitest"
 import { afterEach, it as plainIt } from "vitest"
-import { Effect } from "effect"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import * as Bus from "../../src/programs/bus.js"
 import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
@@ -82,7 +82,9 @@ const nudgeFixture = (options: { readonly tmuxBin?: string } = {}) =>
         return paneId
       })
     const register = (agentId: string, paneId: string, runtime = "claude") =>
-      run(Bus.registerAgent({ pwd: root, agent_id: agentId, runtime, pane_id: paneId, tmux_target: tmux.target(paneId) }))
+      run(
+        Bus.registerAgent({ pwd: root, agent_id: agentId, runtime, pane_id: paneId, tmux_target: tmux.target(paneId) })
+      )
     /** A second, nudgeable TUI: nudging it proves the bus reaches this tmux server, so a "not nudged" is specific. */
     const expectControlNudged = Effect.gen(function*() {
       const controlLog = join(root, "control.log")
@@ -160,10 +162,11 @@ describe("nudge through a real tmux server (live layers)", () => {
       const paneId = tmux.newSession("shell", ["bash", "--norc", "--noprofile"])
       yield* Effect.promise(() =>
         pollUntil(
-          () => tmux.run("display-message", "-p", "-t", paneId, "#{pane_current_command}").trim() === "bash" &&
+          () =>
+            tmux.run("display-message", "-p", "-t", paneId, "#{pane_current_command}").trim() === "bash" &&
               tmux.capture(paneId).trim() !== ""
-            ? true
-            : undefined,
+              ? true
+              : undefined,
           "bash to show its prompt"
         )
       )
@@ -177,7 +180,8 @@ describe("nudge through a real tmux server (live layers)", () => {
       const screen = tmux.capture(paneId)
       expect(screen).not.toContain("you have new mail")
       expect(screen).not.toContain("get_messages")
-      expect(fs.readdirSync(join(root, "bus", "inbox", recipient)).filter((name) => name.endsWith(".json"))).toHaveLength(1)
+      expect(fs.readdirSync(join(root, "bus", "inbox", recipient)).filter((name) => name.endsWith(".json")))
+        .toHaveLength(1)
     }))
 
   it.scopedLive("a pane in copy-mode is taken out of it before the text is typed", () =>
@@ -232,7 +236,9 @@ describe("nudge through a real tmux server (live layers)", () => {
   it.scopedLive("with tmux missing the message is delivered and nobody is nudged", () =>
     Effect.gen(function*() {
       const { run, root } = yield* nudgeFixture({ tmuxBin: "/nonexistent/tmux" })
-      yield* run(Bus.registerAgent({ pwd: root, agent_id: recipient, runtime: "claude", pane_id: "%1", tmux_target: "s:0.0" }))
+      yield* run(
+        Bus.registerAgent({ pwd: root, agent_id: recipient, runtime: "claude", pane_id: "%1", tmux_target: "s:0.0" })
+      )
 
       const sent = yield* run(Bus.sendMessage({ to: recipient, content: "hello" }))
       expect(sent).toMatchObject({ delivered: true, nudged: false, recipients: [recipient] })
@@ -274,7 +280,13 @@ describe("nudge through the built server", () => {
     const first = await servers.start({ ...options, agentId: recipient })
     const second = await servers.start({ ...options, agentId: "other:general" })
 
-    await first.ok("register_agent", { pwd: root, agent_id: recipient, runtime: "claude", pane_id: paneId, tmux_target: tmux.target(paneId) })
+    await first.ok("register_agent", {
+      pwd: root,
+      agent_id: recipient,
+      runtime: "claude",
+      pane_id: paneId,
+      tmux_target: tmux.target(paneId)
+    })
     expect(await first.ok("send_message", { to: recipient, content: secret })).toMatchObject({ nudged: true })
     const chunks = await pollUntil(
       () => {

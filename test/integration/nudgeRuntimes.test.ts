@@ -3,9 +3,9 @@
  * notice, then — after a pause, as a read of its own — Enter (Codex turns an Enter that arrives with the text into a
  * newline). The recipient's pane runs a fake TUI that logs every stdin read with its arrival time.
  */
-import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { join } from "node:path"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import * as Bus from "../../src/programs/bus.js"
 import { fakeTuiCommand, pollUntil, readTuiLog, tmuxServer, type TuiChunk } from "../support/tmuxServer.js"
@@ -24,15 +24,21 @@ const recipientFixture = (runtime: string) =>
     const root = yield* tempDir("helioy-nudge-runtimes-")
     const tmux = yield* tmuxServer(root)
     const log = join(root, `${runtime}.log`)
-    const run = runOn(yield* buildLiveBus({
-      HELIOY_BUS_DIR: join(root, "bus"),
-      HELIOY_AGENT_ID: "lead:planner",
-      HELIOY_TMUX_BIN: tmux.bin
-    }))
+    const run = runOn(
+      yield* buildLiveBus({
+        HELIOY_BUS_DIR: join(root, "bus"),
+        HELIOY_AGENT_ID: "lead:planner",
+        HELIOY_TMUX_BIN: tmux.bin
+      })
+    )
     const paneId = tmux.newSession(runtime, fakeTuiCommand(root, log))
-    yield* Effect.promise(() => tmux.waitForPane(paneId, (text) => text.includes("fake-tui ready"), "the fake TUI to start"))
+    yield* Effect.promise(() =>
+      tmux.waitForPane(paneId, (text) => text.includes("fake-tui ready"), "the fake TUI to start")
+    )
     const agentId = `app:${runtime}`
-    yield* run(Bus.registerAgent({ pwd: root, agent_id: agentId, runtime, pane_id: paneId, tmux_target: tmux.target(paneId) }))
+    yield* run(
+      Bus.registerAgent({ pwd: root, agent_id: agentId, runtime, pane_id: paneId, tmux_target: tmux.target(paneId) })
+    )
     /** Waits until the TUI has read an Enter; returns every chunk it read. */
     const enterRead = Effect.promise(() =>
       pollUntil(
@@ -48,7 +54,10 @@ const recipientFixture = (runtime: string) =>
     const flush = (marker: string) =>
       Effect.promise(async () => {
         tmux.run("send-keys", "-t", paneId, "-l", marker)
-        await pollUntil(() => typedText(readTuiLog(log)).includes(marker) ? true : undefined, `${marker} in the ${runtime} TUI`)
+        await pollUntil(
+          () => typedText(readTuiLog(log)).includes(marker) ? true : undefined,
+          `${marker} in the ${runtime} TUI`
+        )
       })
     return { agentId, enterRead, flush, log, paneId, run, tmux }
   })

@@ -2,9 +2,9 @@
  * registry.db as the Python reference makes it, through better-sqlite3 directly (no bus code involved), and a
  * second process that holds the database's write lock.
  */
+import { Effect } from "effect"
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
-import { Effect } from "effect"
 
 interface Statement {
   run(...params: ReadonlyArray<unknown>): unknown
@@ -82,7 +82,9 @@ export const snapshotDb = (path: string) => {
   try {
     const schema = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").all()
     const tables = schema.filter((entry) => entry.type === "table").map((entry) => String(entry.name))
-    const rows = Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()]))
+    const rows = Object.fromEntries(
+      tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()])
+    )
     return { schema, rows }
   } finally {
     db.close()
@@ -112,7 +114,9 @@ export interface LockHolder {
 /** Starts a process that takes the write lock; resolves once it holds it. */
 export const holdWriteLock = (dbPath: string): Promise<LockHolder & { readonly kill: () => void }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", lockHolder, dbPath, betterSqlitePath], { stdio: ["pipe", "pipe", "pipe"] })
+    const child = spawn(process.execPath, ["-e", lockHolder, dbPath, betterSqlitePath], {
+      stdio: ["pipe", "pipe", "pipe"]
+    })
     let stderr = ""
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8")
@@ -129,8 +133,7 @@ export const holdWriteLock = (dbPath: string): Promise<LockHolder & { readonly k
         kill: () => {
           if (child.exitCode === null) child.kill("SIGKILL")
         }
-      })
-    )
+      }))
   })
 
 /** A lock holder for the length of the scope (killed on release if the test did not release it). */

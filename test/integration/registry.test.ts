@@ -1,13 +1,20 @@
 /** registry.db shared with the Python reference and with other processes: migration in place, locks, contention. */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { describe, expect, it } from "@effect/vitest"
 import { afterEach, it as plainIt } from "vitest"
-import { Effect } from "effect"
 import * as Bus from "../../src/programs/bus.js"
 import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { buildLiveBus, runOn, tempDir } from "./liveBus.js"
-import { createLegacyReferenceDb, holdWriteLock, openDatabase, referenceTime, snapshotDb, writeLock } from "./referenceDb.js"
+import {
+  createLegacyReferenceDb,
+  holdWriteLock,
+  openDatabase,
+  referenceTime,
+  snapshotDb,
+  writeLock
+} from "./referenceDb.js"
 
 /** A bus dir (0700) whose registry.db the reference created. */
 const referenceBusDir = Effect.gen(function*() {
@@ -21,7 +28,9 @@ const referenceBusDir = Effect.gen(function*() {
 const columnsOf = (dbPath: string, table: string) => {
   const db = openDatabase(dbPath, { readonly: true })
   try {
-    return db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string; dflt_value: string | null; notnull: number }>
+    return db.prepare(`PRAGMA table_info(${table})`).all() as Array<
+      { name: string; dflt_value: string | null; notnull: number }
+    >
   } finally {
     db.close()
   }
@@ -69,7 +78,9 @@ describe("a registry.db created by the reference", () => {
       expect(journal).toBe("wal")
 
       const listed = yield* run(Bus.listAgents({}))
-      expect(listed).toEqual([expect.objectContaining({ agent_id: "legacy:backend", runtime: "unknown", token_usage: {} })])
+      expect(listed).toEqual([
+        expect.objectContaining({ agent_id: "legacy:backend", runtime: "unknown", token_usage: {} })
+      ])
       const sent = yield* run(Bus.sendMessage({ to: "role:backend", content: "still there?" }))
       expect(sent).toMatchObject({ recipients: ["legacy:backend"], nudged: false })
     }))
@@ -91,7 +102,11 @@ describe("a registry locked by another process", () => {
     Effect.gen(function*() {
       const root = yield* tempDir("helioy-lock-")
       const busDir = join(root, "bus")
-      const services = yield* buildLiveBus({ HELIOY_BUS_DIR: busDir, HELIOY_AGENT_ID: "me:general", HELIOY_BUS_BUSY_TIMEOUT_MS: "100" })
+      const services = yield* buildLiveBus({
+        HELIOY_BUS_DIR: busDir,
+        HELIOY_AGENT_ID: "me:general",
+        HELIOY_BUS_BUSY_TIMEOUT_MS: "100"
+      })
       const run = runOn(services)
       yield* run(Bus.registerAgent({ pwd: root, agent_id: "before:lock" }))
       const lock = yield* writeLock(join(busDir, "registry.db"))
@@ -128,34 +143,39 @@ describe("the built server and the registry", () => {
     removeTempDirs()
   })
 
-  plainIt("a server started while the registry is locked reports the lock, then works once it is released", async () => {
-    const root = makeTempDir("helioy-lock-e2e-")
-    const busDir = join(root, "bus")
-    fs.mkdirSync(busDir, { mode: 0o700 })
-    createLegacyReferenceDb(join(busDir, "registry.db"))
-    const lock = await holdWriteLock(join(busDir, "registry.db"))
-    releases.push(lock.kill)
-    const server = await servers.start({
-      home: root,
-      busDir,
-      agentId: "me:general",
-      env: { HELIOY_BUS_BUSY_TIMEOUT_MS: "100" }
-    })
+  plainIt(
+    "a server started while the registry is locked reports the lock, then works once it is released",
+    async () => {
+      const root = makeTempDir("helioy-lock-e2e-")
+      const busDir = join(root, "bus")
+      fs.mkdirSync(busDir, { mode: 0o700 })
+      createLegacyReferenceDb(join(busDir, "registry.db"))
+      const lock = await holdWriteLock(join(busDir, "registry.db"))
+      releases.push(lock.kill)
+      const server = await servers.start({
+        home: root,
+        busDir,
+        agentId: "me:general",
+        env: { HELIOY_BUS_BUSY_TIMEOUT_MS: "100" }
+      })
 
-    const refused = await server.fails("register_agent", { pwd: root, agent_id: "me:general" })
-    expect(refused.message).toMatch(/registry\.db is locked by another process/)
-    expect(refused.message).toMatch(/retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS/)
-    expect(refused.structured).toMatchObject({ type: "RegistryUnavailable" })
+      const refused = await server.fails("register_agent", { pwd: root, agent_id: "me:general" })
+      expect(refused.message).toMatch(/registry\.db is locked by another process/)
+      expect(refused.message).toMatch(/retry in a moment, or raise HELIOY_BUS_BUSY_TIMEOUT_MS/)
+      expect(refused.structured).toMatchObject({ type: "RegistryUnavailable" })
 
-    await lock.release()
-    expect(await server.ok("register_agent", { pwd: root, agent_id: "me:general" })).toMatchObject({ agent_id: "me:general" })
-    const listed = await server.ok("list_agents")
-    expect((listed.result as Array<{ agent_id: string }>).map((agent) => agent.agent_id).sort()).toEqual([
-      "held:by-lock",
-      "legacy:backend",
-      "me:general"
-    ])
-  })
+      await lock.release()
+      expect(await server.ok("register_agent", { pwd: root, agent_id: "me:general" })).toMatchObject({
+        agent_id: "me:general"
+      })
+      const listed = await server.ok("list_agents")
+      expect((listed.result as Array<{ agent_id: string }>).map((agent) => agent.agent_id).sort()).toEqual([
+        "held:by-lock",
+        "legacy:backend",
+        "me:general"
+      ])
+    }
+  )
 
   plainIt("concurrent registrations from several server processes all succeed (no SQLITE_BUSY)", async () => {
     const root = makeTempDir("helioy-contention-")
@@ -165,12 +185,15 @@ describe("the built server and the registry", () => {
     )
     const results = await Promise.all(
       started.flatMap((server, n) =>
-        Array.from({ length: 10 }, (_, i) => server.call("register_agent", { pwd: root, agent_id: `proc${n}:agent${i}` }))
+        Array.from(
+          { length: 10 },
+          (_, i) => server.call("register_agent", { pwd: root, agent_id: `proc${n}:agent${i}` })
+        )
       )
     )
     expect(results.filter((result) => result.isError).map((result) => JSON.stringify(result.content))).toEqual([])
     const listed = await started[0]!.ok("list_agents")
-    expect((listed.result as Array<unknown>)).toHaveLength(40)
+    expect(listed.result as Array<unknown>).toHaveLength(40)
     for (const server of started) expect(server.stderr()).not.toMatch(/SQLITE_BUSY|locked/)
   })
 })

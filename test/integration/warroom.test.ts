@@ -2,10 +2,10 @@
  * Warrooms against a real tmux server on a private socket and a real registry.db: the panes, their commands,
  * environments, directories and titles, and what status, remove and kill do to them.
  */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import * as Warroom from "../../src/programs/warroom/index.js"
 import { Registry } from "../../src/services/Registry.js"
 import { Tmux } from "../../src/services/Tmux.js"
@@ -29,7 +29,11 @@ const warroomFixture = Effect.gen(function*() {
   fs.writeFileSync(runtime, fakeRuntime, { mode: 0o755 })
   const dirs = { proj: join(root, "proj"), odd: join(root, "odd #{pane_id} dir"), api: join(root, "api") }
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir)
-  const services = yield* buildLiveBus({ HELIOY_BUS_DIR: busDir, HELIOY_AGENT_ID: "lead:general", HELIOY_TMUX_BIN: tmux.bin })
+  const services = yield* buildLiveBus({
+    HELIOY_BUS_DIR: busDir,
+    HELIOY_AGENT_ID: "lead:general",
+    HELIOY_TMUX_BIN: tmux.bin
+  })
   tmux.newSession("work", ["sleep", "600"])
   /** A member whose pane runs the fake runtime; `args` arrive as separate argv, never through a shell. */
   const member = (role: string, cwd: string, args: ReadonlyArray<string> = []) => ({
@@ -40,7 +44,9 @@ const warroomFixture = Effect.gen(function*() {
   })
   const windows = () => tmux.run("list-windows", "-t", "=work", "-F", "#{window_name}").trim().split("\n")
   const panesOf = (window: string) =>
-    tmux.run("list-panes", "-t", window, "-F", "#{pane_id}\t#{pane_title}\t#{pane_index}").trim().split("\n").map((line) => line.split("\t"))
+    tmux.run("list-panes", "-t", window, "-F", "#{pane_id}\t#{pane_title}\t#{pane_index}").trim().split("\n").map((
+      line
+    ) => line.split("\t"))
   return { root, tmux, busDir, dirs, member, run: runOn(services), windows, panesOf }
 })
 
@@ -50,7 +56,11 @@ describe("warroom on a real tmux server (live layers)", () => {
       const { busDir, dirs, member, panesOf, root, run, tmux, windows } = yield* warroomFixture
       const spawned = yield* run(Warroom.spawn({
         name: "alpha",
-        members: [member("helioy-tools:backend", dirs.proj), member("qa", dirs.odd, ["--agent", "qa; rm -rf ~"]), member("general", dirs.api)],
+        members: [
+          member("helioy-tools:backend", dirs.proj),
+          member("qa", dirs.odd, ["--agent", "qa; rm -rf ~"]),
+          member("general", dirs.api)
+        ],
         cwd: dirs.proj,
         layout: "tiled",
         session: "work"
@@ -74,15 +84,25 @@ describe("warroom on a real tmux server (live layers)", () => {
         ["api:general:alpha.2", "general", dirs.api, ""]
       ] as const
       for (const [i, [agentId, type, cwd, args]] of expected.entries()) {
-        const screen = yield* Effect.promise(() => tmux.waitForPane(ids[i]!, (text) => text.includes("READY"), `member ${i} to start`))
-        expect(screen).toContain(`ID=${agentId}\nTYPE=${type}\nRT=claude\nBUS=${busDir}\nEXTRA=two words; $(touch pwned)\nPWD=${cwd}\nARGS=${args}\n`)
+        const screen = yield* Effect.promise(() =>
+          tmux.waitForPane(ids[i]!, (text) => text.includes("READY"), `member ${i} to start`)
+        )
+        expect(screen).toContain(
+          `ID=${agentId}\nTYPE=${type}\nRT=claude\nBUS=${busDir}\nEXTRA=two words; $(touch pwned)\nPWD=${cwd}\nARGS=${args}\n`
+        )
         expect(spawned.members[i]!.agent_id).toBe(agentId)
       }
       expect(fs.existsSync(join(root, "pwned"))).toBe(false)
 
-      yield* run(Effect.flatMap(Registry, (registry) =>
-        Effect.forEach([0, 1], (i) =>
-          registry.register(explicitRegistration(expected[i]![0], { paneId: ids[i]!, tmuxTarget: `work:1.${i}` }), Option.none(), "2026-03-16T12:00:00.000000+00:00"))))
+      yield* run(
+        Effect.flatMap(Registry, (registry) =>
+          Effect.forEach([0, 1], (i) =>
+            registry.register(
+              explicitRegistration(expected[i]![0], { paneId: ids[i]!, tmuxTarget: `work:1.${i}` }),
+              Option.none(),
+              "2026-03-16T12:00:00.000000+00:00"
+            )))
+      )
       tmux.run("kill-pane", "-t", ids[1]!)
       const [view] = yield* run(Warroom.status())
       expect(view!.members.map((m) => [m.pane_alive, m.registered, m.agent_instance_id])).toEqual([
@@ -126,7 +146,17 @@ describe("warroom on a real tmux server (live layers)", () => {
   it.scopedLive("a session that does not exist fails the spawn and leaves nothing", () =>
     Effect.gen(function*() {
       const { dirs, member, run, tmux } = yield* warroomFixture
-      const error = yield* run(Effect.flip(Warroom.spawn({ name: "beta", members: [member("a", dirs.proj)], cwd: dirs.proj, layout: "tiled", session: "wor" })))
+      const error = yield* run(
+        Effect.flip(
+          Warroom.spawn({
+            name: "beta",
+            members: [member("a", dirs.proj)],
+            cwd: dirs.proj,
+            layout: "tiled",
+            session: "wor"
+          })
+        )
+      )
       expect(error._tag).toBe("SpawnFailed")
       expect(error.message).toContain("can't find session")
       expect(tmux.run("list-windows", "-a", "-F", "#{window_name}").trim().split("\n")).toHaveLength(1)
@@ -140,7 +170,9 @@ describe("warroom on a real tmux server (live layers)", () => {
       const windowId = tmux.run("display-message", "-p", "-t", paneId, "#{window_id}").trim()
       const answers = yield* run(Effect.flatMap(Tmux, (t) => Effect.all([t.windowOf(paneId), t.sessionOfPane(paneId)])))
       expect(answers).toEqual([windowId, "other"])
-      const missing = yield* run(Effect.flatMap(Tmux, (t) => Effect.all([Effect.flip(t.windowOf("%999")), Effect.flip(t.sessionOfPane("%999"))])))
+      const missing = yield* run(
+        Effect.flatMap(Tmux, (t) => Effect.all([Effect.flip(t.windowOf("%999")), Effect.flip(t.sessionOfPane("%999"))]))
+      )
       expect(missing.map((error) => error._tag)).toEqual(["TmuxCommandFailed", "TmuxCommandFailed"])
       const killMissing = yield* run(Effect.flatMap(Tmux, (t) => Effect.flip(t.killPane("%999"))))
       expect(killMissing._tag).toBe("TmuxCommandFailed")

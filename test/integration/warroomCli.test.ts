@@ -33,7 +33,11 @@ describe("helioy-warroom CLI", () => {
     const ids = ["proj:user:backend:design.0", "proj:user:qa:design.1", "proj:general:design.2"]
     const panes = r.panesOf("design")
     expect(panes).toHaveLength(3)
-    expect(panes.map((p) => p.title)).toEqual(["proj:user:backend:work:1.0", "proj:user:qa:work:1.1", "proj:general:work:1.2"])
+    expect(panes.map((p) => p.title)).toEqual([
+      "proj:user:backend:work:1.0",
+      "proj:user:qa:work:1.1",
+      "proj:general:work:1.2"
+    ])
     expect(panes.map((p) => p.cwd)).toEqual([r.dirs.proj, r.dirs.proj, r.dirs.proj])
     const rows = await r.waitRegistered(ids)
     expect(rows.map((row) => row.pane_id).sort()).toEqual(panes.map((p) => p.id).sort())
@@ -54,12 +58,19 @@ describe("helioy-warroom CLI", () => {
     const lines = status.split("\n")
     expect(lines[0]).toContain("── design (window design, active")
     expect(lines[1]).toMatch(/^MEMBER\s+ROLE\s+RUNTIME\s+PANE\s+PANE STATE\s+AGENT\s+LAST HEARTBEAT$/)
-    expect(lines.find((line) => line.includes("user:backend"))).toMatch(/alive\s+registered proj:user:backend:design\.0\s+\d{4}-/)
+    expect(lines.find((line) => line.includes("user:backend"))).toMatch(
+      /alive\s+registered proj:user:backend:design\.0\s+\d{4}-/
+    )
     expect(lines.find((line) => line.includes("user:qa"))).toMatch(/dead\s+pending\s+-$/)
     const json = JSON.parse(ok(r.cli(["status", "design", "--json"])))
     expect(json.result).toEqual([expect.objectContaining({ warroom_id: "design", status: "active" })])
     expect(json.result[0].members).toEqual(expect.arrayContaining([
-      expect.objectContaining({ desired_role: "user:backend", pane_alive: true, registered: true, agent_instance_id: ids[0] }),
+      expect.objectContaining({
+        desired_role: "user:backend",
+        pane_alive: true,
+        registered: true,
+        agent_instance_id: ids[0]
+      }),
       expect.objectContaining({ desired_role: "user:qa", pane_alive: false, registered: false })
     ]))
 
@@ -99,26 +110,47 @@ describe("helioy-warroom CLI", () => {
       expect(result.status).toBe(1)
       return result.stderr
     }
-    expect(refused(["spawn", "bad_name", "--agents", "general"])).toContain("Name must be 1-30 chars, alphanumeric and hyphens, starting with alphanumeric.")
+    expect(refused(["spawn", "bad_name", "--agents", "general"])).toContain(
+      "Name must be 1-30 chars, alphanumeric and hyphens, starting with alphanumeric."
+    )
     expect(refused(["spawn", "a".repeat(31), "--agents", "general"])).toContain("Name must be 1-30 chars")
-    expect(refused(["spawn", "big", "--agents", Array(9).fill("general").join(" ")])).toContain("Maximum 8 agents per warroom.")
+    expect(refused(["spawn", "big", "--agents", Array(9).fill("general").join(" ")])).toContain(
+      "Maximum 8 agents per warroom."
+    )
     expect(refused(["spawn", "none", "--agents", ""])).toContain("At least one agent type is required.")
     expect(refused(["spawn", "odd", "--agents", "general", "--layout", "spiral"])).toContain(
       "Invalid layout. Choose from: even-horizontal, even-vertical, main-horizontal, main-vertical, tiled"
     )
-    expect(refused(["spawn", "gone", "--agents", "general", "--cwd", join(r.root, "missing")])).toContain("is not an existing directory")
+    expect(refused(["spawn", "gone", "--agents", "general", "--cwd", join(r.root, "missing")])).toContain(
+      "is not an existing directory"
+    )
     expect(r.windows()).toEqual(["sleep"])
   })
 
   it("presets round-trip into a spawn, and a corrupt preset is reported", async () => {
     const r = rig()
-    expect(ok(r.cli(["save-preset", "team", "--agents", "backend claude-opus/general", "--description", "two", "--tags", "a b"])))
+    expect(
+      ok(
+        r.cli([
+          "save-preset",
+          "team",
+          "--agents",
+          "backend claude-opus/general",
+          "--description",
+          "two",
+          "--tags",
+          "a b"
+        ])
+      )
+    )
       .toBe(`saved team to ${join(r.busDir, "presets", "team.json")}\n`)
     expect(r.cli(["save-preset", "nope", "--agents", "nosuch"]).stderr).toContain("unknown: nosuch")
     fs.writeFileSync(join(r.busDir, "presets", "broken.json"), "{ not json")
     const listed = r.cli(["presets"])
     expect(listed.stdout).toBe("team: backend claude-opus/general — two [a, b]\n")
-    expect(listed.stderr).toContain(`warning: ${join(r.busDir, "presets", "broken.json")} is not a usable preset: not valid JSON`)
+    expect(listed.stderr).toContain(
+      `warning: ${join(r.busDir, "presets", "broken.json")} is not a usable preset: not valid JSON`
+    )
     expect(JSON.parse(ok(r.cli(["presets", "--json"])))).toMatchObject({
       presets: [{ name: "team", agents: ["backend", "claude-opus/general"], description: "two", tags: ["a", "b"] }],
       broken: [{ file: join(r.busDir, "presets", "broken.json"), reason: expect.stringContaining("not valid JSON") }]
@@ -151,12 +183,17 @@ describe("helioy-warroom CLI", () => {
     expect(ok(r.cli([], { sh: link, env }))).toContain("warroom ready: 2 agents (alpha, beta)")
     await r.waitRegistered(["alpha:general:warroom.0", "beta:general:warroom.1"])
     expect(r.panesOf("warroom").map((p) => p.cwd)).toEqual([join(base, "alpha"), join(base, "beta")])
-    expect(ok(r.cli(["design", "general qa"], { sh: warroomSh }))).toContain("design ready: 2 agents (general, user:qa) in proj")
+    expect(ok(r.cli(["design", "general qa"], { sh: warroomSh }))).toContain(
+      "design ready: 2 agents (general, user:qa) in proj"
+    )
     const status = ok(r.cli(["status"], { sh: link }))
     expect(status).toContain("── warroom (window warroom")
     expect(status).toContain("── design (window design")
     expect(r.cli(["kill"], { sh: link })).toMatchObject({ status: 1, stderr: "usage: warroom kill <name|all>\n" })
-    expect(r.cli(["design"], { sh: link })).toMatchObject({ status: 1, stderr: "usage: warroom <name> \"type1 type2 ...\"\n" })
+    expect(r.cli(["design"], { sh: link })).toMatchObject({
+      status: 1,
+      stderr: "usage: warroom <name> \"type1 type2 ...\"\n"
+    })
     expect(ok(r.cli(["kill", "design"], { sh: link }))).toBe("killed design\n")
     expect(ok(r.cli(["kill", "all"], { sh: link }))).toBe("killed warroom\n")
     expect(r.windows()).toEqual(["sleep"])

@@ -50,7 +50,12 @@ describe("warroom spawn reports what really happened", () => {
   it("with keep_failed_panes the dead pane stays open for inspection", async () => {
     const r = rig()
     r.tmux.run("set-environment", "-g", "FAKE_CLAUDE_EXIT", "7")
-    const spawned = await (await server(r)).ok("warroom_spawn", { name: "kept", agents: ["general"], keep_failed_panes: true, wait_seconds: 20 })
+    const spawned = await (await server(r)).ok("warroom_spawn", {
+      name: "kept",
+      agents: ["general"],
+      keep_failed_panes: true,
+      wait_seconds: 20
+    })
     expect(spawned.failed).toMatchObject([{ agent_id: "proj:general:kept.0", exit_status: 7, pane_kept: true }])
     const pane = spawned.failed[0].pane_id as string
     expect(r.tmux.run("display-message", "-p", "-t", pane, "#{pane_dead} #{pane_dead_status}").trim()).toBe("1 7")
@@ -61,7 +66,10 @@ describe("warroom spawn reports what really happened", () => {
     r.tmux.run("set-environment", "-g", "FAKE_CLAUDE_DIALOG", "1")
     const spawned = await (await server(r)).ok("warroom_spawn", { name: "asks", agents: ["general"], wait_seconds: 3 })
     expect(spawned.members[0].state).toBe("pending")
-    expect(spawned.pending).toMatchObject([{ agent_id: "proj:general:asks.0", reason: expect.stringContaining("waits at a dialog") }])
+    expect(spawned.pending).toMatchObject([{
+      agent_id: "proj:general:asks.0",
+      reason: expect.stringContaining("waits at a dialog")
+    }])
     expect(spawned.pending[0].screen).toContain("Do you trust the files in this folder?")
     expect(spawned.ready).toEqual([])
   })
@@ -83,12 +91,12 @@ describe("warroom spawn reports what really happened", () => {
     expect(added.added.state).toBe("failed")
     expect(added.failed).toMatchObject([{ agent_id: "proj:general:grow.1", exit_status: 2 }])
   })
-
 })
 
 describe("the permission mode of launched members is a choice", () => {
   const argsOf = async (r: WarroomRig, paneId: string) =>
-    (await r.tmux.waitForPane(paneId, (text) => text.includes("READY"), "the member to start")).match(/ARGS=(.*)/)?.[1]?.trim()
+    (await r.tmux.waitForPane(paneId, (text) => text.includes("READY"), "the member to start")).match(/ARGS=(.*)/)?.[1]
+      ?.trim()
 
   it("by default no permission flag is passed: Claude Code's own default applies", async () => {
     const r = rig()
@@ -102,7 +110,11 @@ describe("the permission mode of launched members is a choice", () => {
     await warroom.ok("warroom_save_preset", { name: "planners", agents: ["general"], permission_mode: "plan" })
     const fromPreset = await warroom.ok("warroom_spawn", { name: "one", preset: "planners" })
     expect(await argsOf(r, fromPreset.members[0].pane_id)).toBe("--permission-mode plan")
-    const fromArgument = await warroom.ok("warroom_spawn", { name: "two", preset: "planners", permission_mode: "acceptEdits" })
+    const fromArgument = await warroom.ok("warroom_spawn", {
+      name: "two",
+      preset: "planners",
+      permission_mode: "acceptEdits"
+    })
     expect(await argsOf(r, fromArgument.members[0].pane_id)).toBe("--permission-mode acceptEdits")
     const run = r.cli(["spawn", "three", "--agents", "general"], { env: { HELIOY_CLAUDE_PERMISSION_MODE: "auto" } })
     expect(run.status).toBe(0)
@@ -112,7 +124,11 @@ describe("the permission mode of launched members is a choice", () => {
 
   it("an unknown mode spawns nothing and names the allowed ones", async () => {
     const r = rig()
-    const failed = await (await server(r)).fails("warroom_spawn", { name: "bad", agents: ["general"], permission_mode: "yolo" })
+    const failed = await (await server(r)).fails("warroom_spawn", {
+      name: "bad",
+      agents: ["general"],
+      permission_mode: "yolo"
+    })
     expect(failed.message).toContain("unknown Claude Code permission mode 'yolo'")
     expect(r.windows()).not.toContain("bad")
   })

@@ -1,8 +1,8 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer, Option, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import { dirname, join } from "node:path"
-import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Option, TestClock } from "effect"
 import type { AgentType } from "../../src/domain/AgentType.js"
 import * as AgentCatalogLive from "../../src/layers/AgentCatalogLive.js"
 import * as AgentCatalogTest from "../../src/layers/AgentCatalogTest.js"
@@ -61,7 +61,10 @@ const writeFixtures = (home: string, projectDir: string) => {
     join(cache, "anthropic", "pr-review-toolkit", "1.0.0", "agents", "code-reviewer.md"),
     `---\nname: code-reviewer\ndescription: ${reviewerSummary}\nmodel: inherit\n---\n`
   )
-  write(join(cache, "acme", "agency", "1.0.0", "agents", "code-reviewer.md"), "---\nname: code-reviewer\ndescription: Agency reviewer\n---\n")
+  write(
+    join(cache, "acme", "agency", "1.0.0", "agents", "code-reviewer.md"),
+    "---\nname: code-reviewer\ndescription: Agency reviewer\n---\n"
+  )
   const volt = join(cache, "voltagent", "voltagent-lang", "2.1.0", "agents")
   write(join(volt, "backend-engineer.md"), "---\r\nname: backend-engineer\r\ndescription: Voltagent backend\r\n---\r\n")
   write(join(volt, "long-winded.md"), `---\nname: long-winded\ndescription: ${longDescription}\n---\n`)
@@ -73,13 +76,25 @@ const writeFixtures = (home: string, projectDir: string) => {
   fs.mkdirSync(join(volt, "folder.md"), { recursive: true })
   write(join(cache, "loose-file.md"), "---\nname: loose\n---\n")
   write(join(home, ".claude", "agents", "my-helper.md"), "---\nname: my-helper\ndescription: Helps me\n---\n")
-  write(join(home, ".claude", "agents", "general.md"), "---\nname: general\ndescription: A user agent named like the reserved role\n---\n")
-  write(join(projectDir, ".claude", "agents", "repo-guide.md"), "---\nname: repo-guide\ndescription: Knows this repository\nmodel: sonnet\n---\n")
+  write(
+    join(home, ".claude", "agents", "general.md"),
+    "---\nname: general\ndescription: A user agent named like the reserved role\n---\n"
+  )
+  write(
+    join(projectDir, ".claude", "agents", "repo-guide.md"),
+    "---\nname: repo-guide\ndescription: Knows this repository\nmodel: sonnet\n---\n"
+  )
   const codex = join(home, ".codex", "developer_instructions")
-  write(join(codex, "agent-browser.md"), "---\nname: agent-browser\ndescription: Drives a headless browser\nmodel: gpt-5.6-sol\n---\n# Browser\n")
+  write(
+    join(codex, "agent-browser.md"),
+    "---\nname: agent-browser\ndescription: Drives a headless browser\nmodel: gpt-5.6-sol\n---\n# Browser\n"
+  )
   write(join(codex, "linear.md"), "# Linear\n\nManages Linear issues.\nMore text.\n")
   write(join(codex, "openai-docs.md"), "---\ndescription: \"Answers from the OpenAI docs\"\n---\n")
-  write(join(codex, "codebase-analyst.md"), "---\nname: codebase-analyst\n---\n\n# Analyst\n\nAnalyzes codebases for Codex.\n")
+  write(
+    join(codex, "codebase-analyst.md"),
+    "---\nname: codebase-analyst\n---\n\n# Analyst\n\nAnalyzes codebases for Codex.\n"
+  )
   write(join(codex, "notes.txt"), "not an instructions file\n")
 }
 
@@ -103,20 +118,91 @@ const catalogLive = Layer.unwrapScoped(Effect.map(fakeHome(), (paths) => AgentCa
 
 /** The fixture files as the in-memory catalogue holds them (given out of order on purpose). */
 const catalogTest = AgentCatalogTest.layerTest([
-  AgentCatalogTest.agentType({ namespace: "voltagent-lang", name: "long-winded", summary: longDescription, runtimes: plugin }),
-  AgentCatalogTest.agentType({ namespace: "helioy-tools", name: "codebase-analyst", summary: "Analyzes codebases for Codex.", runtimes: ["codex"] }),
-  AgentCatalogTest.agentType({ namespace: "helioy-tools", name: "backend-engineer", summary: "Builds APIs and services", model: "opus", runtimes: plugin }),
-  AgentCatalogTest.agentType({ namespace: "helioy-tools", name: "frontend-engineer", summary: "Builds UI components", model: "sonnet", runtimes: plugin }),
-  AgentCatalogTest.agentType({ namespace: "helioy-tools", name: "codebase-analyst", summary: "Analyzes local codebases", model: "opus", runtimes: plugin }),
-  AgentCatalogTest.agentType({ namespace: "pr-review-toolkit", name: "code-reviewer", summary: reviewerSummary, model: "inherit", runtimes: plugin }),
-  AgentCatalogTest.agentType({ namespace: "agency", name: "code-reviewer", summary: "Agency reviewer", runtimes: plugin }),
-  AgentCatalogTest.agentType({ namespace: "voltagent-lang", name: "backend-engineer", summary: "Voltagent backend", runtimes: plugin }),
+  AgentCatalogTest.agentType({
+    namespace: "voltagent-lang",
+    name: "long-winded",
+    summary: longDescription,
+    runtimes: plugin
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "helioy-tools",
+    name: "codebase-analyst",
+    summary: "Analyzes codebases for Codex.",
+    runtimes: ["codex"]
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "helioy-tools",
+    name: "backend-engineer",
+    summary: "Builds APIs and services",
+    model: "opus",
+    runtimes: plugin
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "helioy-tools",
+    name: "frontend-engineer",
+    summary: "Builds UI components",
+    model: "sonnet",
+    runtimes: plugin
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "helioy-tools",
+    name: "codebase-analyst",
+    summary: "Analyzes local codebases",
+    model: "opus",
+    runtimes: plugin
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "pr-review-toolkit",
+    name: "code-reviewer",
+    summary: reviewerSummary,
+    model: "inherit",
+    runtimes: plugin
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "agency",
+    name: "code-reviewer",
+    summary: "Agency reviewer",
+    runtimes: plugin
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "voltagent-lang",
+    name: "backend-engineer",
+    summary: "Voltagent backend",
+    runtimes: plugin
+  }),
   AgentCatalogTest.agentType({ namespace: "user", name: "my-helper", summary: "Helps me", runtimes: claudeOnly }),
-  AgentCatalogTest.agentType({ namespace: "user", name: "general", summary: "A user agent named like the reserved role", runtimes: claudeOnly }),
-  AgentCatalogTest.agentType({ namespace: "project", name: "repo-guide", summary: "Knows this repository", model: "sonnet", runtimes: claudeOnly }),
-  AgentCatalogTest.agentType({ namespace: "codex", name: "agent-browser", summary: "Drives a headless browser", model: "gpt-5.6-sol", runtimes: ["codex"] }),
-  AgentCatalogTest.agentType({ namespace: "codex", name: "linear", summary: "Manages Linear issues.", runtimes: ["codex"] }),
-  AgentCatalogTest.agentType({ namespace: "codex", name: "openai-docs", summary: "Answers from the OpenAI docs", runtimes: ["codex"] })
+  AgentCatalogTest.agentType({
+    namespace: "user",
+    name: "general",
+    summary: "A user agent named like the reserved role",
+    runtimes: claudeOnly
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "project",
+    name: "repo-guide",
+    summary: "Knows this repository",
+    model: "sonnet",
+    runtimes: claudeOnly
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "codex",
+    name: "agent-browser",
+    summary: "Drives a headless browser",
+    model: "gpt-5.6-sol",
+    runtimes: ["codex"]
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "codex",
+    name: "linear",
+    summary: "Manages Linear issues.",
+    runtimes: ["codex"]
+  }),
+  AgentCatalogTest.agentType({
+    namespace: "codex",
+    name: "openai-docs",
+    summary: "Answers from the OpenAI docs",
+    runtimes: ["codex"]
+  })
 ]).pipe(Layer.provide(RuntimesLive.layerTest))
 
 const listed = (types: ReadonlyArray<AgentType>) => types.map((type) => [type.qualified_name, type.runtime])
@@ -151,7 +237,13 @@ const catalogContract = (name: string, layer: Layer.Layer<AgentCatalog, unknown>
           ["voltagent-lang:long-winded", "claude"]
         ])
         const backend = all.find((type) => type.qualified_name === "helioy-tools:backend-engineer")
-        expect(backend).toMatchObject({ name: "backend-engineer", namespace: "helioy-tools", summary: "Builds APIs and services", model: "opus", runtimes: plugin })
+        expect(backend).toMatchObject({
+          name: "backend-engineer",
+          namespace: "helioy-tools",
+          summary: "Builds APIs and services",
+          model: "opus",
+          runtimes: plugin
+        })
         expect(all.find((type) => type.qualified_name === "project:repo-guide")?.runtimes).toEqual(claudeOnly)
       }).pipe(Effect.provide(layer)))
 
@@ -184,38 +276,66 @@ const catalogContract = (name: string, layer: Layer.Layer<AgentCatalog, unknown>
         const catalog = yield* AgentCatalog
         const listError = yield* Effect.flip(catalog.list(Option.some("nope")))
         expect(listError).toMatchObject({ _tag: "UnknownRuntime", runtime: "nope" })
-        expect(listError.message).toBe("Unknown runtime 'nope'. Known: ['claude', 'claude-opus', 'codex', 'generic', 'grok', 'grok-fast']")
-        expect((yield* Effect.flip(catalog.resolve("backend-engineer", Option.some("nope"))))._tag).toBe("UnknownRuntime")
+        expect(listError.message).toBe(
+          "Unknown runtime 'nope'. Known: ['claude', 'claude-opus', 'codex', 'generic', 'grok', 'grok-fast']"
+        )
+        expect((yield* Effect.flip(catalog.resolve("backend-engineer", Option.some("nope"))))._tag).toBe(
+          "UnknownRuntime"
+        )
         expect((yield* Effect.flip(catalog.resolve("general", Option.some("nope"))))._tag).toBe("UnknownRuntime")
       }).pipe(Effect.provide(layer)))
 
     it.effect("a qualified name resolves by exact match; across runtimes the first runtime's entry wins", () =>
       Effect.gen(function*() {
         const catalog = yield* AgentCatalog
-        expect(specialist(yield* catalog.resolve("voltagent-lang:backend-engineer", Option.none()))).toBe("voltagent-lang:backend-engineer@claude")
-        expect(specialist(yield* catalog.resolve("codex:agent-browser", Option.none()))).toBe("codex:agent-browser@codex")
-        expect(specialist(yield* catalog.resolve("helioy-tools:codebase-analyst", Option.none()))).toBe("helioy-tools:codebase-analyst@claude")
-        expect(specialist(yield* catalog.resolve("helioy-tools:codebase-analyst", Option.some("codex")))).toBe("helioy-tools:codebase-analyst@codex")
-        expect(specialist(yield* catalog.resolve("helioy-tools:backend-engineer", Option.some("grok-fast")))).toBe("helioy-tools:backend-engineer@grok-fast")
+        expect(specialist(yield* catalog.resolve("voltagent-lang:backend-engineer", Option.none()))).toBe(
+          "voltagent-lang:backend-engineer@claude"
+        )
+        expect(specialist(yield* catalog.resolve("codex:agent-browser", Option.none()))).toBe(
+          "codex:agent-browser@codex"
+        )
+        expect(specialist(yield* catalog.resolve("helioy-tools:codebase-analyst", Option.none()))).toBe(
+          "helioy-tools:codebase-analyst@claude"
+        )
+        expect(specialist(yield* catalog.resolve("helioy-tools:codebase-analyst", Option.some("codex")))).toBe(
+          "helioy-tools:codebase-analyst@codex"
+        )
+        expect(specialist(yield* catalog.resolve("helioy-tools:backend-engineer", Option.some("grok-fast")))).toBe(
+          "helioy-tools:backend-engineer@grok-fast"
+        )
       }).pipe(Effect.provide(layer)))
 
     it.effect("a short name resolves uniquely, else helioy-tools first, then pr-review-toolkit", () =>
       Effect.gen(function*() {
         const catalog = yield* AgentCatalog
-        expect(specialist(yield* catalog.resolve("frontend-engineer", Option.none()))).toBe("helioy-tools:frontend-engineer@claude")
-        expect(specialist(yield* catalog.resolve("backend-engineer", Option.none()))).toBe("helioy-tools:backend-engineer@claude")
-        expect(specialist(yield* catalog.resolve("code-reviewer", Option.none()))).toBe("pr-review-toolkit:code-reviewer@claude")
+        expect(specialist(yield* catalog.resolve("frontend-engineer", Option.none()))).toBe(
+          "helioy-tools:frontend-engineer@claude"
+        )
+        expect(specialist(yield* catalog.resolve("backend-engineer", Option.none()))).toBe(
+          "helioy-tools:backend-engineer@claude"
+        )
+        expect(specialist(yield* catalog.resolve("code-reviewer", Option.none()))).toBe(
+          "pr-review-toolkit:code-reviewer@claude"
+        )
         expect(specialist(yield* catalog.resolve("agent-browser", Option.none()))).toBe("codex:agent-browser@codex")
-        expect(specialist(yield* catalog.resolve("codebase-analyst", Option.some("codex")))).toBe("helioy-tools:codebase-analyst@codex")
-        expect(specialist(yield* catalog.resolve("repo-guide", Option.some("claude-opus")))).toBe("project:repo-guide@claude-opus")
+        expect(specialist(yield* catalog.resolve("codebase-analyst", Option.some("codex")))).toBe(
+          "helioy-tools:codebase-analyst@codex"
+        )
+        expect(specialist(yield* catalog.resolve("repo-guide", Option.some("claude-opus")))).toBe(
+          "project:repo-guide@claude-opus"
+        )
       }).pipe(Effect.provide(layer)))
 
     it.effect("general resolves to the bare runtime without a lookup, shadowing a catalogue agent named general", () =>
       Effect.gen(function*() {
         const catalog = yield* AgentCatalog
         expect(yield* catalog.resolve("general", Option.none())).toEqual(AgentResolution.General({ runtime: "claude" }))
-        expect(yield* catalog.resolve("general", Option.some("codex"))).toEqual(AgentResolution.General({ runtime: "codex" }))
-        expect(yield* catalog.resolve("general", Option.some("generic"))).toEqual(AgentResolution.General({ runtime: "generic" }))
+        expect(yield* catalog.resolve("general", Option.some("codex"))).toEqual(
+          AgentResolution.General({ runtime: "codex" })
+        )
+        expect(yield* catalog.resolve("general", Option.some("generic"))).toEqual(
+          AgentResolution.General({ runtime: "generic" })
+        )
         expect(specialist(yield* catalog.resolve("user:general", Option.none()))).toBe("user:general@claude")
       }).pipe(Effect.provide(layer)))
 
@@ -235,17 +355,25 @@ const catalogContract = (name: string, layer: Layer.Layer<AgentCatalog, unknown>
         const notForCodex = yield* Effect.flip(catalog.resolve("backend-engineer", Option.some("codex")))
         expect(notForCodex).toMatchObject({ _tag: "AgentTypeNotFound", runtime: "codex", suggestions: [] })
         expect(notForCodex.message).toContain("for runtime 'codex'")
-        expect((yield* Effect.flip(catalog.resolve("helioy-tools:nothing", Option.none())))._tag).toBe("AgentTypeNotFound")
+        expect((yield* Effect.flip(catalog.resolve("helioy-tools:nothing", Option.none())))._tag).toBe(
+          "AgentTypeNotFound"
+        )
         expect((yield* Effect.flip(catalog.resolve("my-helper", Option.some("grok"))))._tag).toBe("AgentTypeNotFound")
       }).pipe(Effect.provide(layer)))
 
     it.effect("suggest gives up to 5 distinct qualified names whose name or summary contains the needle, ignoring case", () =>
       Effect.gen(function*() {
         const catalog = yield* AgentCatalog
-        expect(yield* catalog.suggest("BUILDS")).toEqual(["helioy-tools:backend-engineer", "helioy-tools:frontend-engineer"])
+        expect(yield* catalog.suggest("BUILDS")).toEqual([
+          "helioy-tools:backend-engineer",
+          "helioy-tools:frontend-engineer"
+        ])
         expect(yield* catalog.suggest("analy")).toEqual(["helioy-tools:codebase-analyst"])
         expect(yield* catalog.suggest("linear issues")).toEqual(["codex:linear"])
-        expect(yield* catalog.suggest("nope:reviewer")).toEqual(["agency:code-reviewer", "pr-review-toolkit:code-reviewer"])
+        expect(yield* catalog.suggest("nope:reviewer")).toEqual([
+          "agency:code-reviewer",
+          "pr-review-toolkit:code-reviewer"
+        ])
         const many = yield* catalog.suggest("e")
         expect(many).toHaveLength(5)
         expect(new Set(many).size).toBe(5)
@@ -256,7 +384,9 @@ const catalogContract = (name: string, layer: Layer.Layer<AgentCatalog, unknown>
     it.effect("summaries are at most 200 characters, longer ones cut to 197 plus an ellipsis", () =>
       Effect.gen(function*() {
         const catalog = yield* AgentCatalog
-        const long = (yield* catalog.list(Option.none())).find((type) => type.qualified_name === "voltagent-lang:long-winded")
+        const long = (yield* catalog.list(Option.none())).find((type) =>
+          type.qualified_name === "voltagent-lang:long-winded"
+        )
         expect(long?.summary).toHaveLength(200)
         expect(long?.summary).toBe(`${longDescription.slice(0, 197)}...`)
       }).pipe(Effect.provide(layer)))
@@ -281,7 +411,10 @@ describe("AgentCatalog live discovery", () => {
     Effect.gen(function*() {
       const { catalog, home } = yield* liveCatalog()
       const all = yield* catalog.list(Option.none())
-      expect(byName(all, "helioy-tools:frontend-engineer")).toMatchObject({ summary: "Builds UI components", model: "sonnet" })
+      expect(byName(all, "helioy-tools:frontend-engineer")).toMatchObject({
+        summary: "Builds UI components",
+        model: "sonnet"
+      })
       expect(byName(all, "helioy-tools:codebase-analyst")).toEqual({
         qualified_name: "helioy-tools:codebase-analyst",
         name: "codebase-analyst",
@@ -290,7 +423,17 @@ describe("AgentCatalog live discovery", () => {
         model: "opus",
         runtime: "claude",
         runtimes: plugin,
-        source: join(home, ".claude", "plugins", "cache", "helioy", "helioy-tools", "1.0.0", "agents", "codebase-analyst.md")
+        source: join(
+          home,
+          ".claude",
+          "plugins",
+          "cache",
+          "helioy",
+          "helioy-tools",
+          "1.0.0",
+          "agents",
+          "codebase-analyst.md"
+        )
       })
       expect(byName(all, "user:my-helper")).toMatchObject({ namespace: "user", model: "" })
       expect(byName(all, "voltagent-lang:backend-engineer")?.summary).toBe("Voltagent backend")
@@ -300,7 +443,10 @@ describe("AgentCatalog live discovery", () => {
     Effect.gen(function*() {
       const { catalog } = yield* liveCatalog()
       const all = yield* catalog.list(Option.none())
-      expect(byName(all, "pr-review-toolkit:code-reviewer")).toMatchObject({ summary: reviewerSummary, model: "inherit" })
+      expect(byName(all, "pr-review-toolkit:code-reviewer")).toMatchObject({
+        summary: reviewerSummary,
+        model: "inherit"
+      })
     }))
 
   it.scoped("when several versions of a plugin hold an agent, the newest file wins", () =>
@@ -317,7 +463,18 @@ describe("AgentCatalog live discovery", () => {
     Effect.gen(function*() {
       const { catalog } = yield* liveCatalog()
       const names = (yield* catalog.list(Option.none())).map((type) => type.name)
-      for (const skipped of ["not-front-matter", "no-front-matter", "nameless", "unclosed", "x; rm -rf ~", "readme", "folder", "loose"]) {
+      for (
+        const skipped of [
+          "not-front-matter",
+          "no-front-matter",
+          "nameless",
+          "unclosed",
+          "x; rm -rf ~",
+          "readme",
+          "folder",
+          "loose"
+        ]
+      ) {
         expect(names).not.toContain(skipped)
       }
     }))
@@ -333,8 +490,15 @@ describe("AgentCatalog live discovery", () => {
         model: "gpt-5.6-sol",
         runtimes: ["codex"]
       })
-      expect(byName(codex, "codex:linear", "codex")).toMatchObject({ name: "linear", summary: "Manages Linear issues.", model: "" })
-      expect(byName(codex, "codex:openai-docs", "codex")).toMatchObject({ name: "openai-docs", summary: "Answers from the OpenAI docs" })
+      expect(byName(codex, "codex:linear", "codex")).toMatchObject({
+        name: "linear",
+        summary: "Manages Linear issues.",
+        model: ""
+      })
+      expect(byName(codex, "codex:openai-docs", "codex")).toMatchObject({
+        name: "openai-docs",
+        summary: "Answers from the OpenAI docs"
+      })
       expect(byName(codex, "helioy-tools:codebase-analyst", "codex")).toMatchObject({
         name: "codebase-analyst",
         namespace: "helioy-tools",

@@ -5,7 +5,8 @@ import * as SessionEnvLive from "../../src/layers/SessionEnvLive.js"
 import { BusConfig } from "../../src/services/BusConfig.js"
 import { SessionEnv } from "../../src/services/SessionEnv.js"
 
-const fromEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+const fromEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 describe("BusConfig: every setting read in one place", () => {
   it.effect("an empty environment gives the written-down defaults", () =>
@@ -26,7 +27,13 @@ describe("BusConfig: every setting read in one place", () => {
         HELIOY_CODEX_DAEMON: "off",
         HELIOY_BUS_MAIL_WATCH: "false"
       }))
-      expect(read).toMatchObject({ busDir: "/srv/bus", maxUnread: 20, reposBase: "/src", codexDaemon: false, mailWatch: false })
+      expect(read).toMatchObject({
+        busDir: "/srv/bus",
+        maxUnread: 20,
+        reposBase: "/src",
+        codexDaemon: false,
+        mailWatch: false
+      })
       expect(Duration.toMillis(read.nudgeThrottle)).toBe(1500)
       expect(Duration.toMillis(read.busyTimeout)).toBe(250)
       expect(Duration.toHours(read.archiveTtl)).toBe(48)
@@ -41,14 +48,20 @@ describe("BusConfig: every setting read in one place", () => {
 
   it.effect("layer(overrides) is the defaults with those fields replaced, whatever the environment says", () =>
     Effect.gen(function*() {
-      const config = yield* Effect.provide(BusConfig, BusConfigLive.layer({ maxUnread: 3 })).pipe(fromEnv({ HELIOY_BUS_MAX_UNREAD: "9" }))
+      const config = yield* Effect.provide(BusConfig, BusConfigLive.layer({ maxUnread: 3 })).pipe(
+        fromEnv({ HELIOY_BUS_MAX_UNREAD: "9" })
+      )
       expect(config).toEqual({ ...BusConfigLive.defaults, maxUnread: 3 })
     }))
 
   it.effect("layerFromEnv(overrides) reads the environment and fixes the overridden fields", () =>
     Effect.gen(function*() {
       const layer = BusConfigLive.layerFromEnv({ busDir: "/fixed" }).pipe(
-        Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["HELIOY_BUS_DIR", "/env"], ["HELIOY_BUS_MAX_UNREAD", "7"]]))))
+        Layer.provide(
+          Layer.setConfigProvider(
+            ConfigProvider.fromMap(new Map([["HELIOY_BUS_DIR", "/env"], ["HELIOY_BUS_MAX_UNREAD", "7"]]))
+          )
+        )
       )
       const config = yield* Effect.provide(BusConfig, layer)
       expect(config.busDir).toBe("/fixed")
@@ -66,7 +79,13 @@ describe("SessionEnv: the session's hints, read once", () => {
         TMUX_PANE: "%3",
         HELIOY_BUS_CWD: "/work/api"
       }))
-      expect(hints).toMatchObject({ agentId: "api:backend", agentType: "reviewer", tmuxPane: "%3", cwd: "/work/api", sessionId: "" })
+      expect(hints).toMatchObject({
+        agentId: "api:backend",
+        agentType: "reviewer",
+        tmuxPane: "%3",
+        cwd: "/work/api",
+        sessionId: ""
+      })
       const busType = yield* SessionEnvLive.make.pipe(fromEnv({ HELIOY_BUS_AGENT_TYPE: "general" }))
       expect(busType.agentType).toBe("general")
     }))
@@ -80,6 +99,10 @@ describe("SessionEnv: the session's hints, read once", () => {
       expect(found).toEqual(Option.some(4242))
       const none = yield* hints.pidFrom(["HELIOY_BUS_CLAUDE_PID"]).pipe(fromEnv({ HELIOY_BUS_CLAUDE_PID: "abc" }))
       expect(none).toEqual(Option.none())
-      expect(yield* Effect.provide(SessionEnv, SessionEnvLive.layerWith({ tmuxPane: "%9" })).pipe(Effect.map((env) => env.tmuxPane))).toBe("%9")
+      expect(
+        yield* Effect.provide(SessionEnv, SessionEnvLive.layerWith({ tmuxPane: "%9" })).pipe(
+          Effect.map((env) => env.tmuxPane)
+        )
+      ).toBe("%9")
     }))
 })

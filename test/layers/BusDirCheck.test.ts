@@ -1,8 +1,8 @@
 /** `BusDirCheck.inspect` on real directories: the server's rules, and nothing created. */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirCheckLive from "../../src/layers/BusDirCheckLive.js"
 import { BusDirCheck } from "../../src/services/BusDirCheck.js"

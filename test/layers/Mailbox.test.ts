@@ -33,7 +33,11 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
     it.effect("claiming an inbox that never received anything gives nothing", () =>
       Effect.gen(function*() {
         const mailbox = yield* Mailbox
-        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({ messages: [], quarantined: [], remaining: 0 })
+        expect(yield* mailbox.claim("proj:nobody" as AgentId, Option.none())).toEqual({
+          messages: [],
+          quarantined: [],
+          remaining: 0
+        })
         expect(yield* mailbox.pending("proj:nobody" as AgentId)).toEqual([])
       }).pipe(Effect.provide(makeLayer())))
 
@@ -53,7 +57,11 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         const build = yield* send({ topic: "build" })
         const review = yield* send({ topic: "review" })
         const plain = yield* send({ topic: null })
-        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({ messages: [build], quarantined: [], remaining: 0 })
+        expect(yield* mailbox.claim(bob, Option.some("build"))).toEqual({
+          messages: [build],
+          quarantined: [],
+          remaining: 0
+        })
         expect((yield* mailbox.pending(bob)).map((p) => p.topic)).toEqual(["review", null])
         expect((yield* claimAll).messages).toEqual([review, plain])
       }).pipe(Effect.provide(makeLayer())))
@@ -75,7 +83,9 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         yield* send()
         yield* send()
         const refused = yield* Effect.exit(send())
-        expect(refused).toEqual(Exit.fail(expect.objectContaining({ _tag: "InboxFull", agentId: bob, unread: 2, limit: 2 })))
+        expect(refused).toEqual(
+          Exit.fail(expect.objectContaining({ _tag: "InboxFull", agentId: bob, unread: 2, limit: 2 }))
+        )
         expect((yield* claimAll).messages).toHaveLength(2)
         yield* send()
         expect((yield* claimAll).messages).toHaveLength(1)
@@ -97,9 +107,13 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         const carol = "proj:carol" as AgentId
         const dave = "proj:dave" as AgentId
         const sentAt = yield* mailbox.nextSentAt
-        const outcomes = yield* mailbox.deliverEach([carol, bob, dave].map((to) => ({ agentId: to, message: message({ from: alice, to, sentAt }) })))
+        const outcomes = yield* mailbox.deliverEach(
+          [carol, bob, dave].map((to) => ({ agentId: to, message: message({ from: alice, to, sentAt }) }))
+        )
         expect(outcomes.map((outcome) => outcome._tag)).toEqual(["Right", "Left", "Right"])
-        expect(outcomes[1]).toEqual(expect.objectContaining({ left: expect.objectContaining({ _tag: "InboxFull", agentId: bob }) }))
+        expect(outcomes[1]).toEqual(
+          expect.objectContaining({ left: expect.objectContaining({ _tag: "InboxFull", agentId: bob }) })
+        )
         expect(yield* mailbox.pending(carol)).toHaveLength(1)
         expect(yield* mailbox.pending(dave)).toHaveLength(1)
         expect(yield* mailbox.pending(bob)).toHaveLength(1)
@@ -164,10 +178,16 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
 
     it.effect.prop(
       "any sequence of sends from one sender is claimed in send order",
-      [FastCheck.array(FastCheck.record({ content: FastCheck.string({ minLength: 1 }), pauseMillis: FastCheck.constantFrom(0, 0, 1, 7) }), {
-        minLength: 1,
-        maxLength: 20
-      })],
+      [FastCheck.array(
+        FastCheck.record({
+          content: FastCheck.string({ minLength: 1 }),
+          pauseMillis: FastCheck.constantFrom(0, 0, 1, 7)
+        }),
+        {
+          minLength: 1,
+          maxLength: 20
+        }
+      )],
       ([sends]) =>
         Effect.gen(function*() {
           const sent = []

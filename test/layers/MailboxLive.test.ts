@@ -1,7 +1,7 @@
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Option, TestClock } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import { BusDir } from "../../src/services/BusDir.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
@@ -43,7 +43,10 @@ describe("MailboxLive files", () => {
     quarantines((path) => fs.writeFileSync(path, "{\"id\": \"trunc"), /not a valid message/))
 
   it.effect("a file missing message keys is quarantined", () =>
-    quarantines((path) => fs.writeFileSync(path, JSON.stringify({ id: "x", content: "no sender" })), /not a valid message/))
+    quarantines(
+      (path) => fs.writeFileSync(path, JSON.stringify({ id: "x", content: "no sender" })),
+      /not a valid message/
+    ))
 
   it.effect("a directory named like a message is quarantined", () =>
     quarantines((path) => fs.mkdirSync(path), /not a regular file/))
@@ -51,7 +54,10 @@ describe("MailboxLive files", () => {
   it.effect("a symlink named like a message is quarantined without being followed", () =>
     quarantines((path) => {
       const target = `${path}.target`
-      fs.writeFileSync(target, JSON.stringify(message({ from: "x", to: bob, sentAt: "2026-03-16T12:00:00.000000+00:00" })))
+      fs.writeFileSync(
+        target,
+        JSON.stringify(message({ from: "x", to: bob, sentAt: "2026-03-16T12:00:00.000000+00:00" }))
+      )
       fs.symlinkSync(target, path)
     }, /symlink/))
 
@@ -59,7 +65,9 @@ describe("MailboxLive files", () => {
     quarantines((path) =>
       fs.writeFileSync(
         path,
-        JSON.stringify(message({ from: "x", to: bob, sentAt: "2026-03-16T12:00:00.000000+00:00", content: "x".repeat(200_000) }))
+        JSON.stringify(
+          message({ from: "x", to: bob, sentAt: "2026-03-16T12:00:00.000000+00:00", content: "x".repeat(200_000) })
+        )
       ), /larger than/))
 
   it.effect("a claimed message moves into archive/", () =>
@@ -73,9 +81,12 @@ describe("MailboxLive files", () => {
 
   it.scoped("message files are 0600 and inbox directories 0700 even under umask 0", () =>
     Effect.gen(function*() {
-      yield* Effect.acquireRelease(Effect.sync(() => process.umask(0)), (previous) => Effect.sync(() => process.umask(previous)))
+      yield* Effect.acquireRelease(Effect.sync(() => process.umask(0)), (previous) =>
+        Effect.sync(() => process.umask(previous)))
       const { dir } = yield* inboxWithValidMessage
-      const [name] = fs.readdirSync(dir).filter((n) => n.endsWith(".json"))
+      const [name] = fs.readdirSync(dir).filter((n) =>
+        n.endsWith(".json")
+      )
       expect(mode(dir)).toBe(0o700)
       expect(mode(join(dir, name!))).toBe(0o600)
       fs.writeFileSync(join(dir, "0000-corrupt.json"), "nope", { mode: 0o600 })
@@ -126,7 +137,12 @@ describe("MailboxLive files", () => {
         sent_at: "2026-03-16T12:00:00.123456+00:00"
       }
       fs.writeFileSync(join(dir, name), JSON.stringify(reference, null, 2), { mode: 0o600 })
-      expect(yield* mailbox.pending(bob)).toEqual([{ file: name, id: expect.any(String), from: "web:frontend", topic: null }])
+      expect(yield* mailbox.pending(bob)).toEqual([{
+        file: name,
+        id: expect.any(String),
+        from: "web:frontend",
+        topic: null
+      }])
       const claimed = yield* claimAll
       expect(claimed.quarantined).toEqual([])
       expect(claimed.messages.map((m) => ({ ...m }))).toEqual([reference])

@@ -3,8 +3,8 @@ import { Effect, Fiber, Layer, Ref, TestClock } from "effect"
 import type { AgentRow } from "../../src/domain/AgentRecord.js"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
-import * as NudgeLive from "../../src/layers/NudgeLive.js"
 import * as MailboxTest from "../../src/layers/MailboxTest.js"
+import * as NudgeLive from "../../src/layers/NudgeLive.js"
 import * as RegistryTest from "../../src/layers/RegistryTest.js"
 import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import * as TmuxTest from "../../src/layers/TmuxTest.js"
@@ -39,11 +39,20 @@ const withPanes = (...panes: ReadonlyArray<PaneInfo>) =>
 
 /** What the TUI of a pane shows. */
 const withScreen = (paneId: string, tui: SimulatedTui) =>
-  Effect.flatMap(TmuxTest.TmuxTestControl, (control) => Ref.update(control.screens, (screens) => new Map(screens).set(paneId, tui)))
+  Effect.flatMap(
+    TmuxTest.TmuxTestControl,
+    (control) => Ref.update(control.screens, (screens) => new Map(screens).set(paneId, tui))
+  )
 
 const confirmed: NudgeOutcome = { nudged: true, method: "nudge", confirmed: true, pending: false }
 
-const skipped = (reason: NonNullable<NudgeOutcome["reason"]>): NudgeOutcome => ({ nudged: false, method: "none", confirmed: false, pending: false, reason })
+const skipped = (reason: NonNullable<NudgeOutcome["reason"]>): NudgeOutcome => ({
+  nudged: false,
+  method: "none",
+  confirmed: false,
+  pending: false,
+  reason
+})
 
 const calls = Effect.flatMap(TmuxTest.TmuxTestControl, (control) => Ref.get(control.calls))
 
@@ -117,19 +126,25 @@ describe("NudgeLive", () => {
       expect(yield* wakeThroughPause(carol)).toEqual(confirmed)
     }).pipe(Effect.provide(nudgeLayer)))
 
-  it.effect.each(["unknown", "mystery", ""])("a %j runtime is never nudged and tmux is not touched", (runtime) =>
-    Effect.gen(function*() {
-      const nudge = yield* Nudge
-      yield* withPanes(pane("%5", "s:0.1"))
-      expect(yield* nudge.wake({ ...bob, runtime })).toEqual(skipped("unsupported_runtime"))
-      expect(yield* calls).toEqual([])
-    }).pipe(Effect.provide(nudgeLayer)))
+  it.effect.each(["unknown", "mystery", ""])(
+    "a %j runtime is never nudged and tmux is not touched",
+    (runtime) =>
+      Effect.gen(function*() {
+        const nudge = yield* Nudge
+        yield* withPanes(pane("%5", "s:0.1"))
+        expect(yield* nudge.wake({ ...bob, runtime })).toEqual(skipped("unsupported_runtime"))
+        expect(yield* calls).toEqual([])
+      }).pipe(Effect.provide(nudgeLayer))
+  )
 
-  it.effect.each(["claude", "claude-opus", "codex", "grok", "grok-fast"])("a %s agent is nudged", (runtime) =>
-    Effect.gen(function*() {
-      yield* withPanes(pane("%5", "s:0.1"))
-      expect(yield* wakeThroughPause({ ...bob, runtime })).toEqual(confirmed)
-    }).pipe(Effect.provide(nudgeLayer)))
+  it.effect.each(["claude", "claude-opus", "codex", "grok", "grok-fast"])(
+    "a %s agent is nudged",
+    (runtime) =>
+      Effect.gen(function*() {
+        yield* withPanes(pane("%5", "s:0.1"))
+        expect(yield* wakeThroughPause({ ...bob, runtime })).toEqual(confirmed)
+      }).pipe(Effect.provide(nudgeLayer))
+  )
 
   it.effect("a recipient with neither pane nor target is not nudged", () =>
     Effect.gen(function*() {
@@ -199,7 +214,10 @@ describe("NudgeLive", () => {
   it.effect("a dialog on screen is never typed into; the slot goes back, so the next send tries again", () =>
     Effect.gen(function*() {
       yield* withPanes(pane("%5", "s:0.1"))
-      yield* withScreen("%5", idleTui("❯", { dialog: "  Hooks need review\n› 1. Review hooks\n  2. Trust all and continue" }))
+      yield* withScreen(
+        "%5",
+        idleTui("❯", { dialog: "  Hooks need review\n› 1. Review hooks\n  2. Trust all and continue" })
+      )
       expect(yield* wakeThroughPause(bob)).toEqual(skipped("dialog_open"))
       expect(yield* sends).toEqual([])
       yield* withScreen("%5", idleTui())
@@ -236,7 +254,13 @@ describe("NudgeLive", () => {
     Effect.gen(function*() {
       yield* withPanes(pane("%5", "s:0.1"))
       yield* withScreen("%5", idleTui("❯", { busy: true }))
-      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: false, method: "turn-boundary", confirmed: false, pending: false, reason: "busy" })
+      expect(yield* wakeThroughPause(bob)).toEqual({
+        nudged: false,
+        method: "turn-boundary",
+        confirmed: false,
+        pending: false,
+        reason: "busy"
+      })
       expect(yield* sends).toEqual([])
     }).pipe(Effect.provide(nudgeLayer)))
 
@@ -253,7 +277,13 @@ describe("NudgeLive", () => {
       const nudge = yield* Nudge
       yield* withPanes(pane("%5", "s:0.1"))
       yield* withScreen("%5", idleTui("❯", { ignoredEnters: 2 }))
-      expect(yield* wakeThroughPause(bob)).toEqual({ nudged: false, method: "nudge", confirmed: false, pending: false, reason: "not_confirmed" })
+      expect(yield* wakeThroughPause(bob)).toEqual({
+        nudged: false,
+        method: "nudge",
+        confirmed: false,
+        pending: false,
+        reason: "not_confirmed"
+      })
       expect((yield* sends).map((call) => call.op)).toEqual(["typeLiteral", "pressEnter", "pressEnter"])
       // The slot stays taken: something sits in the input line.
       expect(yield* nudge.wake(bob)).toEqual(skipped("throttled"))
@@ -267,7 +297,12 @@ describe("NudgeLive", () => {
       const nudge = yield* Nudge
       yield* withPanes(pane("%5", "s:0.1"))
       expect(yield* nudge.wake(bob, true)).toEqual({ nudged: true, method: "rewake", confirmed: false, pending: true })
-      expect(yield* nudge.wake({ ...bob, runtime: "codex" }, true)).toEqual({ nudged: true, method: "daemon", confirmed: false, pending: true })
+      expect(yield* nudge.wake({ ...bob, runtime: "codex" }, true)).toEqual({
+        nudged: true,
+        method: "daemon",
+        confirmed: false,
+        pending: true
+      })
       expect(yield* calls).toEqual([])
     }).pipe(Effect.provide(nudgeLayer)))
 })

@@ -13,10 +13,24 @@ describe("NudgeTest", () => {
     Effect.gen(function*() {
       const registry = yield* Registry
       const controls = yield* NudgeTest.NudgeTestControl
-      yield* registry.register(registration({ explicitId: id("bob") }), Option.none(), "2026-01-01T00:00:00.000000+00:00")
-      yield* registry.register(registration({ explicitId: id("carol") }), Option.none(), "2026-01-01T00:00:01.000000+00:00")
+      yield* registry.register(
+        registration({ explicitId: id("bob") }),
+        Option.none(),
+        "2026-01-01T00:00:00.000000+00:00"
+      )
+      yield* registry.register(
+        registration({ explicitId: id("carol") }),
+        Option.none(),
+        "2026-01-01T00:00:01.000000+00:00"
+      )
       const first = yield* sendMessage({ to: "bob;carol", content: "hi" })
-      yield* Ref.set(controls.outcome, { nudged: false, method: "none", confirmed: false, pending: false, reason: "throttled" })
+      yield* Ref.set(controls.outcome, {
+        nudged: false,
+        method: "none",
+        confirmed: false,
+        pending: false,
+        reason: "throttled"
+      })
       const second = yield* sendMessage({ to: "bob", content: "again" })
       expect(yield* Ref.get(controls.woken)).toEqual(["bob", "carol", "bob"])
       expect([first.nudged, second.nudged]).toEqual([true, false])

@@ -1,8 +1,8 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer } from "effect"
 import { presetAgentsRule, presetNameRule } from "../../src/domain/Preset.js"
 import * as BusDirTest from "../../src/layers/BusDirTest.js"
 import * as PresetsLive from "../../src/layers/PresetsLive.js"
@@ -27,11 +27,18 @@ const seededBusDir = (seed: Seed) =>
   )
 
 const presetsLive = (seed: Seed = {}) =>
-  Layer.unwrapScoped(Effect.map(seededBusDir(seed), (root) => PresetsLive.layer.pipe(Layer.provide(BusDirTest.layerTest(root)))))
+  Layer.unwrapScoped(
+    Effect.map(seededBusDir(seed), (root) => PresetsLive.layer.pipe(Layer.provide(BusDirTest.layerTest(root))))
+  )
 
 const presetsTest = (seed: Seed = {}) => PresetsTest.layerTest({ files: seed })
 
-const team = { name: "api-team", description: "Backend crew", agents: ["helioy-tools:backend-engineer", "general"], tags: ["api"] }
+const team = {
+  name: "api-team",
+  description: "Backend crew",
+  agents: ["helioy-tools:backend-engineer", "general"],
+  tags: ["api"]
+}
 
 /** The Presets contract, run against every implementation. */
 const presetsContract = (name: string, makeLayer: (seed?: Seed) => Layer.Layer<Presets>) =>
@@ -124,7 +131,13 @@ const presetsContract = (name: string, makeLayer: (seed?: Seed) => Layer.Layer<P
           { name: "stem-named", description: "d", agents: ["a:b"], tags: ["t"] }
         ])
         const reasons = Object.fromEntries(listing.broken.map((entry) => [entry.file.split("/").pop(), entry.reason]))
-        expect(Object.keys(reasons)).toEqual(["bad-name.json", "list.json", "mismatch.json", "no-agents.json", "truncated.json"])
+        expect(Object.keys(reasons)).toEqual([
+          "bad-name.json",
+          "list.json",
+          "mismatch.json",
+          "no-agents.json",
+          "truncated.json"
+        ])
         expect(reasons["truncated.json"]).toMatch(/^not valid JSON/)
         expect(reasons["list.json"]).toBe("not a JSON object")
         expect(reasons["no-agents.json"]).toBe(presetAgentsRule)
@@ -136,7 +149,12 @@ const presetsContract = (name: string, makeLayer: (seed?: Seed) => Layer.Layer<P
         expect(refused.message).toContain("not valid JSON")
         expect(Either.isLeft(yield* Effect.either(presets.get("no-agents")))).toBe(true)
         yield* presets.save({ name: "truncated", agents: ["general"] })
-        expect(yield* presets.get("truncated")).toEqual({ name: "truncated", description: "", agents: ["general"], tags: [] })
+        expect(yield* presets.get("truncated")).toEqual({
+          name: "truncated",
+          description: "",
+          agents: ["general"],
+          tags: []
+        })
       }).pipe(Effect.provide(makeLayer({
         "good.json": JSON.stringify({ name: "good", agents: ["general"] }),
         "stem-named.json": JSON.stringify({ description: "d", agents: ["a:b"], tags: ["t"] }),
@@ -169,7 +187,11 @@ describe("Presets live files", () => {
   it.scoped("a preset file written by the reference (no trailing newline) is read", () =>
     Effect.gen(function*() {
       const root = yield* seededBusDir({
-        "review.json": JSON.stringify({ name: "review", description: "", agents: ["pr-review-toolkit:code-reviewer"], tags: [] }, null, 2)
+        "review.json": JSON.stringify(
+          { name: "review", description: "", agents: ["pr-review-toolkit:code-reviewer"], tags: [] },
+          null,
+          2
+        )
       })
       const presets = yield* Effect.provide(PresetsLive.make, BusDirTest.layerTest(root))
       expect((yield* presets.get("review")).agents).toEqual(["pr-review-toolkit:code-reviewer"])
@@ -184,7 +206,10 @@ describe("Presets live files", () => {
       const presets = yield* Effect.provide(PresetsLive.make, BusDirTest.layerTest(root))
       const listing = yield* presets.list
       expect(listing.presets.map((preset) => preset.name)).toEqual(["real"])
-      expect(listing.broken).toEqual([{ file: join(root, "presets", "linked.json"), reason: "a symlink, not a preset" }])
+      expect(listing.broken).toEqual([{
+        file: join(root, "presets", "linked.json"),
+        reason: "a symlink, not a preset"
+      }])
     }))
 
   it.scoped("a presets directory that cannot be created fails the save with PresetsUnavailable", () =>

@@ -1,7 +1,7 @@
 /** One contract for the process table, run against `/proc` and against `ps` (what systems without `/proc` use). */
-import { spawn } from "node:child_process"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
+import { spawn } from "node:child_process"
 import * as ProcessesLive from "../../src/layers/ProcessesLive.js"
 import { Processes } from "../../src/services/Processes.js"
 

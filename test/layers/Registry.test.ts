@@ -46,11 +46,22 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
       Effect.gen(function*() {
         const registry = yield* Registry
         const stored = yield* registry.register(
-          explicitRegistration("proj:general", { paneId: "%1", tmuxTarget: "s:0.1", pid: 7, sessionId: "sess", profile: "{}" }),
+          explicitRegistration("proj:general", {
+            paneId: "%1",
+            tmuxTarget: "s:0.1",
+            pid: 7,
+            sessionId: "sess",
+            profile: "{}"
+          }),
           noLiveness,
           at(0)
         )
-        expect(stored).toMatchObject({ agent_id: "proj:general", pane_id: "%1", registered_at: at(0), last_seen: at(0) })
+        expect(stored).toMatchObject({
+          agent_id: "proj:general",
+          pane_id: "%1",
+          registered_at: at(0),
+          last_seen: at(0)
+        })
         expect(yield* registry.get(id("proj:general"))).toEqual(Option.some(stored))
         expect(yield* registry.get(id("nobody"))).toEqual(Option.none())
       }).pipe(Effect.provide(layer)))
@@ -96,7 +107,9 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
     it.effect("remove deletes every named row and ignores unknown ids and an empty list", () =>
       Effect.gen(function*() {
         const registry = yield* Registry
-        for (const [i, id] of ["a", "b", "c"].entries()) yield* registry.register(explicitRegistration(id), noLiveness, at(i))
+        for (const [i, id] of ["a", "b", "c"].entries()) {
+          yield* registry.register(explicitRegistration(id), noLiveness, at(i))
+        }
         yield* registry.remove([])
         yield* registry.remove([id("a"), id("c"), id("ghost")])
         expect((yield* registry.list).map((row) => row.agent_id)).toEqual(["b"])
@@ -119,8 +132,14 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
         yield* registry.register(explicitRegistration("a", { paneId: "%1", tmuxTarget: "s:0.0" }), noLiveness, at(1))
         yield* registry.register(explicitRegistration("b", { paneId: "%2", tmuxTarget: "s:0.1" }), noLiveness, at(2))
         yield* registry.readdress([])
-        yield* registry.readdress([{ agentId: id("a"), tmuxTarget: "t:3.4" }, { agentId: id("ghost"), tmuxTarget: "x:0.0" }])
-        expect((yield* registry.list).map((row) => [row.agent_id, row.tmux_target])).toEqual([["a", "t:3.4"], ["b", "s:0.1"]])
+        yield* registry.readdress([{ agentId: id("a"), tmuxTarget: "t:3.4" }, {
+          agentId: id("ghost"),
+          tmuxTarget: "x:0.0"
+        }])
+        expect((yield* registry.list).map((row) => [row.agent_id, row.tmux_target])).toEqual([["a", "t:3.4"], [
+          "b",
+          "s:0.1"
+        ]])
       }).pipe(Effect.provide(layer)))
 
     it.effect("findByPane finds the agent of a pane", () =>

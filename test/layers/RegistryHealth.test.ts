@@ -1,17 +1,17 @@
 /** `Registry.health` over `SqlLive.layerExisting`: real registry files, read as they are, never created or migrated. */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
 import { latestMigration } from "../../src/layers/migrations/index.js"
 import * as RegistryLive from "../../src/layers/RegistryLive.js"
 import * as SqlLive from "../../src/layers/SqlLive.js"
 import { Registry } from "../../src/services/Registry.js"
-import { explicitRegistration } from "../support/unitFixtures.js"
 import { tempDir } from "../integration/liveBus.js"
 import { createLegacyReferenceDb, snapshotDb } from "../integration/referenceDb.js"
+import { explicitRegistration } from "../support/unitFixtures.js"
 
 /** The registry over the existing database of `busDir`. */
 const existing = (busDir: string) =>
@@ -60,7 +60,10 @@ describe("Registry.health on an existing registry.db", () => {
   it.scoped("fails with RegistryUnavailable saying the file is not a database", () =>
     Effect.gen(function*() {
       const busDir = yield* tempDir("helioy-health-")
-      fs.writeFileSync(join(busDir, "registry.db"), "this is not sqlite, just text that is long enough to have a header\n".repeat(20))
+      fs.writeFileSync(
+        join(busDir, "registry.db"),
+        "this is not sqlite, just text that is long enough to have a header\n".repeat(20)
+      )
       const error = yield* Effect.flip(Effect.provide(health, existing(busDir)))
       expect(error._tag).toBe("RegistryUnavailable")
       expect(error.reason).toContain("file is not a database")

@@ -1,9 +1,9 @@
 /** `Tmux.version` on the live layer (stand-in tmux binaries) and on the recording test layer. */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { NodeCommandExecutor, NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Ref } from "effect"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as TmuxLive from "../../src/layers/TmuxLive.js"
 import * as TmuxTest from "../../src/layers/TmuxTest.js"

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
+import { encodeMetadata, windowIdOf } from "../../src/domain/Warroom.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
 import * as SqlLive from "../../src/layers/SqlLive.js"
 import * as WarroomsLive from "../../src/layers/WarroomsLive.js"
 import * as WarroomsTest from "../../src/layers/WarroomsTest.js"
-import { encodeMetadata, windowIdOf } from "../../src/domain/Warroom.js"
 import { type NewMember, type NewWarroom, Warrooms } from "../../src/services/Warrooms.js"
 import { freshBusDir } from "../support/unitLayers.js"
 
@@ -67,7 +67,14 @@ const warroomsContract = (name: string, layer: Layer.Layer<Warrooms, unknown>) =
         ])
         for (const m of stored.members) {
           expect(m.warroom_member_id).toMatch(/^[0-9a-f]{16}$/)
-          expect(m).toMatchObject({ warroom_id: "alpha", state: "pending", agent_instance_id: null, desired_runtime: "claude", created_at: t0, updated_at: t0 })
+          expect(m).toMatchObject({
+            warroom_id: "alpha",
+            state: "pending",
+            agent_instance_id: null,
+            desired_runtime: "claude",
+            created_at: t0,
+            updated_at: t0
+          })
         }
         expect(new Set(stored.members.map((m) => m.warroom_member_id)).size).toBe(2)
         expect(yield* warrooms.get("nobody")).toEqual(Option.none())
@@ -78,12 +85,15 @@ const warroomsContract = (name: string, layer: Layer.Layer<Warrooms, unknown>) =
         const warrooms = yield* Warrooms
         const first = yield* warrooms.create(warroom("alpha"), [member(0), member(1), member(2)], t0)
         yield* warrooms.close("alpha")
-        const second = yield* warrooms.create(warroom("alpha", { layout: "main-vertical" }), [member(0, "qa", { paneId: "%40" })], t1)
+        const second = yield* warrooms.create(warroom("alpha", { layout: "main-vertical" }), [
+          member(0, "qa", { paneId: "%40" })
+        ], t1)
         const stored = Option.getOrThrow(yield* warrooms.get("alpha"))
         expect(stored).toMatchObject({ layout: "main-vertical", status: "active", created_at: t1 })
         expect(stored.members).toEqual(second.members)
         expect(stored.members.map((m) => m.pane_id)).toEqual(["%40"])
-        expect(stored.members.some((m) => first.members.some((old) => old.warroom_member_id === m.warroom_member_id))).toBe(false)
+        expect(stored.members.some((m) => first.members.some((old) => old.warroom_member_id === m.warroom_member_id)))
+          .toBe(false)
         expect(yield* warrooms.list).toHaveLength(1)
       }).pipe(Effect.provide(layer)))
 
@@ -109,8 +119,20 @@ const warroomsContract = (name: string, layer: Layer.Layer<Warrooms, unknown>) =
         yield* warrooms.create(warroom("alpha"), [member(0)], t0)
         yield* warrooms.create(warroom("gone"), [member(0)], t0)
         yield* warrooms.close("gone")
-        const added = yield* warrooms.addMember("alpha", member(1, "qa", { desiredRepo: "repo", desiredRuntime: "codex" }), t1)
-        expect(added).toMatchObject({ warroom_id: "alpha", desired_role: "qa", desired_repo: "repo", desired_runtime: "codex", spawn_order: 1, state: "pending", created_at: t1 })
+        const added = yield* warrooms.addMember(
+          "alpha",
+          member(1, "qa", { desiredRepo: "repo", desiredRuntime: "codex" }),
+          t1
+        )
+        expect(added).toMatchObject({
+          warroom_id: "alpha",
+          desired_role: "qa",
+          desired_repo: "repo",
+          desired_runtime: "codex",
+          spawn_order: 1,
+          state: "pending",
+          created_at: t1
+        })
         expect(Option.getOrThrow(yield* warrooms.get("alpha")).members.at(-1)).toEqual(added)
         const missing = yield* Effect.flip(warrooms.addMember("nope", member(0), t1))
         expect(missing).toMatchObject({ _tag: "WarroomNotFound", warroomId: "nope", active: ["alpha"] })
@@ -123,9 +145,15 @@ const warroomsContract = (name: string, layer: Layer.Layer<Warrooms, unknown>) =
       Effect.gen(function*() {
         const warrooms = yield* Warrooms
         const { members } = yield* warrooms.create(warroom("alpha"), [member(0), member(1)], t0)
-        expect(yield* warrooms.removeMember("alpha", members[0]!.warroom_member_id)).toEqual({ remaining: 1, closed: false })
+        expect(yield* warrooms.removeMember("alpha", members[0]!.warroom_member_id)).toEqual({
+          remaining: 1,
+          closed: false
+        })
         expect(Option.getOrThrow(yield* warrooms.get("alpha")).status).toBe("active")
-        expect(yield* warrooms.removeMember("alpha", members[1]!.warroom_member_id)).toEqual({ remaining: 0, closed: true })
+        expect(yield* warrooms.removeMember("alpha", members[1]!.warroom_member_id)).toEqual({
+          remaining: 0,
+          closed: true
+        })
         expect(Option.getOrThrow(yield* warrooms.get("alpha"))).toMatchObject({ status: "killed", members: [] })
         const missing = yield* Effect.flip(warrooms.removeMember("alpha", "0123456789abcdef"))
         expect(missing).toMatchObject({ _tag: "MemberNotFound", memberId: "0123456789abcdef" })
@@ -136,14 +164,23 @@ const warroomsContract = (name: string, layer: Layer.Layer<Warrooms, unknown>) =
         const warrooms = yield* Warrooms
         const { members } = yield* warrooms.create(warroom("alpha"), [member(0), member(1)], t0)
         const id = members[0]!.warroom_member_id
-        expect(yield* warrooms.setMemberAgent(id, { agentInstanceId: "proj:general:alpha.0", tmuxTarget: "work:1.0" }, t1)).toBe(true)
-        expect(yield* warrooms.setMemberAgent(id, { agentInstanceId: "proj:general:alpha.0", tmuxTarget: "work:1.0" }, t2)).toBe(false)
+        expect(
+          yield* warrooms.setMemberAgent(id, { agentInstanceId: "proj:general:alpha.0", tmuxTarget: "work:1.0" }, t1)
+        ).toBe(true)
+        expect(
+          yield* warrooms.setMemberAgent(id, { agentInstanceId: "proj:general:alpha.0", tmuxTarget: "work:1.0" }, t2)
+        ).toBe(false)
         let stored = Option.getOrThrow(yield* warrooms.get("alpha")).members
         expect(stored[0]).toMatchObject({ state: "active", agent_instance_id: "proj:general:alpha.0", updated_at: t1 })
         expect(stored[1]).toEqual(members[1])
         expect(yield* warrooms.setMemberAgent(id, { agentInstanceId: null, tmuxTarget: "work:2.0" }, t2)).toBe(true)
         stored = Option.getOrThrow(yield* warrooms.get("alpha")).members
-        expect(stored[0]).toMatchObject({ state: "pending", agent_instance_id: null, tmux_target: "work:2.0", updated_at: t2 })
+        expect(stored[0]).toMatchObject({
+          state: "pending",
+          agent_instance_id: null,
+          tmux_target: "work:2.0",
+          updated_at: t2
+        })
       }).pipe(Effect.provide(layer)))
 
     it.effect("delete removes a warroom and its members; deleting an unknown one is a no-op", () =>

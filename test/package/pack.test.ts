@@ -3,13 +3,13 @@
  * `prepare` builds for a real pack), installed from the tarball with `--omit=dev` into a temporary prefix (registry
  * packages allowed), then the installed `helioy-bus` served to the MCP SDK's Client and run as a command.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { execFile, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeTempDir, removeTempDirs } from "../support/mcpClient.js"
 
@@ -36,7 +36,9 @@ const npm = async (args: ReadonlyArray<string>, cwd: string) =>
 beforeAll(async () => {
   const work = makeTempDir("helioy-pack-")
   // --ignore-scripts: the other test files run the build in dist/ meanwhile; `prepare` would rebuild it under them.
-  const [packed] = JSON.parse(await npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], repo)) as Array<{
+  const [packed] = JSON.parse(
+    await npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], repo)
+  ) as Array<{
     filename: string
     files: Array<{ path: string }>
   }>
@@ -57,23 +59,29 @@ const runInstalled = (args: ReadonlyArray<string>, home: string) =>
 
 describe("the npm package", () => {
   it("the tarball holds the built bundles, the library, its types and the plugin files, and no sources", () => {
-    for (const file of [
-      "bin/helioy-bus.js",
-      "bin/helioy-warroom.js",
-      "dist/bin/helioy-bus.mjs",
-      "dist/bin/serve.mjs",
-      "dist/lib/index.js",
-      "dist/index.d.ts",
-      ".mcp.json",
-      ".claude-plugin/plugin.json",
-      "hooks/hooks.json",
-      "codex/config.toml",
-      "package.json",
-      "README.md",
-      "LICENSE"
-    ]) expect(tarballFiles).toContain(file)
+    for (
+      const file of [
+        "bin/helioy-bus.js",
+        "bin/helioy-warroom.js",
+        "dist/bin/helioy-bus.mjs",
+        "dist/bin/serve.mjs",
+        "dist/lib/index.js",
+        "dist/index.d.ts",
+        ".mcp.json",
+        ".claude-plugin/plugin.json",
+        "hooks/hooks.json",
+        "codex/config.toml",
+        "package.json",
+        "README.md",
+        "LICENSE"
+      ]
+    ) expect(tarballFiles).toContain(file)
     expect(tarballFiles.filter((file) => /^(src|test|scripts|bench|\.ci)\//.test(file))).toEqual([])
-    expect(tarballFiles.filter((file) => file.startsWith("dist/") && !/^dist\/(bin|lib)\//.test(file) && !file.endsWith(".d.ts"))).toEqual([])
+    expect(
+      tarballFiles.filter((file) =>
+        file.startsWith("dist/") && !/^dist\/(bin|lib)\//.test(file) && !file.endsWith(".d.ts")
+      )
+    ).toEqual([])
   })
 
   it("a production install holds better-sqlite3 and none of the code bundled into the executables", () => {
@@ -90,14 +98,21 @@ describe("the npm package", () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [installed, "serve"],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, HELIOY_BUS_DIR: join(home, "bus"), HELIOY_AGENT_ID: "writer:general" },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: home,
+        HELIOY_BUS_DIR: join(home, "bus"),
+        HELIOY_AGENT_ID: "writer:general"
+      },
       stderr: "pipe"
     })
     const client = new Client({ name: "helioy-pack-test", version: "0.0.0" })
     await client.connect(transport)
     try {
       const { tools } = await client.listTools()
-      expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(["register_agent", "send_message", "get_messages"]))
+      expect(tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining(["register_agent", "send_message", "get_messages"])
+      )
       const call = async (name: string, args: Record<string, unknown>) => {
         const result = await client.callTool({ name, arguments: args })
         expect(result.isError ?? false).toBe(false)

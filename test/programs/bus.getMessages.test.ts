@@ -38,6 +38,9 @@ describe("getMessages", () => {
 
   it.effect("a malformed agent id fails with InvalidInput", () =>
     Effect.gen(function*() {
-      expect(yield* Effect.flip(getMessages({ agent_id: "../x" }))).toMatchObject({ _tag: "InvalidInput", field: "agent_id" })
+      expect(yield* Effect.flip(getMessages({ agent_id: "../x" }))).toMatchObject({
+        _tag: "InvalidInput",
+        field: "agent_id"
+      })
     }).pipe(Effect.provide(bus)))
 })

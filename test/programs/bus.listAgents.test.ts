@@ -116,11 +116,14 @@ describe("listAgents", () => {
         expect(yield* idsOf({ tmux_filter: "work:01" })).toEqual(["d"])
       }).pipe(Effect.provide(bus)))
 
-    it.effect.each(["w_rk", "%", "wo%", "_"])("%j is matched literally, not as a wildcard", (filter) =>
-      Effect.gen(function*() {
-        yield* layout
-        expect(yield* idsOf({ tmux_filter: filter })).toEqual([])
-      }).pipe(Effect.provide(bus)))
+    it.effect.each(["w_rk", "%", "wo%", "_"])(
+      "%j is matched literally, not as a wildcard",
+      (filter) =>
+        Effect.gen(function*() {
+          yield* layout
+          expect(yield* idsOf({ tmux_filter: filter })).toEqual([])
+        }).pipe(Effect.provide(bus))
+    )
 
     it.effect("a cwd_basename filter keeps agents whose directory has that basename", () =>
       Effect.gen(function*() {

@@ -28,12 +28,15 @@ describe("registerAgent", () => {
       )
     }).pipe(Effect.provide(bus)))
 
-  it.effect.each(["../escape", "a/b", ".hidden", "a;b"])("an explicit invalid agent_id %j fails with InvalidInput and registers nothing", (agentId) =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(registerAgent({ pwd: "/w/proj", agent_id: agentId }))
-      expect(error).toMatchObject({ _tag: "InvalidInput", field: "agent_id" })
-      expect(yield* Effect.flatMap(Registry, (registry) => registry.list)).toEqual([])
-    }).pipe(Effect.provide(bus)))
+  it.effect.each(["../escape", "a/b", ".hidden", "a;b"])(
+    "an explicit invalid agent_id %j fails with InvalidInput and registers nothing",
+    (agentId) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(registerAgent({ pwd: "/w/proj", agent_id: agentId }))
+        expect(error).toMatchObject({ _tag: "InvalidInput", field: "agent_id" })
+        expect(yield* Effect.flatMap(Registry, (registry) => registry.list)).toEqual([])
+      }).pipe(Effect.provide(bus))
+  )
 
   it.effect("an empty pwd fails with InvalidInput", () =>
     Effect.gen(function*() {
@@ -96,7 +99,10 @@ describe("heartbeat", () => {
 
   it.effect("fails with NotRegistered for an unknown agent", () =>
     Effect.gen(function*() {
-      expect(yield* Effect.flip(heartbeat("proj:ghost"))).toMatchObject({ _tag: "NotRegistered", agentId: "proj:ghost" })
+      expect(yield* Effect.flip(heartbeat("proj:ghost"))).toMatchObject({
+        _tag: "NotRegistered",
+        agentId: "proj:ghost"
+      })
       expect(yield* Effect.flip(heartbeat(undefined))).toMatchObject({ _tag: "NotRegistered", agentId: me })
     }).pipe(Effect.provide(bus)))
 

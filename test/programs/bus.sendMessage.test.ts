@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { nudgeText } from "../../src/domain/NudgeText.js"
-import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import * as AppTest from "../../src/layers/AppTest.js"
+import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import { sendMessage } from "../../src/programs/bus.js"
 import { claimAll, overNudgePause, seedAgent, setPanes, tmuxCalls, unread } from "../support/unitBus.js"
 import { pane } from "../support/unitFixtures.js"
@@ -116,12 +116,15 @@ describe("sendMessage", () => {
         }
       }).pipe(Effect.provide(bus)))
 
-    it.effect.each(["", "  ", " ; ;"])("an empty address %j fails with RecipientNotFound saying it is empty", (to) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(sendMessage({ to, content: "hi" }))
-        expect(error._tag).toBe("RecipientNotFound")
-        expect(error.message).toContain("Recipient address is empty")
-      }).pipe(Effect.provide(bus)))
+    it.effect.each(["", "  ", " ; ;"])(
+      "an empty address %j fails with RecipientNotFound saying it is empty",
+      (to) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(sendMessage({ to, content: "hi" }))
+          expect(error._tag).toBe("RecipientNotFound")
+          expect(error.message).toContain("Recipient address is empty")
+        }).pipe(Effect.provide(bus))
+    )
 
     it.effect("empty content fails with InvalidInput on content", () =>
       Effect.gen(function*() {

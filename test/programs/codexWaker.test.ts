@@ -4,8 +4,8 @@ import type { AgentId } from "../../src/domain/AgentId.js"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import * as AppTest from "../../src/layers/AppTest.js"
 import * as CodexThreadsTest from "../../src/layers/CodexThreadsTest.js"
-import type { ThreadState } from "../../src/services/CodexThreads.js"
 import { wakeCodexSession } from "../../src/programs/codexWaker.js"
+import type { ThreadState } from "../../src/services/CodexThreads.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
 import { Registry } from "../../src/services/Registry.js"
 import { claimAll, seedAgent } from "../support/unitBus.js"
@@ -21,8 +21,10 @@ const deliver = (from: string) =>
   })
 
 const setThread = (threadId: string, state: ThreadState) =>
-  Effect.flatMap(CodexThreadsTest.CodexThreadsTestControl, (control) =>
-    SubscriptionRef.update(control.states, (states) => new Map(states).set(threadId, state)))
+  Effect.flatMap(
+    CodexThreadsTest.CodexThreadsTestControl,
+    (control) => SubscriptionRef.update(control.states, (states) => new Map(states).set(threadId, state))
+  )
 
 const turns = Effect.flatMap(CodexThreadsTest.CodexThreadsTestControl, (control) => Ref.get(control.turns))
 
@@ -99,7 +101,11 @@ describe("the Codex launch wrapper's waker", () => {
       yield* TestClock.adjust("31 seconds")
       yield* until(Effect.map(wakes, (found) => found.length === 1))
       expect(yield* turns).toEqual([])
-      expect(yield* wakes).toMatchObject([{ method: "none", confirmed: false, reason: "no Codex thread is bound to the agent" }])
+      expect(yield* wakes).toMatchObject([{
+        method: "none",
+        confirmed: false,
+        reason: "no Codex thread is bound to the agent"
+      }])
     }).pipe(Effect.provide(bus)))
 
   it.effect("a daemon that is gone is recorded as an unconfirmed daemon wake, and the waker keeps waiting", () =>

@@ -33,7 +33,8 @@ const doctorTest = (busDirCheck: Layer.Layer<BusDirCheck> = BusDirCheckTest.laye
     BusConfigLive.layer({ busDir: "/bus", tmuxBin: "tmux" })
   )
 
-const checkNamed = (name: string) => Effect.map(diagnose(locations), (checks) => checks.find((check) => check.name === name))
+const checkNamed = (name: string) =>
+  Effect.map(diagnose(locations), (checks) => checks.find((check) => check.name === name))
 
 describe("doctor checks on test layers", () => {
   it.effect("the registry check reports Registry.health: the migration and the agents registered", () =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Fiber, Option, Ref, TestClock } from "effect"
-import { wakeSlot } from "../../src/domain/WakeThrottle.js"
 import type { AgentId } from "../../src/domain/AgentId.js"
+import { wakeSlot } from "../../src/domain/WakeThrottle.js"
 import * as AppTest from "../../src/layers/AppTest.js"
 import { ProcessTable } from "../../src/layers/ProcessesTest.js"
 import { sendMessage } from "../../src/programs/bus.js"
@@ -126,7 +126,10 @@ describe("hooks.waitMail", () => {
       const fiber = yield* Effect.fork(hooks.waitMail(hookContext({ agentId: "", event: { session_id: "sess-1" } })))
       yield* untilWaiting(bob)
       yield* deliver("erin", bob)
-      expect(yield* Fiber.join(fiber)).toMatchObject({ exitCode: 2, stderr: expect.stringContaining(`for '${bob}' from erin`) })
+      expect(yield* Fiber.join(fiber)).toMatchObject({
+        exitCode: 2,
+        stderr: expect.stringContaining(`for '${bob}' from erin`)
+      })
     }).pipe(Effect.provide(bus)))
 })
 
@@ -141,13 +144,18 @@ describe("hooks.waitMail, started beside session-start (Claude Code runs them co
       yield* TestClock.adjust("100 millis")
       yield* untilWaiting("proj:general:work:1.0")
       yield* deliver("erin", "proj:general:work:1.0")
-      expect(yield* Fiber.join(fiber)).toMatchObject({ exitCode: 2, stderr: expect.stringContaining("for 'proj:general:work:1.0' from erin") })
+      expect(yield* Fiber.join(fiber)).toMatchObject({
+        exitCode: 2,
+        stderr: expect.stringContaining("for 'proj:general:work:1.0' from erin")
+      })
       expect(yield* hasWaiter("proj:general")).toBe(false)
     }).pipe(Effect.provide(bus)))
 
   it.effect("with no registration for its session within the session wait, exits quietly and holds no inbox", () =>
     Effect.gen(function*() {
-      const fiber = yield* Effect.fork(hooks.waitMail(hookContext({ agentId: "", event: { session_id: "sess-never" } })))
+      const fiber = yield* Effect.fork(
+        hooks.waitMail(hookContext({ agentId: "", event: { session_id: "sess-never" } }))
+      )
       yield* TestClock.adjust("31 seconds")
       expect(yield* Fiber.join(fiber)).toEqual(hooks.quiet)
       expect(yield* hasWaiter("proj:general")).toBe(false)
@@ -208,7 +216,11 @@ describe("hooks.waitMail and a send", () => {
       yield* setPanes(pane("%5", "work:1.0"))
       yield* seedAgent(bob, { paneId: "%5", tmuxTarget: "work:1.0", runtime: "claude" })
       expect(yield* overNudgePause(sendMessage({ to: bob, content: "wake up" }))).toMatchObject({ nudged: true })
-      expect((yield* tmuxCalls).filter((call) => call.op === "typeLiteral" || call.op === "pressEnter").map((call) => call.op))
+      expect(
+        (yield* tmuxCalls).filter((call) => call.op === "typeLiteral" || call.op === "pressEnter").map((call) =>
+          call.op
+        )
+      )
         .toEqual(["typeLiteral", "pressEnter"])
     }).pipe(Effect.provide(bus)))
 })
@@ -257,7 +269,9 @@ describe("hooks.mailContext", () => {
     Effect.gen(function*() {
       yield* seedAgent(bob, { sessionId: "sess-2" })
       yield* deliver("alice", bob)
-      expect(yield* hooks.mailContext("UserPromptSubmit")(hookContext({ agentId: "", event: { session_id: "sess-2" } }))).toEqual(
+      expect(
+        yield* hooks.mailContext("UserPromptSubmit")(hookContext({ agentId: "", event: { session_id: "sess-2" } }))
+      ).toEqual(
         contextOutput("UserPromptSubmit", unreadText(1, bob, "alice"))
       )
     }).pipe(Effect.provide(bus)))
@@ -287,7 +301,9 @@ describe("hooks.sessionStart", () => {
     Effect.gen(function*() {
       yield* setPanes(pane("%5", "work:1.0"))
       yield* deliver("alice", "proj:general:work:1.0")
-      const output = yield* hooks.sessionStart(hookContext({ agentId: "", paneId: "%5", runtime: "codex", runtimePid: 999 }))
+      const output = yield* hooks.sessionStart(
+        hookContext({ agentId: "", paneId: "%5", runtime: "codex", runtimePid: 999 })
+      )
       const agent = id("proj:general:work:1.0")
       expect(output).toEqual(contextOutput("SessionStart", `${intro(agent)} ${unreadText(1, agent, "alice")}`))
       const row = Option.getOrThrow(yield* Effect.flatMap(Registry, (registry) => registry.get(agent)))
@@ -336,7 +352,11 @@ describe("hooks.sessionEnd", () => {
   it.effect("without a pid file, the session id names the agent to remove", () =>
     Effect.gen(function*() {
       yield* registered
-      expect(yield* hooks.sessionEnd(hookContext({ runtimePid: 31337, event: { reason: "prompt_input_exit", session_id: "sess-4" } })))
+      expect(
+        yield* hooks.sessionEnd(
+          hookContext({ runtimePid: 31337, event: { reason: "prompt_input_exit", session_id: "sess-4" } })
+        )
+      )
         .toEqual(hooks.quiet)
       expect(yield* Effect.flatMap(Registry, (registry) => registry.get(bob))).toEqual(Option.none())
     }).pipe(Effect.provide(bus)))
@@ -352,7 +372,12 @@ describe("hooks.prune", () => {
 
       expect(yield* hooks.prune()).toEqual(hooks.quiet)
 
-      expect((yield* Effect.flatMap(Registry, (registry) => registry.list)).map((row) => row.agent_id)).toEqual(["proj:alive"])
-      expect(yield* Effect.flatMap(PidFiles, (pidFiles) => pidFiles.list)).toEqual([{ pid: 999, agentId: Option.some("proj:alive") }])
+      expect((yield* Effect.flatMap(Registry, (registry) => registry.list)).map((row) => row.agent_id)).toEqual([
+        "proj:alive"
+      ])
+      expect(yield* Effect.flatMap(PidFiles, (pidFiles) => pidFiles.list)).toEqual([{
+        pid: 999,
+        agentId: Option.some("proj:alive")
+      }])
     }).pipe(Effect.provide(bus)))
 })

@@ -11,10 +11,21 @@ describe("tool arguments, decoded once where a program starts", () => {
   it.effect("text arguments are trimmed: the address, the ids, the reply address and the topic", () =>
     Effect.gen(function*() {
       yield* seedAgent("proj:bob")
-      const sent = yield* sendMessage({ to: "  proj:bob ", content: "  kept as sent  ", from_agent: " proj:alice ", reply_to: " proj:carol ", topic: " ci " })
+      const sent = yield* sendMessage({
+        to: "  proj:bob ",
+        content: "  kept as sent  ",
+        from_agent: " proj:alice ",
+        reply_to: " proj:carol ",
+        topic: " ci "
+      })
       expect(sent.recipients).toEqual(["proj:bob"])
       const [message] = (yield* getMessages({ agent_id: " proj:bob ", topic: "ci" })).messages
-      expect(message).toMatchObject({ from: "proj:alice", reply_to: "proj:carol", topic: "ci", content: "  kept as sent  " })
+      expect(message).toMatchObject({
+        from: "proj:alice",
+        reply_to: "proj:carol",
+        topic: "ci",
+        content: "  kept as sent  "
+      })
     }).pipe(Effect.provide(bus)))
 
   it.effect("a blank optional argument counts as not given: reply_to falls back to the sender, a blank topic reads every topic", () =>
@@ -23,12 +34,21 @@ describe("tool arguments, decoded once where a program starts", () => {
       yield* sendMessage({ to: me, content: "a", from_agent: "proj:alice", reply_to: "   ", topic: "  " })
       yield* sendMessage({ to: me, content: "b", topic: "other" })
       const read = yield* getMessages({ topic: "   " })
-      expect(read.messages.map((message) => [message.content, message.reply_to, message.topic])).toEqual([["a", "proj:alice", null], ["b", me, "other"]])
+      expect(read.messages.map((message) => [message.content, message.reply_to, message.topic])).toEqual([[
+        "a",
+        "proj:alice",
+        null
+      ], ["b", me, "other"]])
     }).pipe(Effect.provide(bus)))
 
   it.effect("register_agent trims its id, type and runtime before checking them", () =>
     Effect.gen(function*() {
-      const registered = yield* registerAgent({ pwd: " /work/api ", agent_id: "  api:backend  ", agent_type: " backend ", runtime: " codex " })
+      const registered = yield* registerAgent({
+        pwd: " /work/api ",
+        agent_id: "  api:backend  ",
+        agent_type: " backend ",
+        runtime: " codex "
+      })
       expect(registered.agent_id).toBe("api:backend")
       const [row] = yield* listAgents({ cwd_basename: " api " })
       expect(row).toMatchObject({ agent_id: "api:backend", agent_type: "backend", runtime: "codex" })

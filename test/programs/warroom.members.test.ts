@@ -19,8 +19,12 @@ import {
 } from "../support/warroomFixtures.js"
 
 const bus = AppTest.layerTest({ selfId: "lead:general" })
-const stored = (name: string) => Effect.map(Effect.flatMap(Warrooms, (warrooms) => warrooms.get(name)), Option.getOrThrow)
-const registered = Effect.map(Effect.flatMap(Registry, (registry) => registry.list), (rows) => rows.map((row) => row.agent_id))
+const stored = (name: string) =>
+  Effect.map(Effect.flatMap(Warrooms, (warrooms) => warrooms.get(name)), Option.getOrThrow)
+const registered = Effect.map(
+  Effect.flatMap(Registry, (registry) => registry.list),
+  (rows) => rows.map((row) => row.agent_id)
+)
 
 describe("warroom status", () => {
   it.effect("reports per member whether its pane is alive and whether its agent registered, with last_seen", () =>
@@ -30,16 +34,30 @@ describe("warroom status", () => {
       yield* clearCalls
       const [view] = yield* Warroom.status()
       expect(yield* callsOf("listPanes")).toHaveLength(1)
-      expect(view).toMatchObject({ warroom_id: "alpha", tmux_session: "work", tmux_window: "alpha", status: "active", layout: "tiled" })
-      expect(view!.members.map((m) => [m.desired_role, m.pane_alive, m.registered, m.state, m.agent_instance_id])).toEqual([
-        ["helioy-tools:backend", true, true, "active", "proj:helioy-tools:backend:alpha.0"],
-        ["qa", true, false, "pending", null],
-        ["general", true, false, "pending", null]
-      ])
-      expect(view!.members[0]).toMatchObject({ last_seen: agent.last_seen, token_usage: {}, agent_type: "helioy-tools:backend" })
+      expect(view).toMatchObject({
+        warroom_id: "alpha",
+        tmux_session: "work",
+        tmux_window: "alpha",
+        status: "active",
+        layout: "tiled"
+      })
+      expect(view!.members.map((m) => [m.desired_role, m.pane_alive, m.registered, m.state, m.agent_instance_id]))
+        .toEqual([
+          ["helioy-tools:backend", true, true, "active", "proj:helioy-tools:backend:alpha.0"],
+          ["qa", true, false, "pending", null],
+          ["general", true, false, "pending", null]
+        ])
+      expect(view!.members[0]).toMatchObject({
+        last_seen: agent.last_seen,
+        token_usage: {},
+        agent_type: "helioy-tools:backend"
+      })
       expect(view!.members[1]).toMatchObject({ last_seen: null, token_usage: null })
       const record = yield* stored("alpha")
-      expect(record.members[0]).toMatchObject({ state: "active", agent_instance_id: "proj:helioy-tools:backend:alpha.0" })
+      expect(record.members[0]).toMatchObject({
+        state: "active",
+        agent_instance_id: "proj:helioy-tools:backend:alpha.0"
+      })
     }).pipe(Effect.provide(bus)))
 
   it.effect("a member whose pane is gone is dead and unregistered, and its agent's registration is reaped", () =>
@@ -49,7 +67,12 @@ describe("warroom status", () => {
       yield* Warroom.status()
       yield* closePane("%2")
       const [view] = yield* Warroom.status("alpha")
-      expect(view!.members[1]).toMatchObject({ pane_alive: false, registered: false, state: "pending", agent_instance_id: null })
+      expect(view!.members[1]).toMatchObject({
+        pane_alive: false,
+        registered: false,
+        state: "pending",
+        agent_instance_id: null
+      })
       expect(view!.status).toBe("active")
       expect(yield* registered).toEqual([])
       expect((yield* stored("alpha")).members[1]).toMatchObject({ state: "pending", agent_instance_id: null })
@@ -72,7 +95,10 @@ describe("warroom status", () => {
       const panes = yield* simulatedPanes
       expect(panes.map((pane) => pane.paneId)).toEqual(["%2", "%3"])
       const [view] = yield* Warroom.status("alpha")
-      expect(view!.members.map((m) => [m.pane_id, m.tmux_target])).toEqual([["%1", "work:1.0"], ["%2", "work:1.0"], ["%3", "work:1.1"]])
+      expect(view!.members.map((m) => [m.pane_id, m.tmux_target])).toEqual([["%1", "work:1.0"], ["%2", "work:1.0"], [
+        "%3",
+        "work:1.1"
+      ]])
       expect((yield* stored("alpha")).members.map((m) => m.tmux_target)).toEqual(["work:1.0", "work:1.0", "work:1.1"])
     }).pipe(Effect.provide(bus)))
 
@@ -97,11 +123,24 @@ describe("warroom add", () => {
       expect(result).toMatchObject({
         warroom_id: "alpha",
         member_count: 3,
-        added: { pane_id: "%3", tmux_target: "work:1.2", spawn_order: 2, desired_role: "helioy-tools:qa", runtime: "codex", agent_id: "tests:helioy-tools:qa:alpha.2" }
+        added: {
+          pane_id: "%3",
+          tmux_target: "work:1.2",
+          spawn_order: 2,
+          desired_role: "helioy-tools:qa",
+          runtime: "codex",
+          agent_id: "tests:helioy-tools:qa:alpha.2"
+        }
       })
-      expect((yield* launchOf("%3"))!).toMatchObject({ cwd: "/work/tests", env: { HELIOY_AGENT_ID: "tests:helioy-tools:qa:alpha.2", HELIOY_RUNTIME: "codex" } })
+      expect((yield* launchOf("%3"))!).toMatchObject({
+        cwd: "/work/tests",
+        env: { HELIOY_AGENT_ID: "tests:helioy-tools:qa:alpha.2", HELIOY_RUNTIME: "codex" }
+      })
       expect((yield* simulatedPanes).find((pane) => pane.paneId === "%3")!.title).toBe("tests:helioy-tools:qa:work:1.2")
-      expect((yield* stored("alpha")).members.map((m) => [m.spawn_order, m.pane_id])).toEqual([[0, "%1"], [1, "%2"], [2, "%3"]])
+      expect((yield* stored("alpha")).members.map((m) => [m.spawn_order, m.pane_id])).toEqual([[0, "%1"], [1, "%2"], [
+        2,
+        "%3"
+      ]])
     }).pipe(Effect.provide(bus)))
 
   it.effect("the same role may be added twice; each is its own member", () =>
@@ -163,7 +202,10 @@ describe("warroom remove", () => {
         ["%2", "work:1.0", "proj:qa:work:1.0"],
         ["%3", "work:1.1", "proj:general:work:1.1"]
       ])
-      expect((yield* stored("alpha")).members.map((m) => [m.pane_id, m.tmux_target])).toEqual([["%2", "work:1.0"], ["%3", "work:1.1"]])
+      expect((yield* stored("alpha")).members.map((m) => [m.pane_id, m.tmux_target])).toEqual([["%2", "work:1.0"], [
+        "%3",
+        "work:1.1"
+      ]])
     }).pipe(Effect.provide(bus)))
 
   it.effect("by member id; a qualified role must match exactly; unknown ids and roles name the members", () =>
@@ -189,7 +231,10 @@ describe("warroom remove", () => {
       expect(error._tag).toBe("AmbiguousRole")
       if (error._tag !== "AmbiguousRole") return
       expect(error.message).toContain("Role 'qa' is ambiguous in warroom 'alpha'.")
-      expect(error.candidates.map((c) => [c.desired_role, c.tmux_target])).toEqual([["ns:qa", "work:1.0"], ["other:qa", "work:1.1"]])
+      expect(error.candidates.map((c) => [c.desired_role, c.tmux_target])).toEqual([["ns:qa", "work:1.0"], [
+        "other:qa",
+        "work:1.1"
+      ]])
       expect(yield* callsOf("killPane")).toEqual([])
       expect((yield* stored("alpha")).members).toHaveLength(3)
     }).pipe(Effect.provide(bus)))
@@ -202,7 +247,10 @@ describe("warroom remove", () => {
       const result = yield* Warroom.remove("alpha", { role: "qa" })
       expect(result).toMatchObject({ remaining_members: 2, warroom_killed: false })
       expect(yield* callsOf("selectLayout")).toMatchObject([{ target: "@1", text: "tiled" }])
-      expect((yield* simulatedPanes).map((pane) => pane.title)).toEqual(["proj:helioy-tools:backend:work:1.0", "proj:general:work:1.1"])
+      expect((yield* simulatedPanes).map((pane) => pane.title)).toEqual([
+        "proj:helioy-tools:backend:work:1.0",
+        "proj:general:work:1.1"
+      ])
     }).pipe(Effect.provide(bus)))
 
   it.effect("removing the last member closes the warroom", () =>

@@ -19,7 +19,15 @@ import {
 } from "../support/warroomFixtures.js"
 
 const bus = AppTest.layerTest({ selfId: "lead:general" })
-const paneOps = ["newWindow", "splitWindow", "selectLayout", "setPaneTitle", "setWindowOption", "killPane", "killWindow"] as const
+const paneOps = [
+  "newWindow",
+  "splitWindow",
+  "selectLayout",
+  "setPaneTitle",
+  "setWindowOption",
+  "killPane",
+  "killWindow"
+] as const
 const stored = (name: string) => Effect.flatMap(Warrooms, (warrooms) => warrooms.get(name))
 
 describe("warroom spawn", () => {
@@ -41,12 +49,25 @@ describe("warroom spawn", () => {
         ["%2", "work:1.1", 1, "qa", "codex"],
         ["%3", "work:1.2", 2, "general", "claude"]
       ])
-      expect(result.members[0]).toMatchObject({ agent_type: "backend", qualified_name: "helioy-tools:backend", agent_id: "proj:helioy-tools:backend:alpha.0" })
+      expect(result.members[0]).toMatchObject({
+        agent_type: "backend",
+        qualified_name: "helioy-tools:backend",
+        agent_id: "proj:helioy-tools:backend:alpha.0"
+      })
       expect(result.members[0]!.warroom_member_id).toMatch(/^[0-9a-f]{16}$/)
-      expect(result.messaging).toEqual({ instruction: messagingInstruction, member_types: ["helioy-tools:backend", "qa", "general"] })
+      expect(result.messaging).toEqual({
+        instruction: messagingInstruction,
+        member_types: ["helioy-tools:backend", "qa", "general"]
+      })
       expect(result.spawned_at).toMatch(/^1970-01-01T00:00:00/)
       const record = Option.getOrThrow(yield* stored("alpha"))
-      expect(record).toMatchObject({ tmux_session: "work", tmux_window: "alpha", cwd: "/work/proj", layout: "tiled", status: "active" })
+      expect(record).toMatchObject({
+        tmux_session: "work",
+        tmux_window: "alpha",
+        cwd: "/work/proj",
+        layout: "tiled",
+        status: "active"
+      })
       expect(windowIdOf(record)).toBe(window!.windowId)
       expect(record.members.map((m) => [m.warroom_member_id, m.pane_id, m.state])).toEqual(
         result.members.map((m) => [m.warroom_member_id, m.pane_id, "pending"])
@@ -55,7 +76,9 @@ describe("warroom spawn", () => {
 
   it.effect("each pane execs its runtime as argv with the bus variables, in its member's directory", () =>
     Effect.gen(function*() {
-      yield* Warroom.spawn(spawnInput("beta", [member("helioy-tools:backend"), member("general", { cwd: "/work/other" })]))
+      yield* Warroom.spawn(
+        spawnInput("beta", [member("helioy-tools:backend"), member("general", { cwd: "/work/other" })])
+      )
       const first = (yield* launchOf("%1"))!
       // The first pane holds its command until the window's options are set, then execs it, with nothing parsed.
       const [shell, flag, script, channel, ...command] = first.command
@@ -71,15 +94,26 @@ describe("warroom spawn", () => {
       })
       const second = (yield* launchOf("%2"))!
       expect(second.command).toEqual(["claude"])
-      expect(second).toMatchObject({ cwd: "/work/other", env: { HELIOY_AGENT_ID: "other:general:beta.1", HELIOY_BUS_AGENT_TYPE: "general" } })
+      expect(second).toMatchObject({
+        cwd: "/work/other",
+        env: { HELIOY_AGENT_ID: "other:general:beta.1", HELIOY_BUS_AGENT_TYPE: "general" }
+      })
       expect(yield* callsOf("typeLiteral", "pressEnter")).toEqual([])
     }).pipe(Effect.provide(bus)))
 
   it.effect("titles each pane {repo}:{role}:{session}:{window}.{pane} and reapplies the layout after every split", () =>
     Effect.gen(function*() {
       yield* Warroom.spawn(spawnInput("gamma", [member("a"), member("b"), member("c")], { layout: "main-vertical" }))
-      expect((yield* simulatedPanes).map((pane) => pane.title)).toEqual(["proj:a:work:1.0", "proj:b:work:1.1", "proj:c:work:1.2"])
-      expect((yield* callsOf("selectLayout")).map((call) => call.text)).toEqual(["main-vertical", "main-vertical", "main-vertical"])
+      expect((yield* simulatedPanes).map((pane) => pane.title)).toEqual([
+        "proj:a:work:1.0",
+        "proj:b:work:1.1",
+        "proj:c:work:1.2"
+      ])
+      expect((yield* callsOf("selectLayout")).map((call) => call.text)).toEqual([
+        "main-vertical",
+        "main-vertical",
+        "main-vertical"
+      ])
     }).pipe(Effect.provide(bus)))
 
   it.effect("spawning an existing name kills the old window and its agents' registrations first, leaving one record", () =>
@@ -97,18 +131,58 @@ describe("warroom spawn", () => {
     }).pipe(Effect.provide(bus)))
 
   const rejected: ReadonlyArray<readonly [string, Parameters<typeof Warroom.spawn>[0], string, string]> = [
-    ["a name with a space", spawnInput("bad name", [member("a")]), "InvalidWarroomName", "Name must be 1-30 chars, alphanumeric and hyphens, starting with alphanumeric."],
-    ["a name starting with a hyphen", spawnInput("-x", [member("a")]), "InvalidWarroomName", "starting with alphanumeric"],
+    [
+      "a name with a space",
+      spawnInput("bad name", [member("a")]),
+      "InvalidWarroomName",
+      "Name must be 1-30 chars, alphanumeric and hyphens, starting with alphanumeric."
+    ],
+    [
+      "a name starting with a hyphen",
+      spawnInput("-x", [member("a")]),
+      "InvalidWarroomName",
+      "starting with alphanumeric"
+    ],
     ["a 31-character name", spawnInput("a".repeat(31), [member("a")]), "InvalidWarroomName", "1-30 chars"],
     ["no members", spawnInput("ok", []), "InvalidAgentCount", "At least one agent type is required."],
-    ["nine members", spawnInput("ok", Array.from({ length: maxMembers + 1 }, (_, i) => member(`r${i}`))), "InvalidAgentCount", "Maximum 8 agents per warroom."],
-    ["an unknown layout", spawnInput("ok", [member("a")], { layout: "spiral" }), "InvalidLayout", "Invalid layout. Choose from: even-horizontal, even-vertical, main-horizontal, main-vertical, tiled"],
+    [
+      "nine members",
+      spawnInput("ok", Array.from({ length: maxMembers + 1 }, (_, i) => member(`r${i}`))),
+      "InvalidAgentCount",
+      "Maximum 8 agents per warroom."
+    ],
+    [
+      "an unknown layout",
+      spawnInput("ok", [member("a")], { layout: "spiral" }),
+      "InvalidLayout",
+      "Invalid layout. Choose from: even-horizontal, even-vertical, main-horizontal, main-vertical, tiled"
+    ],
     ["no session", spawnInput("ok", [member("a")], { session: " " }), "InvalidInput", "Warroom spawn requires tmux."],
-    ["an unknown runtime (after valid members)", spawnInput("ok", [member("a"), member("b", { runtime: "vim" })]), "InvalidMember", "Unknown runtime 'vim'. Known: [claude, claude-opus, codex, generic, grok, grok-fast]"],
-    ["a runtime with no launch command", spawnInput("ok", [member("a", { runtime: "generic" })]), "InvalidMember", "no launch command"],
-    ["a relative member directory", spawnInput("ok", [member("a", { cwd: "proj" })]), "InvalidMember", "not an absolute path"],
+    [
+      "an unknown runtime (after valid members)",
+      spawnInput("ok", [member("a"), member("b", { runtime: "vim" })]),
+      "InvalidMember",
+      "Unknown runtime 'vim'. Known: [claude, claude-opus, codex, generic, grok, grok-fast]"
+    ],
+    [
+      "a runtime with no launch command",
+      spawnInput("ok", [member("a", { runtime: "generic" })]),
+      "InvalidMember",
+      "no launch command"
+    ],
+    [
+      "a relative member directory",
+      spawnInput("ok", [member("a", { cwd: "proj" })]),
+      "InvalidMember",
+      "not an absolute path"
+    ],
     ["a role with a slash", spawnInput("ok", [member("a/b")]), "InvalidMember", "a role is an agent type"],
-    ["a role too long for an agent id", spawnInput("ok", [member("r".repeat(200))]), "InvalidMember", "agent id would be unusable"]
+    [
+      "a role too long for an agent id",
+      spawnInput("ok", [member("r".repeat(200))]),
+      "InvalidMember",
+      "agent id would be unusable"
+    ]
   ]
   for (const [what, input, tag, text] of rejected) {
     it.effect(`${what} is rejected before any pane exists`, () =>
@@ -174,12 +248,21 @@ describe("warroom kill", () => {
 })
 
 describe("warroom spawn checks that each member can start, before any pane opens", () => {
-  const bypass = { claudeMode: "bypassPermissions" as const, codexSandbox: "default" as const, codexApproval: "default" as const }
+  const bypass = {
+    claudeMode: "bypassPermissions" as const,
+    codexSandbox: "default" as const,
+    codexApproval: "default" as const
+  }
 
   it.effect("a Claude Code member in bypassPermissions mode is refused for root, and nothing opens", () =>
     Effect.gen(function*() {
-      const failure = yield* Effect.flip(Warroom.spawn(spawnInput("root", [member("general", { permissions: bypass })])))
-      expect(failure).toMatchObject({ _tag: "InvalidMember", reason: expect.stringContaining("refuses the bypassPermissions mode for root") })
+      const failure = yield* Effect.flip(
+        Warroom.spawn(spawnInput("root", [member("general", { permissions: bypass })]))
+      )
+      expect(failure).toMatchObject({
+        _tag: "InvalidMember",
+        reason: expect.stringContaining("refuses the bypassPermissions mode for root")
+      })
       expect(yield* simulatedWindows).toEqual([])
     }).pipe(Effect.provide(AppTest.layerTest({ selfId: "lead:general", userId: 0 }))))
 

@@ -7,7 +7,14 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import { busBin, removeTempDirs } from "../support/mcpClient.js"
-import { claudeIdle, claudeTurns, type ClaudeSession, exitClaude, seedClaude, startClaude } from "./support/claudeSession.js"
+import {
+  claudeIdle,
+  type ClaudeSession,
+  claudeTurns,
+  exitClaude,
+  seedClaude,
+  startClaude
+} from "./support/claudeSession.js"
 import { clientsBin } from "./support/clients.js"
 import { figure, median } from "./support/figures.js"
 import { type RealRig, startRealRig, waitFor } from "./support/realRig.js"
@@ -34,9 +41,12 @@ afterAll(async () => {
 
 /** Waits until the session is idle with its rewake waiter armed again (its last turn ended in the Stop hook). */
 const idleAndArmed = (session: ClaudeSession) =>
-  waitFor(`${session.agentId} idle with its waiter armed`, 60, () =>
-    rig.hasWaiter(session.agentId) && claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined, () =>
-    rig.tmux.capture(session.paneId))
+  waitFor(
+    `${session.agentId} idle with its waiter armed`,
+    60,
+    () => rig.hasWaiter(session.agentId) && claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined,
+    () => rig.tmux.capture(session.paneId)
+  )
 
 /** Sends `content` to a session as `tester`; returns the send's result and when it was sent. */
 const send = async (to: string, content: string) => {
@@ -58,18 +68,31 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
 
   it("whoami through each session's own MCP server answers that session's id", async () => {
     for (const session of [a, b]) {
-      const whoami = () => rig.model.toolResults.find((result) => result.tool === "mcp__helioy-bus__whoami" && result.cwd === session.cwd)
+      const whoami = () =>
+        rig.model.toolResults.find((result) => result.tool === "mcp__helioy-bus__whoami" && result.cwd === session.cwd)
       // The MCP servers connect in the background: until this one has, the model is not offered its tools; ask again.
       for (let attempt = 0; attempt < 6 && whoami() === undefined; attempt++) {
-        await waitFor("the session to be idle", 60, () => claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined)
+        await waitFor(
+          "the session to be idle",
+          60,
+          () => claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined
+        )
         const turns = claudeTurns(session).length
         rig.tmux.run("send-keys", "-t", session.paneId, "-l", "CALL_TOOL mcp__helioy-bus__whoami")
         await new Promise((resolve) => setTimeout(resolve, 300))
         rig.tmux.run("send-keys", "-t", session.paneId, "Enter")
         await waitFor("the whoami turn to start", 30, () => claudeTurns(session).length > turns ? true : undefined)
-        await waitFor("the whoami turn to end", 60, () => whoami() ?? (claudeIdle(rig.tmux.capture(session.paneId)) ? null : undefined))
+        await waitFor(
+          "the whoami turn to end",
+          60,
+          () => whoami() ?? (claudeIdle(rig.tmux.capture(session.paneId)) ? null : undefined)
+        )
       }
-      expect(JSON.parse(whoami()!.text)).toMatchObject({ agent_id: session.agentId, session_id: session.sessionId, identity_source: "session" })
+      expect(JSON.parse(whoami()!.text)).toMatchObject({
+        agent_id: session.agentId,
+        session_id: session.sessionId,
+        identity_source: "session"
+      })
     }
   })
 
@@ -79,8 +102,16 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
     const turnsB = claudeTurns(b).length
     const secret = "SECRET-CONTENT-FOR-B-1"
     const { at, result } = await send(b.agentId, secret)
-    expect(result).toMatchObject({ delivered: true, nudged: true, wakes: [{ agent_id: b.agentId, wake: "rewake", pending: true }] })
-    const turn = await waitFor("B's turn to start", 30, () => claudeTurns(b).slice(turnsB).find((entry) => entry.at >= at - 1000))
+    expect(result).toMatchObject({
+      delivered: true,
+      nudged: true,
+      wakes: [{ agent_id: b.agentId, wake: "rewake", pending: true }]
+    })
+    const turn = await waitFor(
+      "B's turn to start",
+      30,
+      () => claudeTurns(b).slice(turnsB).find((entry) => entry.at >= at - 1000)
+    )
     expect(turn.text).toContain("Stop hook feedback")
     figure("claude-rewake-first", { sendToTurnStartMs: turn.at - at })
     expect(rig.wakesOf(b.agentId)).toMatchObject([{ message_id: result.message_id, method: "rewake" }])
@@ -95,11 +126,18 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
     await idleAndArmed(b)
     await new Promise((resolve) => setTimeout(resolve, throttleSeconds * 1000))
     const first = await send(b.agentId, "throttle one")
-    const woken = await waitFor("the first wake", 30, () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === first.result.message_id))
+    const woken = await waitFor(
+      "the first wake",
+      30,
+      () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === first.result.message_id)
+    )
     const second = await send(b.agentId, "throttle two")
     // Either the sender found no waiter and was throttled, or the re-armed waiter held the wake until the window passed.
-    const record = await waitFor("the second message's wake record", 30, () =>
-      rig.wakesOf(b.agentId).find((wake) => wake.message_id === second.result.message_id))
+    const record = await waitFor(
+      "the second message's wake record",
+      30,
+      () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === second.result.message_id)
+    )
     if (record.method === "none") expect(record.reason).toBe("throttled")
     else expect(Date.parse(record.at) - Date.parse(woken.at)).toBeGreaterThanOrEqual(throttleSeconds * 1000)
     expect(rig.wakesOf(b.agentId).filter((wake) => wake.method === "nudge")).toEqual([])
@@ -114,7 +152,11 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
       const before = claudeTurns(b).length
       const { at, result } = await send(b.agentId, `round ${round}`)
       expect(result).toMatchObject({ wakes: [{ wake: "rewake", pending: true }] })
-      const turn = await waitFor(`turn ${round}`, 30, () => claudeTurns(b).slice(before).find((entry) => entry.at >= at - 1000))
+      const turn = await waitFor(
+        `turn ${round}`,
+        30,
+        () => claudeTurns(b).slice(before).find((entry) => entry.at >= at - 1000)
+      )
       latencies.push(turn.at - at)
     }
     const wakes = rig.wakesOf(b.agentId)
@@ -122,7 +164,8 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
       sends: 10,
       sendToTurnStartMedianMs: median(latencies),
       sendToTurnStartMaxMs: Math.max(...latencies),
-      untypedShare: wakes.filter((wake) => wake.method === "rewake").length / wakes.filter((wake) => wake.method !== "none").length
+      untypedShare: wakes.filter((wake) => wake.method === "rewake").length /
+        wakes.filter((wake) => wake.method !== "none").length
     })
     expect(wakes.filter((wake) => wake.method === "nudge")).toEqual([])
   })
@@ -130,7 +173,11 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
   it("/exit takes the session off the bus", async () => {
     await idleAndArmed(b)
     await exitClaude(rig, b)
-    await waitFor("B's registration to go", 30, () => rig.agents().some((agent) => agent.agent_id === b.agentId) ? undefined : true)
+    await waitFor(
+      "B's registration to go",
+      30,
+      () => rig.agents().some((agent) => agent.agent_id === b.agentId) ? undefined : true
+    )
     expect(rig.agents().map((agent) => agent.agent_id)).toContain(a.agentId)
   })
 })
@@ -146,12 +193,18 @@ describe("Claude Code without the bus's hooks: the typed nudge is the fallback",
     const repo = plain.repo("repoP")
     seedClaude(plain, [repo], { hooks: false })
     const paneId = plain.openPane(repo, [process.execPath, busBin, "run", "claude", "--", join(clientsBin(), "claude")])
-    const row = await waitFor("the wrapped session to register", 60, () => plain.agents().find((agent) => agent.pane_id === paneId))
+    const row = await waitFor(
+      "the wrapped session to register",
+      60,
+      () => plain.agents().find((agent) => agent.pane_id === paneId)
+    )
     const sender = await plain.sender()
     const outcomes: Array<Record<string, unknown>> = []
     for (let round = 0; round < 5; round++) {
       // The first send comes as soon as the wrapper registered: the TUI may still be starting.
-      if (round > 0) await waitFor("the session to be idle", 60, () => claudeIdle(plain.tmux.capture(paneId)) ? true : undefined)
+      if (round > 0) {
+        await waitFor("the session to be idle", 60, () => claudeIdle(plain.tmux.capture(paneId)) ? true : undefined)
+      }
       const at = Date.now()
       const sent = await sender.ok("send_message", { to: row.agent_id, content: `SECRET-TYPED-${round}` })
       const wake = (sent.wakes as Array<Record<string, unknown>>)[0]!
@@ -162,15 +215,20 @@ describe("Claude Code without the bus's hooks: the typed nudge is the fallback",
         continue
       }
       expect(wake).toMatchObject({ wake: "nudge", confirmed: true })
-      await waitFor(`turn ${round} at the stand-in model`, 30, () =>
-        plain.model.requests.find((request) => request.at >= at && request.lastUserText.includes(nudgeText)))
+      await waitFor(
+        `turn ${round} at the stand-in model`,
+        30,
+        () => plain.model.requests.find((request) => request.at >= at && request.lastUserText.includes(nudgeText))
+      )
       expect(plain.tmux.capture(paneId)).not.toContain(`SECRET-TYPED-${round}`)
     }
     const typed = outcomes.filter((outcome) => outcome.wake === "nudge")
     figure("claude-typed", {
       nudges: typed.length,
       confirmedShare: typed.filter((outcome) => outcome.confirmed === true).length / typed.length,
-      confirmedOnFirstEnterShare: typed.filter((outcome) => outcome.confirmed === true && outcome.reason === undefined).length / typed.length
+      confirmedOnFirstEnterShare: typed.filter((outcome) =>
+        outcome.confirmed === true && outcome.reason === undefined
+      ).length / typed.length
     })
   })
 })

@@ -8,7 +8,15 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { nudgeText } from "../../src/domain/NudgeText.js"
 import { removeTempDirs } from "../support/mcpClient.js"
-import { type CodexSession, type DaemonWatch, quitCodex, seedCodex, startCodex, stopCodexDaemon, watchDaemon } from "./support/codexSession.js"
+import {
+  type CodexSession,
+  type DaemonWatch,
+  quitCodex,
+  seedCodex,
+  startCodex,
+  stopCodexDaemon,
+  watchDaemon
+} from "./support/codexSession.js"
 import { figure, median } from "./support/figures.js"
 import { type RealRig, startRealRig, waitFor } from "./support/realRig.js"
 
@@ -56,7 +64,9 @@ const threadIdle = (threadId: string) =>
  */
 const endTurn = async (threadId: string) => {
   const listed = await daemon.call("thread/turns/list", { threadId })
-  const running = ((listed.result as { data?: Array<{ id: string; status: string }> }).data ?? []).filter((turn) => turn.status === "inProgress")
+  const running = ((listed.result as { data?: Array<{ id: string; status: string }> }).data ?? []).filter((turn) =>
+    turn.status === "inProgress"
+  )
   for (const turn of running) await daemon.call("turn/interrupt", { threadId, turnId: turn.id })
   await threadIdle(threadId)
 }
@@ -82,7 +92,12 @@ describe("Codex 0.171.0, two sessions side by side through one shared daemon", (
 
   it("whoami through each session's own MCP server (called in its thread by the daemon) answers that session's id", async () => {
     for (const session of [a, b]) {
-      const called = await daemon.call("mcpServer/tool/call", { server: "helioy-bus", threadId: session.threadId, tool: "whoami", arguments: {} })
+      const called = await daemon.call("mcpServer/tool/call", {
+        server: "helioy-bus",
+        threadId: session.threadId,
+        tool: "whoami",
+        arguments: {}
+      })
       expect((called.result as { structuredContent: unknown }).structuredContent).toMatchObject({
         agent_id: session.agentId,
         session_id: session.threadId,
@@ -95,11 +110,19 @@ describe("Codex 0.171.0, two sessions side by side through one shared daemon", (
     await Promise.all([threadIdle(a.threadId), threadIdle(b.threadId)])
     const secret = "SECRET-CONTENT-FOR-B-2"
     const { at, result } = await send(b.agentId, secret)
-    expect(result).toMatchObject({ delivered: true, nudged: true, wakes: [{ agent_id: b.agentId, wake: "daemon", pending: true }] })
+    expect(result).toMatchObject({
+      delivered: true,
+      nudged: true,
+      wakes: [{ agent_id: b.agentId, wake: "daemon", pending: true }]
+    })
     const started = await waitFor("B's turn to start", 30, () => turnStart(b.threadId, at))
     figure("codex-daemon-first", { sendToTurnStartMs: started.at - at })
     await endTurn(b.threadId)
-    await waitFor("B's wake record", 10, () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === result.message_id))
+    await waitFor(
+      "B's wake record",
+      10,
+      () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === result.message_id)
+    )
     expect(rig.wakesOf(b.agentId)).toMatchObject([{ message_id: result.message_id, method: "daemon", confirmed: 1 }])
     expect(turnStart(a.threadId, at)).toBeUndefined()
     expect(rig.wakesOf(a.agentId)).toEqual([])
@@ -114,8 +137,11 @@ describe("Codex 0.171.0, two sessions side by side through one shared daemon", (
     await endTurn(b.threadId)
     const second = await send(b.agentId, "throttle two")
     expect(second.result).toMatchObject({ wakes: [{ wake: "daemon", pending: true }] })
-    const record = await waitFor("the second message's wake", 60, () =>
-      rig.wakesOf(b.agentId).find((wake) => wake.message_id === second.result.message_id))
+    const record = await waitFor(
+      "the second message's wake",
+      60,
+      () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === second.result.message_id)
+    )
     expect(record).toMatchObject({ method: "daemon", confirmed: 1 })
     const secondTurn = turnStart(b.threadId, firstTurn.at + 1)
     expect(secondTurn).toBeDefined()
@@ -148,7 +174,11 @@ describe("Codex 0.171.0, two sessions side by side through one shared daemon", (
     await threadIdle(b.threadId)
     const pid = rig.agents().find((agent) => agent.agent_id === b.agentId)!.pid!
     await quitCodex(rig, b)
-    await waitFor("B's registration to go", 30, () => rig.agents().some((agent) => agent.agent_id === b.agentId) ? undefined : true)
+    await waitFor(
+      "B's registration to go",
+      30,
+      () => rig.agents().some((agent) => agent.agent_id === b.agentId) ? undefined : true
+    )
     expect(fs.existsSync(join(rig.busDir, "pids", String(pid)))).toBe(false)
     expect(rig.agents().map((agent) => agent.agent_id)).toContain(a.agentId)
   })
@@ -161,16 +191,25 @@ describe("Codex without the daemon: the typed nudge is the fallback", () => {
     const sessions = join(rig.codexHome, "sessions")
     const rollouts = () =>
       fs.existsSync(sessions)
-        ? (fs.readdirSync(sessions, { recursive: true }) as Array<string>).filter((name) => String(name).endsWith(".jsonl"))
+        ? (fs.readdirSync(sessions, { recursive: true }) as Array<string>).filter((name) =>
+          String(name).endsWith(".jsonl")
+        )
           .map((name) => fs.readFileSync(join(sessions, String(name)), "utf8")).join("\n")
         : ""
     const before = rollouts().split(nudgeText).length
     const secret = "SECRET-CONTENT-FOR-C"
     const { result } = await send(session.agentId, secret)
     if (result.nudged !== true) console.log("DEBUG", JSON.stringify(result), rig.tmux.capture(session.paneId))
-    expect(result).toMatchObject({ nudged: true, wakes: [{ agent_id: session.agentId, wake: "nudge", confirmed: true }] })
+    expect(result).toMatchObject({
+      nudged: true,
+      wakes: [{ agent_id: session.agentId, wake: "nudge", confirmed: true }]
+    })
     // The turn's own record: the notice reached Codex as the user's input.
-    await waitFor("the notice in the session's rollout", 30, () => rollouts().split(nudgeText).length > before ? true : undefined)
+    await waitFor(
+      "the notice in the session's rollout",
+      30,
+      () => rollouts().split(nudgeText).length > before ? true : undefined
+    )
     expect(rig.tmux.capture(session.paneId)).not.toContain(secret)
     const record = rig.wakesOf(session.agentId)[0]!
     figure("codex-typed", { confirmedOnFirstEnter: record.reason === "" })

@@ -10,7 +10,16 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { removeTempDirs } from "../support/mcpClient.js"
-import { allowBusTools, busToolPrefix, claudeIdle, claudeTurns, type ClaudeSession, exitClaude, seedClaudeAccount, startClaude } from "./support/claudeSession.js"
+import {
+  allowBusTools,
+  busToolPrefix,
+  claudeIdle,
+  type ClaudeSession,
+  claudeTurns,
+  exitClaude,
+  seedClaudeAccount,
+  startClaude
+} from "./support/claudeSession.js"
 import { clientsBin } from "./support/clients.js"
 import { figure } from "./support/figures.js"
 import { type RealRig, startRealRig, waitFor } from "./support/realRig.js"
@@ -30,7 +39,9 @@ const git = (cwd: string, args: ReadonlyArray<string>) => execFileSync("git", ar
  */
 const cloneWorkingTree = (target: string) => {
   git(dirname(target), ["clone", "-q", "--no-hardlinks", repoRoot, target])
-  const changed = git(repoRoot, ["ls-files", "-z", "--modified", "--others", "--deleted", "--exclude-standard"]).split("\0").filter((path) => path !== "")
+  const changed = git(repoRoot, ["ls-files", "-z", "--modified", "--others", "--deleted", "--exclude-standard"]).split(
+    "\0"
+  ).filter((path) => path !== "")
   for (const path of new Set(changed)) {
     const from = join(repoRoot, path)
     if (fs.existsSync(from)) {
@@ -41,7 +52,17 @@ const cloneWorkingTree = (target: string) => {
     }
   }
   git(target, ["add", "-A"])
-  git(target, ["-c", "user.name=helioy-test", "-c", "user.email=test@helioy.invalid", "commit", "-q", "--allow-empty", "-m", "working tree under test"])
+  git(target, [
+    "-c",
+    "user.name=helioy-test",
+    "-c",
+    "user.email=test@helioy.invalid",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "working tree under test"
+  ])
 }
 
 const claude = (args: ReadonlyArray<string>) =>
@@ -55,9 +76,12 @@ const pluginData = (): string | undefined => {
 }
 
 const idleAndArmed = (session: ClaudeSession) =>
-  waitFor(`${session.agentId} idle with its waiter armed`, 60, () =>
-    rig.hasWaiter(session.agentId) && claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined, () =>
-    rig.tmux.capture(session.paneId))
+  waitFor(
+    `${session.agentId} idle with its waiter armed`,
+    60,
+    () => rig.hasWaiter(session.agentId) && claudeIdle(rig.tmux.capture(session.paneId)) ? true : undefined,
+    () => rig.tmux.capture(session.paneId)
+  )
 
 beforeAll(async () => {
   rig = await startRealRig()
@@ -80,7 +104,9 @@ afterAll(async () => {
 
 describe("the Claude Code plugin installed from a fresh clone (marketplace add + plugin install)", () => {
   it("the plugin's copy has no dist/ and no better-sqlite3 binary: there is something to bootstrap", () => {
-    const installed = JSON.parse(fs.readFileSync(join(rig.home, ".claude", "plugins", "installed_plugins.json"), "utf8"))
+    const installed = JSON.parse(
+      fs.readFileSync(join(rig.home, ".claude", "plugins", "installed_plugins.json"), "utf8")
+    )
     const installPath = installed.plugins["helioy-bus@helioy"][0].installPath as string
     expect(fs.existsSync(join(installPath, "plugin", "launch.js"))).toBe(true)
     expect(fs.existsSync(join(installPath, "dist"))).toBe(false)
@@ -97,8 +123,12 @@ describe("the Claude Code plugin installed from a fresh clone (marketplace add +
       return rig.agents().some((agent) => agent.pane_id === paneId) ? (promptAt = Date.now()) : undefined
     }, () => rig.tmux.capture(paneId))
     const registeredBeforePrompt = rig.agents().some((agent) => agent.pane_id === paneId)
-    const row = await waitFor("the first session to register after the bootstrap", 900, () =>
-      rig.agents().find((agent) => agent.pane_id === paneId), () => `${rig.tmux.capture(paneId)}\n${fs.readFileSync(join(pluginData() ?? rig.root, "bootstrap.log"), "utf8")}`)
+    const row = await waitFor(
+      "the first session to register after the bootstrap",
+      900,
+      () => rig.agents().find((agent) => agent.pane_id === paneId),
+      () => `${rig.tmux.capture(paneId)}\n${fs.readFileSync(join(pluginData() ?? rig.root, "bootstrap.log"), "utf8")}`
+    )
     const registeredAt = Date.now()
     await waitFor(`the rewake waiter of ${row.agent_id}`, 60, () => rig.hasWaiter(row.agent_id) ? true : undefined)
     const data = pluginData()!
@@ -112,7 +142,13 @@ describe("the Claude Code plugin installed from a fresh clone (marketplace add +
       registeredBeforePrompt
     })
     expect(row.agent_id).toMatch(/^repoPlugin:general:rig:\d+\.0$/)
-    const transcript = join(rig.home, ".claude", "projects", repo.replaceAll(/[^A-Za-z0-9]/g, "-"), `${row.session_id}.jsonl`)
+    const transcript = join(
+      rig.home,
+      ".claude",
+      "projects",
+      repo.replaceAll(/[^A-Za-z0-9]/g, "-"),
+      `${row.session_id}.jsonl`
+    )
     first = { paneId, agentId: row.agent_id, sessionId: row.session_id, cwd: repo, transcript }
   })
 
@@ -126,7 +162,11 @@ describe("the Claude Code plugin installed from a fresh clone (marketplace add +
       await new Promise((resolve) => setTimeout(resolve, 300))
       rig.tmux.run("send-keys", "-t", first.paneId, "Enter")
       await waitFor("the whoami turn to start", 30, () => claudeTurns(first).length > turns ? true : undefined)
-      await waitFor("the whoami turn to end", 60, () => whoami() ?? (claudeIdle(rig.tmux.capture(first.paneId)) ? null : undefined))
+      await waitFor(
+        "the whoami turn to end",
+        60,
+        () => whoami() ?? (claudeIdle(rig.tmux.capture(first.paneId)) ? null : undefined)
+      )
     }
     expect(JSON.parse(whoami()!.text)).toMatchObject({ agent_id: first.agentId, session_id: first.sessionId })
   })
@@ -138,7 +178,11 @@ describe("the Claude Code plugin installed from a fresh clone (marketplace add +
     const at = Date.now()
     const result = await sender.ok("send_message", { to: first.agentId, content: "SECRET-PLUGIN-MAIL" })
     expect(result).toMatchObject({ delivered: true, wakes: [{ agent_id: first.agentId, wake: "rewake" }] })
-    const turn = await waitFor("the woken turn to start", 30, () => claudeTurns(first).slice(turns).find((entry) => entry.at >= at - 1000))
+    const turn = await waitFor(
+      "the woken turn to start",
+      30,
+      () => claudeTurns(first).slice(turns).find((entry) => entry.at >= at - 1000)
+    )
     expect(turn.text).toContain("Stop hook feedback")
     figure("claude-plugin-rewake", { sendToTurnStartMs: turn.at - at })
     expect(rig.wakesOf(first.agentId).filter((wake) => wake.method === "nudge")).toEqual([])
@@ -151,12 +195,20 @@ describe("the Claude Code plugin installed from a fresh clone (marketplace add +
     figure("claude-plugin-ready-session", { sessionStartToRegisteredMs: Date.now() - started })
     expect(later.agentId).toMatch(/^repoLater:general:rig:\d+\.0$/)
     await exitClaude(rig, later)
-    await waitFor("the later session's registration to go", 30, () => rig.agents().some((agent) => agent.agent_id === later.agentId) ? undefined : true)
+    await waitFor(
+      "the later session's registration to go",
+      30,
+      () => rig.agents().some((agent) => agent.agent_id === later.agentId) ? undefined : true
+    )
   })
 
   it("/exit takes the first session off the bus", async () => {
     await idleAndArmed(first)
     await exitClaude(rig, first)
-    await waitFor("the first session's registration to go", 30, () => rig.agents().some((agent) => agent.agent_id === first.agentId) ? undefined : true)
+    await waitFor(
+      "the first session's registration to go",
+      30,
+      () => rig.agents().some((agent) => agent.agent_id === first.agentId) ? undefined : true
+    )
   })
 })

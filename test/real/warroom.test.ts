@@ -2,11 +2,11 @@
  * A warroom of real runtimes: two Claude Code members and one Codex member spawned by `helioy-warroom serve` (through
  * the MCP SDK's client) into the rig's private tmux server, as root when CI runs as root.
  */
-import * as fs from "node:fs"
-import { join } from "node:path"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
+import * as fs from "node:fs"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { removeTempDirs } from "../support/mcpClient.js"
 import { warroomBin } from "../support/warroomRig.js"
@@ -23,7 +23,11 @@ let spawnMillis = 0
 
 const call = async (name: string, args: Record<string, unknown> = {}) => {
   const result = (await warroom.callTool({ name, arguments: args })) as CallToolResult
-  if (result.isError) throw new Error(`${name} failed: ${result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n")}`)
+  if (result.isError) {
+    throw new Error(
+      `${name} failed: ${result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n")}`
+    )
+  }
   return result.structuredContent as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -65,7 +69,14 @@ beforeAll(async () => {
   warroom = new Client({ name: "helioy-real-warroom", version: "0" })
   await warroom.connect(transport)
   const started = Date.now()
-  spawned = await answeringHookReview(call("warroom_spawn", { name: "crew", agents: ["general", "general", "codex/general"], cwd: repo, wait_seconds: 120 }))
+  spawned = await answeringHookReview(
+    call("warroom_spawn", {
+      name: "crew",
+      agents: ["general", "general", "codex/general"],
+      cwd: repo,
+      wait_seconds: 120
+    })
+  )
   spawnMillis = Date.now() - started
 })
 
@@ -83,18 +94,24 @@ const ids = ["crew:general:crew.0", "crew:general:crew.1", "crew:general:crew.2"
 describe("a warroom of two Claude Code members and one Codex member", () => {
   it("the spawn waits until every member has registered under its warroom id, and says so", () => {
     figure("warroom-real-spawn", { members: 3, spawnToAllReadyMs: spawnMillis })
-    expect(spawned.members.map((member: { agent_id: string; state: string }) => [member.agent_id, member.state])).toEqual(ids.map((id) => [id, "ready"]))
+    expect(spawned.members.map((member: { agent_id: string; state: string }) => [member.agent_id, member.state]))
+      .toEqual(ids.map((id) => [id, "ready"]))
     expect(spawned).toMatchObject({ ready: ids, pending: [], failed: [] })
     const rows = rig.agents()
     for (const [index, member] of spawned.members.entries()) {
-      expect(rows.find((row) => row.agent_id === ids[index])).toMatchObject({ pane_id: member.pane_id, runtime: index < 2 ? "claude" : "codex" })
+      expect(rows.find((row) => row.agent_id === ids[index])).toMatchObject({
+        pane_id: member.pane_id,
+        runtime: index < 2 ? "claude" : "codex"
+      })
     }
   })
 
   it("warroom_status shows every member alive and registered", async () => {
     const status = await call("warroom_status", { name: "crew" })
     const members = status.result[0].members
-    expect(members.map((member: { pane_alive: boolean; registered: boolean }) => [member.pane_alive, member.registered])).toEqual([[true, true], [true, true], [true, true]])
+    expect(
+      members.map((member: { pane_alive: boolean; registered: boolean }) => [member.pane_alive, member.registered])
+    ).toEqual([[true, true], [true, true], [true, true]])
   })
 
   it("a message to one Claude member wakes that member only, through its rewake hook", async () => {
@@ -105,7 +122,13 @@ describe("a warroom of two Claude Code members and one Codex member", () => {
         agentId: row.agent_id,
         sessionId: row.session_id,
         cwd: repo,
-        transcript: join(rig.home, ".claude", "projects", repo.replaceAll(/[^A-Za-z0-9]/g, "-"), `${row.session_id}.jsonl`)
+        transcript: join(
+          rig.home,
+          ".claude",
+          "projects",
+          repo.replaceAll(/[^A-Za-z0-9]/g, "-"),
+          `${row.session_id}.jsonl`
+        )
       }
     }
     const [first, second] = [sessionOf(0), sessionOf(1)]
@@ -115,7 +138,11 @@ describe("a warroom of two Claude Code members and one Codex member", () => {
     const at = Date.now()
     const sent = await sender.ok("send_message", { to: first.agentId, content: "SECRET-FOR-THE-FIRST" })
     expect(sent).toMatchObject({ wakes: [{ agent_id: first.agentId, wake: "rewake", pending: true }] })
-    const turn = await waitFor("the first member's turn", 30, () => claudeTurns(first).find((entry) => entry.at >= at - 1000))
+    const turn = await waitFor(
+      "the first member's turn",
+      30,
+      () => claudeTurns(first).find((entry) => entry.at >= at - 1000)
+    )
     expect(turn.text).toContain("Stop hook feedback")
     expect(claudeTurns(second)).toHaveLength(secondTurns)
     expect(rig.wakesOf(ids[2]!)).toEqual([])
@@ -125,7 +152,11 @@ describe("a warroom of two Claude Code members and one Codex member", () => {
     const paneId = spawned.members[1].pane_id
     await call("warroom_remove", { name: "crew", member_id: spawned.members[1].warroom_member_id })
     expect(rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n")).not.toContain(paneId)
-    await waitFor("the removed member's registration to go", 30, () => rig.agents().some((agent) => agent.agent_id === ids[1]) ? undefined : true)
+    await waitFor(
+      "the removed member's registration to go",
+      30,
+      () => rig.agents().some((agent) => agent.agent_id === ids[1]) ? undefined : true
+    )
   })
 
   it("warroom_kill leaves no pane, no registration and no pid file behind", async () => {
@@ -133,7 +164,11 @@ describe("a warroom of two Claude Code members and one Codex member", () => {
     await call("warroom_kill", { name: "crew" })
     const listed = rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n")
     for (const pane of panes) expect(listed).not.toContain(pane)
-    await waitFor("every member's registration to go", 30, () => rig.agents().some((agent) => ids.includes(agent.agent_id)) ? undefined : true)
+    await waitFor(
+      "every member's registration to go",
+      30,
+      () => rig.agents().some((agent) => ids.includes(agent.agent_id)) ? undefined : true
+    )
     await waitFor("every pid file to go", 30, () => {
       const pids = fs.existsSync(join(rig.busDir, "pids")) ? fs.readdirSync(join(rig.busDir, "pids")) : []
       return pids.length === 0 ? true : undefined

@@ -23,12 +23,14 @@ beforeAll(async () => {
   seedClaude(rig, [repo])
   const lead = rig.tmux.run("list-panes", "-t", "=rig:0", "-F", "#{pane_id}").trim()
   warroom = new Client({ name: "helioy-real-figures", version: "0" })
-  await warroom.connect(new StdioClientTransport({
-    command: process.execPath,
-    args: [warroomBin, "serve"],
-    env: { ...rig.env, TMUX_TMPDIR: rig.tmux.tmpdir, TMUX_PANE: lead },
-    cwd: repo
-  }))
+  await warroom.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [warroomBin, "serve"],
+      env: { ...rig.env, TMUX_TMPDIR: rig.tmux.tmpdir, TMUX_PANE: lead },
+      cwd: repo
+    })
+  )
 })
 
 afterAll(async () => {
@@ -51,13 +53,19 @@ describe.skipIf(process.env.HELIOY_REAL_FIGURES !== "1")("warroom spawn of real 
       const times: Array<number> = []
       for (let run = 0; run < 3; run++) {
         const started = Date.now()
-        const spawned = await call("warroom_spawn", { name: `fig${size}-${run}`, agents: Array(size).fill("general"), cwd: repo, wait_seconds: 180 })
+        const spawned = await call("warroom_spawn", {
+          name: `fig${size}-${run}`,
+          agents: Array(size).fill("general"),
+          cwd: repo,
+          wait_seconds: 180
+        })
         times.push(Date.now() - started)
         spawns++
         const live = new Set(rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").trim().split("\n"))
         const registered = new Set(rig.agents().map((agent) => agent.agent_id))
         const real = spawned.members.every((member: { agent_id: string; pane_id: string; state: string }) =>
-          (member.state === "ready") === (registered.has(member.agent_id) && live.has(member.pane_id)))
+          (member.state === "ready") === (registered.has(member.agent_id) && live.has(member.pane_id))
+        )
         if (real) matched++
         await call("warroom_kill", { name: `fig${size}-${run}` })
       }

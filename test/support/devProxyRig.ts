@@ -8,7 +8,9 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 import { makeTempDir } from "./mcpClient.js"
 
 const sdk = (path: string) =>
-  pathToFileURL(fileURLToPath(new URL(`../../node_modules/@modelcontextprotocol/sdk/dist/esm/${path}`, import.meta.url))).href
+  pathToFileURL(
+    fileURLToPath(new URL(`../../node_modules/@modelcontextprotocol/sdk/dist/esm/${path}`, import.meta.url))
+  ).href
 
 /**
  * The source of build `build` of the test server: a tool per name in `tools` answering "<name> from build <build>",

@@ -28,7 +28,10 @@ export const startFakeAppServer = async (socketPath: string): Promise<FakeAppSer
     next: { id: "thread-1", ephemeral: false },
     setStatus: (threadId, status) => {
       fake.threads.set(threadId, status)
-      const frame = JSON.stringify({ method: "thread/status/changed", params: { threadId, status: { type: status, ...(status === "active" ? { activeFlags: [] } : {}) } } })
+      const frame = JSON.stringify({
+        method: "thread/status/changed",
+        params: { threadId, status: { type: status, ...(status === "active" ? { activeFlags: [] } : {}) } }
+      })
       for (const client of clients) client.send(frame)
     },
     close: () =>
@@ -40,38 +43,49 @@ export const startFakeAppServer = async (socketPath: string): Promise<FakeAppSer
   }
   const sockets = new WebSocketServer({ noServer: true })
   const server = http.createServer()
-  server.on("upgrade", (request, socket, head) => sockets.handleUpgrade(request, socket, head, (client) => {
-    clients.add(client)
-    client.on("close", () => clients.delete(client))
-    client.on("message", (data) => {
-      const frame = JSON.parse(data.toString()) as { id?: unknown; method?: string; params?: Record<string, unknown> }
-      fake.received.push(frame)
-      const answer = (result: unknown) => client.send(JSON.stringify({ id: frame.id, result }))
-      const params = frame.params ?? {}
-      switch (frame.method) {
-        case "initialize":
-          return answer({ userAgent: "fake", codexHome: "/fake" })
-        case "thread/start": {
-          const { ephemeral, id } = fake.next
-          fake.threads.set(id, "idle")
-          return answer({ thread: { id, ephemeral, status: { type: "idle" } } })
-        }
-        case "thread/read": {
-          const status = fake.threads.get(String(params.threadId)) ?? "notLoaded"
-          return answer({ thread: { id: params.threadId, status: { type: status, ...(status === "active" ? { activeFlags: [] } : {}) } } })
-        }
-        case "turn/start": {
-          if (!fake.threads.has(String(params.threadId))) {
-            return client.send(JSON.stringify({ id: frame.id, error: { code: -32600, message: `thread not found: ${String(params.threadId)}` } }))
+  server.on("upgrade", (request, socket, head) =>
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      clients.add(client)
+      client.on("close", () => clients.delete(client))
+      client.on("message", (data) => {
+        const frame = JSON.parse(data.toString()) as { id?: unknown; method?: string; params?: Record<string, unknown> }
+        fake.received.push(frame)
+        const answer = (result: unknown) => client.send(JSON.stringify({ id: frame.id, result }))
+        const params = frame.params ?? {}
+        switch (frame.method) {
+          case "initialize":
+            return answer({ userAgent: "fake", codexHome: "/fake" })
+          case "thread/start": {
+            const { ephemeral, id } = fake.next
+            fake.threads.set(id, "idle")
+            return answer({ thread: { id, ephemeral, status: { type: "idle" } } })
           }
-          answer({ turn: { id: `turn-${fake.received.length}`, status: "inProgress" } })
-          return fake.setStatus(String(params.threadId), "active")
+          case "thread/read": {
+            const status = fake.threads.get(String(params.threadId)) ?? "notLoaded"
+            return answer({
+              thread: {
+                id: params.threadId,
+                status: { type: status, ...(status === "active" ? { activeFlags: [] } : {}) }
+              }
+            })
+          }
+          case "turn/start": {
+            if (!fake.threads.has(String(params.threadId))) {
+              return client.send(
+                JSON.stringify({
+                  id: frame.id,
+                  error: { code: -32600, message: `thread not found: ${String(params.threadId)}` }
+                })
+              )
+            }
+            answer({ turn: { id: `turn-${fake.received.length}`, status: "inProgress" } })
+            return fake.setStatus(String(params.threadId), "active")
+          }
+          default:
+            if (frame.id !== undefined) answer({})
         }
-        default:
-          if (frame.id !== undefined) answer({})
-      }
-    })
-  }))
+      })
+    }))
   await new Promise<void>((resolve) => server.listen(socketPath, resolve))
   return fake
 }

@@ -118,4 +118,5 @@ export const backupsOf = (path: string): Array<string> => {
 }
 
 /** A JSON file's value. */
-export const readJson = (path: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path, "utf8")) as Record<string, unknown>
+export const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path, "utf8")) as Record<string, unknown>

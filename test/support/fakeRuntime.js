@@ -4,8 +4,8 @@
  * ({"ready": true, pid, ppid, codexPid, runtime, busCwd, args}), then waits: the stdin line `exit <code>` ends it with
  * that code; SIGHUP, SIGTERM or SIGINT print {"signal": "<name>"} and end it with 128+signal; stdin closing ends it (0).
  */
-import { createInterface } from "node:readline"
 import { constants } from "node:os"
+import { createInterface } from "node:readline"
 
 const say = (value) => process.stdout.write(JSON.stringify(value) + "\n")
 

@@ -14,14 +14,23 @@ export interface EventSession {
 
 const claudeBase = (session: EventSession, hookEventName: string) => ({
   session_id: session.sessionId,
-  transcript_path: join(session.home, ".claude", "projects", session.cwd.replaceAll("/", "-"), `${session.sessionId}.jsonl`),
+  transcript_path: join(
+    session.home,
+    ".claude",
+    "projects",
+    session.cwd.replaceAll("/", "-"),
+    `${session.sessionId}.jsonl`
+  ),
   cwd: session.cwd,
   permission_mode: "default",
   hook_event_name: hookEventName
 })
 
 /** Claude Code's SessionStart. */
-export const sessionStart = (session: EventSession, source: "startup" | "resume" | "clear" | "compact" = "startup") => ({
+export const sessionStart = (
+  session: EventSession,
+  source: "startup" | "resume" | "clear" | "compact" = "startup"
+) => ({
   ...claudeBase(session, "SessionStart"),
   source
 })
@@ -55,7 +64,15 @@ export const stop = (session: EventSession, stopHookActive: boolean) => ({
 /** Codex's SessionStart: a rollout transcript under ~/.codex/sessions. */
 export const codexSessionStart = (session: EventSession) => ({
   session_id: session.sessionId,
-  transcript_path: join(session.home, ".codex", "sessions", "2026", "03", "16", `rollout-2026-03-16T12-00-00-${session.sessionId}.jsonl`),
+  transcript_path: join(
+    session.home,
+    ".codex",
+    "sessions",
+    "2026",
+    "03",
+    "16",
+    `rollout-2026-03-16T12-00-00-${session.sessionId}.jsonl`
+  ),
   cwd: session.cwd,
   hook_event_name: "SessionStart",
   model: "gpt-5-codex",

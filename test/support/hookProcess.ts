@@ -130,12 +130,17 @@ export const waitForFile = (path: string) =>
   pollUntil(() => (fs.existsSync(path) ? true : undefined), `${path} to appear`)
 
 /** Writes a valid message file into `to`'s inbox the way a sender does: a temp name, then rename into place. */
-export const dropMessage = (busDir: string, fields: { readonly from: string; readonly to: string; readonly content?: string }) => {
+export const dropMessage = (
+  busDir: string,
+  fields: { readonly from: string; readonly to: string; readonly content?: string }
+) => {
   const inbox = join(busDir, "inbox", fields.to)
   fs.mkdirSync(join(inbox, "archive"), { recursive: true, mode: 0o700 })
   const id = crypto.randomUUID().replaceAll("-", "")
   const now = new Date()
-  const sentAt = `${now.toISOString().slice(0, 19)}.${String(now.getMilliseconds() * 1000 + dropCount++ % 1000).padStart(6, "0")}+00:00`
+  const sentAt = `${now.toISOString().slice(0, 19)}.${
+    String(now.getMilliseconds() * 1000 + dropCount++ % 1000).padStart(6, "0")
+  }+00:00`
   const message = {
     id,
     from: fields.from,
@@ -157,7 +162,9 @@ let dropCount = 0
 /** The unread message files of an inbox (empty when it does not exist). */
 export const unreadFiles = (busDir: string, agentId: string): ReadonlyArray<string> => {
   try {
-    return fs.readdirSync(join(busDir, "inbox", agentId)).filter((name) => name.endsWith(".json") && !name.startsWith(".")).sort()
+    return fs.readdirSync(join(busDir, "inbox", agentId)).filter((name) =>
+      name.endsWith(".json") && !name.startsWith(".")
+    ).sort()
   } catch {
     return []
   }
@@ -182,7 +189,9 @@ export const waitForNoProcessMentioning = (text: string) =>
   pollUntil(
     () => {
       const self = String(process.pid)
-      return fs.readdirSync("/proc").some((pid) => /^\d+$/.test(pid) && pid !== self && mentions(pid, text)) ? undefined : true
+      return fs.readdirSync("/proc").some((pid) => /^\d+$/.test(pid) && pid !== self && mentions(pid, text))
+        ? undefined
+        : true
     },
     `processes mentioning ${text} to end`
   )

@@ -2,14 +2,14 @@
  * Starts the built `helioy-bus serve` as a child process and talks to it with the MCP SDK's Client over stdio,
  * the way a coding-agent runtime does.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 
 /** The built executable (`npm run build` must have run). */
 export const busBin = fileURLToPath(new URL("../../bin/helioy-bus.js", import.meta.url))
@@ -69,7 +69,12 @@ export const startBusServer = async (options: BusServerOptions): Promise<BusServ
     ...(options.agentId === undefined ? {} : { HELIOY_AGENT_ID: options.agentId }),
     ...options.env
   }
-  const transport = new StdioClientTransport({ command: process.execPath, args: [busBin, "serve"], env, stderr: "pipe" })
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [busBin, "serve"],
+    env,
+    stderr: "pipe"
+  })
   let stderr = ""
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8")

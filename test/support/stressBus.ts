@@ -2,10 +2,10 @@
  * What the stress and fault suites share: sizes scaled by SOAK, servers with their pid (to kill -9), an audit of an
  * inbox on disk, a drain, and a figures line per test.
  */
+import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { type ChildProcess, execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { type BusServer, type BusServerOptions, startBusServer } from "./mcpClient.js"
 
 /** Whether this is a soak run (`npm run soak`): larger sizes, same assertions. */

@@ -2,10 +2,10 @@
  * A private tmux server for tests: its own TMUX_TMPDIR (so its own socket), TMUX / TMUX_PANE removed from every
  * environment it hands on, killed on release. The user's tmux server is never contacted.
  */
+import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { Effect } from "effect"
 
 /** A running private tmux server. */
 export interface TmuxServer {
@@ -79,7 +79,8 @@ export const startTmuxServer = (root: string): TmuxServer => {
     run,
     newSession: (name, command) =>
       run("new-session", "-d", "-s", name, "-x", "200", "-y", "50", "-P", "-F", "#{pane_id}", ...command).trim(),
-    target: (paneId) => run("display-message", "-p", "-t", paneId, "#{session_name}:#{window_index}.#{pane_index}").trim(),
+    target: (paneId) =>
+      run("display-message", "-p", "-t", paneId, "#{session_name}:#{window_index}.#{pane_index}").trim(),
     capture,
     inMode: (paneId) => run("display-message", "-p", "-t", paneId, "#{pane_in_mode}").trim() === "1",
     waitForPane: (paneId, done, what) => {
@@ -160,7 +161,11 @@ export interface TuiChunk {
 }
 
 /** Writes the fake TUI into `dir`; returns the argv that runs it with its chunk log at `log`. */
-export const fakeTuiCommand = (dir: string, log: string, options: ReadonlyArray<string> = []): ReadonlyArray<string> => {
+export const fakeTuiCommand = (
+  dir: string,
+  log: string,
+  options: ReadonlyArray<string> = []
+): ReadonlyArray<string> => {
   const script = join(dir, "fake-tui.mjs")
   if (!fs.existsSync(script)) fs.writeFileSync(script, fakeTuiScript)
   return [process.execPath, script, log, ...options]

@@ -45,6 +45,8 @@ export const overNudgePause = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(effect)
     yield* TestClock.adjust("150 millis")
-    for (let step = 0; step < 100 && Option.isNone(yield* Fiber.poll(fiber)); step++) yield* TestClock.adjust("100 millis")
+    for (let step = 0; step < 100 && Option.isNone(yield* Fiber.poll(fiber)); step++) {
+      yield* TestClock.adjust("100 millis")
+    }
     return yield* Fiber.join(fiber)
   })

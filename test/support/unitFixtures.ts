@@ -41,12 +41,14 @@ export const agentRow = (agentId: string, overrides: Partial<AgentRow> = {}): Ag
 
 /** A message as a sender would deliver it. */
 export const message = (
-  fields: { readonly from: string; readonly to: string; readonly sentAt: string } & Partial<{
-    readonly id: string
-    readonly topic: string | null
-    readonly content: string
-    readonly replyTo: string
-  }>
+  fields:
+    & { readonly from: string; readonly to: string; readonly sentAt: string }
+    & Partial<{
+      readonly id: string
+      readonly topic: string | null
+      readonly content: string
+      readonly replyTo: string
+    }>
 ): Message =>
   new Message({
     id: MessageId.make(fields.id ?? crypto.randomUUID()),

@@ -1,7 +1,7 @@
+import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
-import { Effect, Layer } from "effect"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
 import * as MailboxLive from "../../src/layers/MailboxLive.js"

@@ -1,10 +1,10 @@
 /** Members, spawns and views of the recording tmux for warroom unit tests. */
 import { Effect, Ref } from "effect"
 import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
-import { TmuxTestControl, type TmuxOp } from "../../src/layers/TmuxTest.js"
-import { Tmux } from "../../src/services/Tmux.js"
+import { type TmuxOp, TmuxTestControl } from "../../src/layers/TmuxTest.js"
 import type { MemberSpec, SpawnInput } from "../../src/programs/warroom/index.js"
 import * as Warroom from "../../src/programs/warroom/index.js"
+import { Tmux } from "../../src/services/Tmux.js"
 
 const runtimes = RuntimesLive.fromSettings(RuntimesLive.testSettings)
 
@@ -19,7 +19,11 @@ export const member = (role: string, overrides: Partial<MemberSpec> = {}): Membe
 }
 
 /** A spawn of `members` named `name` in session `work`, tiled. */
-export const spawnInput = (name: string, members: ReadonlyArray<MemberSpec>, overrides: Partial<SpawnInput> = {}): SpawnInput => ({
+export const spawnInput = (
+  name: string,
+  members: ReadonlyArray<MemberSpec>,
+  overrides: Partial<SpawnInput> = {}
+): SpawnInput => ({
   name,
   members,
   cwd: "/work/proj",
@@ -35,8 +39,10 @@ export const spawnTrio = Warroom.spawn(
 
 /** The recorded tmux calls of some operations. */
 export const callsOf = (...ops: ReadonlyArray<TmuxOp>) =>
-  Effect.map(Effect.flatMap(TmuxTestControl, (control) => Ref.get(control.calls)), (calls) =>
-    calls.filter((call) => ops.includes(call.op)))
+  Effect.map(
+    Effect.flatMap(TmuxTestControl, (control) => Ref.get(control.calls)),
+    (calls) => calls.filter((call) => ops.includes(call.op))
+  )
 
 /** Forgets the recorded calls. */
 export const clearCalls = Effect.flatMap(TmuxTestControl, (control) => Ref.set(control.calls, []))
@@ -49,7 +55,10 @@ export const simulatedPanes = Effect.flatMap(TmuxTestControl, (control) => Ref.g
 
 /** How a simulated pane was launched. */
 export const launchOf = (paneId: string) =>
-  Effect.map(Effect.flatMap(TmuxTestControl, (control) => Ref.get(control.launches)), (launches) => launches.get(paneId))
+  Effect.map(
+    Effect.flatMap(TmuxTestControl, (control) => Ref.get(control.launches)),
+    (launches) => launches.get(paneId)
+  )
 
 /** Makes `op` fail after `successes` more successful calls. */
 export const failAfter = (op: TmuxOp, successes: number) =>

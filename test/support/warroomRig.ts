@@ -3,13 +3,13 @@
  * pane), a fake HOME with Claude agent files, and a fake `claude` first on the panes' PATH that registers through
  * `helioy-bus hook session-start` as the real one's hook would, then waits.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"
 import { openDatabase } from "../integration/referenceDb.js"
 import { busBin, makeTempDir } from "./mcpClient.js"
 import { pollUntil, startTmuxServer, type TmuxServer } from "./tmuxServer.js"
@@ -32,7 +32,8 @@ const agentFiles = {
  * waits. `FAKE_CLAUDE_EXIT=<code>` makes it print a refusal and exit at once instead; `FAKE_CLAUDE_DIALOG=1` makes it
  * wait at a trust dialog (a numbered menu) after registering.
  */
-const fakeClaude = (log: string) => `#!/bin/sh
+const fakeClaude = (log: string) =>
+  `#!/bin/sh
 if [ -n "$FAKE_CLAUDE_EXIT" ]; then
   echo "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons"
   sleep 0.3
@@ -64,7 +65,10 @@ export interface WarroomRig {
   /** The environment of a CLI or server run from the lead pane. */
   readonly env: Record<string, string>
   /** Runs `helioy-warroom` (or `warroom.sh` with `sh: true`) from the lead pane. */
-  readonly cli: (args: ReadonlyArray<string>, options?: { readonly sh?: string; readonly env?: Record<string, string> }) => CliResult
+  readonly cli: (
+    args: ReadonlyArray<string>,
+    options?: { readonly sh?: string; readonly env?: Record<string, string> }
+  ) => CliResult
   /** The registry's agents: id, pane, type, runtime. */
   readonly agents: () => ReadonlyArray<{ agent_id: string; pane_id: string; agent_type: string; runtime: string }>
   /** Polls the registry until `ids` are all registered (bounded: 5 s); returns the rows. */
@@ -93,7 +97,10 @@ export const makeWarroomRig = (): WarroomRig => {
   for (const dir of [home, bin, ...Object.values(dirs)]) fs.mkdirSync(dir, { recursive: true })
   fs.mkdirSync(join(home, ".claude", "agents"), { recursive: true })
   for (const [name, description] of Object.entries(agentFiles)) {
-    fs.writeFileSync(join(home, ".claude", "agents", `${name}.md`), `---\nname: ${name}\ndescription: ${description}\n---\nYou are ${name}.\n`)
+    fs.writeFileSync(
+      join(home, ".claude", "agents", `${name}.md`),
+      `---\nname: ${name}\ndescription: ${description}\n---\nYou are ${name}.\n`
+    )
   }
   fs.writeFileSync(join(bin, "claude"), fakeClaude(join(root, "hook.log")), { mode: 0o755 })
   const tmux = startTmuxServer(root)
@@ -103,7 +110,14 @@ export const makeWarroomRig = (): WarroomRig => {
   const path = `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`
   tmux.run("set-environment", "-g", "PATH", path)
   tmux.run("set-environment", "-g", "HOME", home)
-  const env = { PATH: path, HOME: home, HELIOY_BUS_DIR: busDir, TMUX_TMPDIR: tmux.tmpdir, TMUX_PANE: leadPane, HELIOY_BUS_LOG_LEVEL: "warning" }
+  const env = {
+    PATH: path,
+    HOME: home,
+    HELIOY_BUS_DIR: busDir,
+    TMUX_TMPDIR: tmux.tmpdir,
+    TMUX_PANE: leadPane,
+    HELIOY_BUS_LOG_LEVEL: "warning"
+  }
   const query = <A>(sql: string): ReadonlyArray<A> => {
     if (!fs.existsSync(join(busDir, "registry.db"))) return []
     const db = openDatabase(join(busDir, "registry.db"), { readonly: true })
@@ -114,9 +128,10 @@ export const makeWarroomRig = (): WarroomRig => {
       db.close()
     }
   }
-  const agents = () => query<{ agent_id: string; pane_id: string; agent_type: string; runtime: string }>(
-    "SELECT agent_id, pane_id, agent_type, runtime FROM agents ORDER BY agent_id"
-  )
+  const agents = () =>
+    query<{ agent_id: string; pane_id: string; agent_type: string; runtime: string }>(
+      "SELECT agent_id, pane_id, agent_type, runtime FROM agents ORDER BY agent_id"
+    )
   return {
     root,
     home,
@@ -126,7 +141,9 @@ export const makeWarroomRig = (): WarroomRig => {
     dirs,
     env,
     cli: (args, options = {}) => {
-      const [command, argv] = options.sh === undefined ? [process.execPath, [warroomBin, ...args]] : ["sh", [options.sh, ...args]]
+      const [command, argv] = options.sh === undefined
+        ? [process.execPath, [warroomBin, ...args]]
+        : ["sh", [options.sh, ...args]]
       const result = spawnSync(command, argv, {
         cwd: dirs.proj,
         env: { ...env, ...options.env },
@@ -144,11 +161,15 @@ export const makeWarroomRig = (): WarroomRig => {
           return rows.length === ids.length ? rows : undefined
         },
         `${ids.join(", ")} to register`,
-        () => `registered: ${JSON.stringify(agents())}\nhook log: ${fs.existsSync(join(root, "hook.log")) ? fs.readFileSync(join(root, "hook.log"), "utf8") : ""}`
+        () =>
+          `registered: ${JSON.stringify(agents())}\nhook log: ${
+            fs.existsSync(join(root, "hook.log")) ? fs.readFileSync(join(root, "hook.log"), "utf8") : ""
+          }`
       ),
     windows: () => tmux.run("list-windows", "-t", "=work", "-F", "#{window_name}").trim().split("\n"),
     panesOf: (window) =>
-      tmux.run("list-panes", "-t", `=work:=${window}`, "-F", "#{pane_id}\t#{pane_title}\t#{pane_current_path}").trim().split("\n")
+      tmux.run("list-panes", "-t", `=work:=${window}`, "-F", "#{pane_id}\t#{pane_title}\t#{pane_current_path}").trim()
+        .split("\n")
         .map((line) => line.split("\t")).map(([id, title, cwd]) => ({ id: id!, title: title!, cwd: cwd! })),
     kill: () => tmux.kill()
   }
@@ -156,15 +177,23 @@ export const makeWarroomRig = (): WarroomRig => {
 
 /** A connected MCP client of `helioy-warroom serve`, run from the rig's lead pane. */
 export const startWarroomServer = async (rig: WarroomRig) => {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [warroomBin, "serve"], env: rig.env, cwd: rig.dirs.proj, stderr: "pipe" })
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [warroomBin, "serve"],
+    env: rig.env,
+    cwd: rig.dirs.proj,
+    stderr: "pipe"
+  })
   let stderr = ""
   transport.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8")
   })
   const client = new Client({ name: "helioy-warroom-test", version: "0.0.0" })
   await client.connect(transport)
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult
-  const text = (result: CallToolResult) => result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n")
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult
+  const text = (result: CallToolResult) =>
+    result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n")
   return {
     client,
     call,

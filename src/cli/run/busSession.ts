@@ -2,9 +2,9 @@ import { Cause, Console, Context, Effect, Exit, Layer, Option, type Scope } from
 import type { AgentRow } from "../../domain/AgentRecord.js"
 import { BusOn, type BusServices } from "../../layers/AppLive.js"
 import * as BusConfigLive from "../../layers/BusConfigLive.js"
+import { type JoinInput, joinSession, leaveSession } from "../../programs/session.js"
 import type { Runtimes } from "../../services/Runtimes.js"
 import type { SessionEnv } from "../../services/SessionEnv.js"
-import { joinSession, type JoinInput, leaveSession } from "../../programs/session.js"
 
 /** Prints one line about the wrapper on stderr. */
 export const report = (text: string) => Console.error(`helioy-bus run: ${text}`)
@@ -32,7 +32,9 @@ export const busSession = (
 ): Effect.Effect<Option.Option<WrapperBus>, never, Scope.Scope | Runtimes | SessionEnv> =>
   Effect.gen(function*() {
     const env = Layer.succeedContext(yield* Effect.context<Runtimes | SessionEnv>())
-    const built = yield* Effect.exit(Layer.build(BusOn.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()), Layer.provideMerge(env))))
+    const built = yield* Effect.exit(
+      Layer.build(BusOn.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()), Layer.provideMerge(env)))
+    )
     if (Exit.isFailure(built)) {
       yield* report(`not joining the bus (${describeCause(built.cause)}); starting the runtime anyway`)
       return Option.none()
@@ -43,7 +45,11 @@ export const busSession = (
         Effect.provide(services),
         Effect.map(Option.some),
         Effect.catchAllCause((cause) =>
-          Effect.as(report(`could not join the bus (${describeCause(cause)}); starting the runtime anyway`), Option.none<AgentRow>()))
+          Effect.as(
+            report(`could not join the bus (${describeCause(cause)}); starting the runtime anyway`),
+            Option.none<AgentRow>()
+          )
+        )
       ),
       () =>
         leaveSession(input.runtimePid, input.sessionId).pipe(

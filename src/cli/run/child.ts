@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process"
 import { Effect, Option } from "effect"
-import { type EndingSignal, type SignalTrap, signalCode } from "./signals.js"
+import { type ChildProcess, spawn } from "node:child_process"
+import { type EndingSignal, signalCode, type SignalTrap } from "./signals.js"
 
 /** How the wrapped command ended. */
 export type ChildEnd =
@@ -53,5 +53,3 @@ export const exitStatus = (end: ChildEnd, signal: Option.Option<EndingSignal>): 
       return end.code ?? (end.signal === null ? 1 : signalCode(end.signal))
   }
 }
-
-

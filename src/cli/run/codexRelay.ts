@@ -1,7 +1,7 @@
+import { Effect, Runtime, type Scope } from "effect"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Runtime, type Scope } from "effect"
 import { ensureDaemon } from "../../codex/daemon.js"
 import { remoteCodexArgv } from "../../codex/remoteLaunch.js"
 import { serveTuiProxy } from "../../codex/tuiProxy.js"
@@ -49,12 +49,19 @@ export const codexRelay = (
       // The wrapper runs uninterruptibly (its child's life decides when it ends); the waker must stay interruptible,
       // or its races could never drop their losers and the scope could never close it.
       yield* Effect.forkScoped(Effect.interruptible(
-        wakeCodexSession(agentId, process.pid).pipe(Effect.provide(bus.services), Effect.provide(CodexThreadsLive.layer(socket)))
+        wakeCodexSession(agentId, process.pid).pipe(
+          Effect.provide(bus.services),
+          Effect.provide(CodexThreadsLive.layer(socket))
+        )
       ))
       return remoteCodexArgv(argv, listen, cwd) ?? argv
     })
     return yield* attempt.pipe(
       Effect.catchAll((error) =>
-        Effect.as(report(`the Codex daemon cannot be used (${error.reason}); this session is woken by a typed nudge`), argv))
+        Effect.as(
+          report(`the Codex daemon cannot be used (${error.reason}); this session is woken by a typed nudge`),
+          argv
+        )
+      )
     )
   })

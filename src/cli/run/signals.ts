@@ -1,6 +1,6 @@
+import { Effect, Option } from "effect"
 import type { ChildProcess } from "node:child_process"
 import { constants } from "node:os"
-import { Effect, Option } from "effect"
 
 /** The signals that end a wrapped session (tmux closes a window with SIGHUP). */
 export const endingSignals = ["SIGHUP", "SIGTERM", "SIGINT"] as const
@@ -57,4 +57,3 @@ export const trapSignals = Effect.acquireRelease(
       process.stderr.off("error", ignoreStderrError)
     })
 ).pipe(Effect.map(({ trap }) => trap))
-

@@ -22,10 +22,20 @@ export type Check = typeof Check.Type
 export const ok = (name: string, detail: string): Check => ({ name, status: "ok", detail, fix: Option.none() })
 
 /** A check that found something worth knowing, and what to do about it. */
-export const warn = (name: string, detail: string, fix: string): Check => ({ name, status: "warn", detail, fix: Option.some(fix) })
+export const warn = (name: string, detail: string, fix: string): Check => ({
+  name,
+  status: "warn",
+  detail,
+  fix: Option.some(fix)
+})
 
 /** A check that found something broken, and how to fix it. */
-export const fail = (name: string, detail: string, fix: string): Check => ({ name, status: "fail", detail, fix: Option.some(fix) })
+export const fail = (name: string, detail: string, fix: string): Check => ({
+  name,
+  status: "fail",
+  detail,
+  fix: Option.some(fix)
+})
 
 /**
  * A failed check from a reason written as `<problem>; <what to do>` (how the bus's refusals read, e.g. BusDirRefused);

@@ -11,6 +11,9 @@ export const busDirCheck = Effect.gen(function*() {
         ? ok("bus dir", `${root}: a directory of yours, mode 0700 or stricter, not a symlink`)
         : warn("bus dir", `${root} does not exist yet`, "the first helioy-bus serve creates it (mode 0700)")
     ),
-    Effect.catchTag("BusDirRefused", (refused) => Effect.succeed(failWithReason("bus dir", `${refused.path}: ${refused.reason}`)))
+    Effect.catchTag(
+      "BusDirRefused",
+      (refused) => Effect.succeed(failWithReason("bus dir", `${refused.path}: ${refused.reason}`))
+    )
   )
 })

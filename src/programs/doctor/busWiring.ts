@@ -1,7 +1,7 @@
 /** The bus's wiring in a runtime's configuration, checked against the Schemas an install writes by. */
-import { isAbsolute } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { Effect, Option, Schema } from "effect"
+import { isAbsolute } from "node:path"
 import { shellWords } from "../../domain/ShellWords.js"
 import { CommandHandler, EventGroups, MatcherGroup } from "../../install/HookSettings.js"
 import { busHookOf, type HookSpec } from "../../install/HookWiring.js"
@@ -23,10 +23,13 @@ export interface FoundHook {
 /** For each hook the runtime should run, the command found for it in a `hooks` object (none when absent). Never fails. */
 export const findHooks = (hooks: JsonObject | undefined, specs: ReadonlyArray<HookSpec>): ReadonlyArray<FoundHook> =>
   specs.map((spec) => {
-    const groups = hooks !== undefined && isGroups(spec.event)(hooks[spec.event]) ? hooks[spec.event] as ReadonlyArray<unknown> : []
+    const groups = hooks !== undefined && isGroups(spec.event)(hooks[spec.event])
+      ? hooks[spec.event] as ReadonlyArray<unknown>
+      : []
     const handlers = groups.flatMap((group) => isMatcherGroup(group) ? group.hooks : [])
     const handler = handlers.find((handler) =>
-      isCommandHandler(handler) && busHookOf(handler.command) === spec.hook && (!spec.rewake || handler.asyncRewake === true)
+      isCommandHandler(handler) && busHookOf(handler.command) === spec.hook &&
+      (!spec.rewake || handler.asyncRewake === true)
     )
     return { spec, command: isCommandHandler(handler) ? Option.some(handler.command) : Option.none() }
   })
@@ -66,6 +69,8 @@ export const serverCheck = (name: string, where: string, server: unknown, fix: s
       return fail(name, `${busServerName} in ${where} does not run \`helioy-bus serve\``, fix)
     }
     const absent = [...(yield* missingPath(server.command)), ...(yield* missingPath(args[args.length - 2]))]
-    if (absent.length > 0) return fail(name, `${busServerName} in ${where} runs ${absent.join(", ")}, which does not exist`, fix)
+    if (absent.length > 0) {
+      return fail(name, `${busServerName} in ${where} runs ${absent.join(", ")}, which does not exist`, fix)
+    }
     return ok(name, `${busServerName} in ${where}: ${[server.command, ...args].join(" ")}`)
   })

@@ -3,8 +3,8 @@ import { ClaudeJson, ClaudeSettings } from "../../install/ClaudeFiles.js"
 import type { ConfigLocations } from "../../install/configFiles.js"
 import { claudeHooks } from "../../install/HookWiring.js"
 import { busServerName } from "../../install/McpServerEntry.js"
-import { fail, ok, type RuntimeReport, warn } from "./Check.js"
 import { findHooks, hooksCheck, serverCheck } from "./busWiring.js"
+import { fail, ok, type RuntimeReport, warn } from "./Check.js"
 import { readJsonConfig } from "./configRead.js"
 
 const fix = "run helioy-bus install claude"
@@ -18,7 +18,10 @@ export const claudeCheck = (locations: ConfigLocations) =>
     const config = yield* readJsonConfig(locations.claudeJson, "claude", ClaudeJson)
     const settings = yield* readJsonConfig(locations.claudeSettings, "claude", ClaudeSettings)
     if (Either.isLeft(config) || Either.isLeft(settings)) {
-      return { wired: true, checks: [config, settings].flatMap((read) => Either.isLeft(read) ? [read.left] : []) } satisfies RuntimeReport
+      return {
+        wired: true,
+        checks: [config, settings].flatMap((read) => Either.isLeft(read) ? [read.left] : [])
+      } satisfies RuntimeReport
     }
     const server = config.right.mcpServers?.[busServerName]
     const enabled = settings.right.enabledPlugins ?? {}
@@ -39,7 +42,10 @@ export const claudeCheck = (locations: ConfigLocations) =>
           `uninstall the plugin, or run helioy-bus uninstall claude (it removes ${busServerName} from ${locations.claudeJson} and its hooks from ${locations.claudeSettings})`
         )]
         : []
-      return { wired: true, checks: [ok("claude plugin", `${plugins.join(", ")} enabled in ${locations.claudeSettings}`), ...both] } satisfies RuntimeReport
+      return {
+        wired: true,
+        checks: [ok("claude plugin", `${plugins.join(", ")} enabled in ${locations.claudeSettings}`), ...both]
+      } satisfies RuntimeReport
     }
     return {
       wired: true,

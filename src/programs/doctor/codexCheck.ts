@@ -3,8 +3,8 @@ import { CodexHooksJson, readCodexConfig } from "../../install/CodexFiles.js"
 import type { ConfigLocations } from "../../install/configFiles.js"
 import { codexEnvVars, codexHooks } from "../../install/HookWiring.js"
 import { busServerName } from "../../install/McpServerEntry.js"
-import { type Check, fail, ok, type RuntimeReport, warn } from "./Check.js"
 import { findHooks, hooksCheck, serverCheck } from "./busWiring.js"
+import { type Check, fail, ok, type RuntimeReport, warn } from "./Check.js"
 import { readJsonConfig, readTextConfig } from "./configRead.js"
 
 const fix = "run helioy-bus install codex"
@@ -17,10 +17,18 @@ const featuresCheck = (features: { readonly hooks?: unknown; readonly codex_hook
   features.hooks === false || (features.hooks === undefined && features.codex_hooks === false)
     ? fail("codex hooks feature", `hooks are turned off in [features] of ${where}`, `set hooks = true; ${fix}`)
     : features.codex_hooks !== undefined
-    ? warn("codex hooks feature", "[features] codex_hooks is deprecated (Codex prints a warning at every start)", `use hooks = true instead; ${fix}`)
+    ? warn(
+      "codex hooks feature",
+      "[features] codex_hooks is deprecated (Codex prints a warning at every start)",
+      `use hooks = true instead; ${fix}`
+    )
     : features.hooks === true
     ? ok("codex hooks feature", `on in ${where}`)
-    : warn("codex hooks feature", "[features] hooks is not set", `set hooks = true so Codex runs the bus's hooks; ${fix}`)
+    : warn(
+      "codex hooks feature",
+      "[features] hooks is not set",
+      `set hooks = true so Codex runs the bus's hooks; ${fix}`
+    )
 
 /**
  * Codex: the MCP server in `config.toml` (forwarding the variables the bus needs), `[features] hooks`, and the hooks
@@ -48,7 +56,9 @@ export const codexCheck = (locations: ConfigLocations) =>
         serverLine.status === "ok" && unforwarded.length > 0
           ? fail(
             "codex mcp server",
-            `env_vars of ${busServerName} lacks ${unforwarded.join(", ")}, so the bus cannot tell which agent it serves`,
+            `env_vars of ${busServerName} lacks ${
+              unforwarded.join(", ")
+            }, so the bus cannot tell which agent it serves`,
             fix
           )
           : serverLine,

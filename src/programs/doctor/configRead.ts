@@ -29,5 +29,8 @@ export const readTextConfig = <A>(path: string, name: string, read: (text: strin
   Effect.gen(function*() {
     const file = yield* Effect.either(readConfigFile(path))
     if (Either.isLeft(file)) return Either.left<Check>(fail(name, file.left.message, fixIt))
-    return Either.mapLeft(read(Option.getOrElse(file.right.text, () => "")), (reason) => fail(name, `${path}: ${reason}`, fixIt))
+    return Either.mapLeft(
+      read(Option.getOrElse(file.right.text, () => "")),
+      (reason) => fail(name, `${path}: ${reason}`, fixIt)
+    )
   })

@@ -21,6 +21,12 @@ export const diagnose = (locations: ConfigLocations) =>
     const codex = yield* codexCheck(locations)
     const runtimes = claude.wired || codex.wired
       ? []
-      : [fail("runtimes", "no agent runtime is wired to the bus", "run helioy-bus install claude or helioy-bus install codex")]
+      : [
+        fail(
+          "runtimes",
+          "no agent runtime is wired to the bus",
+          "run helioy-bus install claude or helioy-bus install codex"
+        )
+      ]
     return [busDir, registry, tmux, ...claude.checks, ...codex.checks, ...runtimes] satisfies ReadonlyArray<Check>
   })

@@ -1,6 +1,6 @@
-import { join } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { Effect, Option } from "effect"
+import { join } from "node:path"
 import { BusConfig } from "../../services/BusConfig.js"
 import { Registry, type RegistryHealth } from "../../services/Registry.js"
 import { type Check, fail, ok, warn } from "./Check.js"
@@ -10,11 +10,20 @@ const name = "registry"
 /** What a registry that answered says of itself: integrity first, then how its schema compares to this code's. */
 const judge = (path: string, health: RegistryHealth): Check => {
   if (health.integrity !== "ok") {
-    return fail(name, `${path} fails SQLite's quick_check (${health.integrity})`, "stop the bus servers and move it aside; the bus recreates it")
+    return fail(
+      name,
+      `${path} fails SQLite's quick_check (${health.integrity})`,
+      "stop the bus servers and move it aside; the bus recreates it"
+    )
   }
   const latest = health.latestMigration
   return Option.match(health.migration, {
-    onNone: () => warn(name, `${path} has no migrations applied yet (made by the Python helioy-bus?)`, "the next helioy-bus serve migrates it"),
+    onNone: () =>
+      warn(
+        name,
+        `${path} has no migrations applied yet (made by the Python helioy-bus?)`,
+        "the next helioy-bus serve migrates it"
+      ),
     onSome: (id) =>
       id < latest
         ? warn(name, `${path} is at migration ${id} of ${latest}`, "the next helioy-bus serve migrates it")

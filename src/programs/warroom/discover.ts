@@ -1,8 +1,8 @@
 /** Listing the agent types a warroom can launch. */
 import { Effect, Option } from "effect"
 import { type AgentType, generalAgentType } from "../../domain/AgentType.js"
-import { AgentCatalog } from "../../services/AgentCatalog.js"
 import { InvalidInput } from "../../errors/bus.js"
+import { AgentCatalog } from "../../services/AgentCatalog.js"
 
 /** What `warroom_discover` filters by ("" for no filter). */
 export interface DiscoverQuery {
@@ -34,7 +34,10 @@ const matches = (type: AgentType, needle: string) =>
 export const discover = Effect.fn("warroom.discover")(function*(request: DiscoverQuery) {
   const catalog = yield* AgentCatalog
   if (!Number.isInteger(request.limit) || request.limit < 1) {
-    return yield* new InvalidInput({ field: "limit", reason: `must be a whole number of at least 1 (got ${request.limit})` })
+    return yield* new InvalidInput({
+      field: "limit",
+      reason: `must be a whole number of at least 1 (got ${request.limit})`
+    })
   }
   const runtime = request.runtime.trim()
   const scoped = yield* catalog.list(runtime === "" ? Option.none() : Option.some(runtime))
@@ -46,6 +49,8 @@ export const discover = Effect.fn("warroom.discover")(function*(request: Discove
     agents: all.slice(0, request.limit).map(listed),
     total: all.length,
     namespaces: [...new Set(scoped.map((type) => type.namespace))].sort(),
-    runtimes: [...new Set(scoped.flatMap((type) => runtime === "" ? type.runtimes : [type.runtime]))].filter((id) => id !== "").sort()
+    runtimes: [...new Set(scoped.flatMap((type) => runtime === "" ? type.runtimes : [type.runtime]))].filter((id) =>
+      id !== ""
+    ).sort()
   }
 })

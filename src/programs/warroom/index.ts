@@ -5,12 +5,10 @@
  * `{repo}:{role}:{warroom}.{spawn_order}` (see `memberAgentId`), HELIOY_BUS_AGENT_TYPE, HELIOY_RUNTIME and
  * HELIOY_BUS_DIR (this bus), so its agent registers under an id that does not depend on tmux addresses.
  */
+export { discover, type DiscoverQuery } from "./discover.js"
 export { kill, type Killed, type KillTarget } from "./kill.js"
 export type { MemberSpec } from "./panes.js"
 export { type MemberSelector, remove } from "./remove.js"
-export { add, spawn, type SpawnInput } from "./spawn.js"
-export { status } from "./status.js"
-export { discover, type DiscoverQuery } from "./discover.js"
 export {
   addAgent,
   type AddRequest,
@@ -25,4 +23,6 @@ export {
   spawnTeam
 } from "./requests.js"
 export { type Caller, findCaller } from "./session.js"
+export { add, spawn, type SpawnInput } from "./spawn.js"
+export { status } from "./status.js"
 export { type AgentRequest, parseAgentEntry, resolveAgents, splitAgents } from "./team.js"

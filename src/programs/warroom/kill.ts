@@ -1,14 +1,14 @@
 /** Killing warrooms: their tmux windows, their members' registrations, their records. */
 import { Effect, Either, Option } from "effect"
 import type { Warroom } from "../../domain/Warroom.js"
+import { InvalidInput } from "../../errors/bus.js"
+import type { RegistryUnavailable } from "../../errors/stores.js"
+import type { TmuxError } from "../../errors/tmux.js"
 import type { Registry } from "../../services/Registry.js"
 import { type PaneInfo, Tmux } from "../../services/Tmux.js"
 import { Warrooms } from "../../services/Warrooms.js"
 import { forgetAgents, livePanes } from "./members.js"
 import { tmuxFailureText } from "./panes.js"
-import { InvalidInput } from "../../errors/bus.js"
-import type { RegistryUnavailable } from "../../errors/stores.js"
-import type { TmuxError } from "../../errors/tmux.js"
 
 /**
  * Closes a warroom's tmux window: the window holding its first live member pane, then any member pane living
@@ -36,7 +36,9 @@ export interface Killed {
 }
 
 /** Kills warrooms: their windows, their members' registry rows, their records. */
-const killAll = (targets: ReadonlyArray<Warroom>): Effect.Effect<Killed, RegistryUnavailable, Warrooms | Tmux | Registry> =>
+const killAll = (
+  targets: ReadonlyArray<Warroom>
+): Effect.Effect<Killed, RegistryUnavailable, Warrooms | Tmux | Registry> =>
   Effect.gen(function*() {
     const warrooms = yield* Warrooms
     if (targets.length === 0) return { killed: [], errors: [] }

@@ -1,11 +1,11 @@
 /** Checks that a member's runtime can start here before any pane opens: its program on the panes' PATH, a permission mode that can work. */
 import { Effect, Option } from "effect"
 import { defaultPermissions, permissionProblem } from "../../domain/Permissions.js"
+import { InvalidMember } from "../../errors/warroom.js"
 import { Processes } from "../../services/Processes.js"
 import { SessionEnv } from "../../services/SessionEnv.js"
 import { Tmux } from "../../services/Tmux.js"
 import type { MemberSpec } from "./panes.js"
-import { InvalidMember } from "../../errors/warroom.js"
 
 /**
  * Fails with InvalidMember when the member's runtime program is not on the PATH that tmux gives new panes (this
@@ -23,6 +23,8 @@ export const checkLaunchable = Effect.fn("warroom.checkLaunchable")(function*(me
   const panePath = yield* Effect.orElseSucceed(tmux.globalEnvironment("PATH"), () => Option.none<string>())
   const path = Option.getOrElse(panePath, () => "") || (yield* SessionEnv).path
   if (Option.isNone(yield* processes.findExecutable(program, path))) {
-    return yield* fail(`'${program}' is not on the PATH new tmux panes get (${path}); install it, or fix PATH in the tmux server's environment`)
+    return yield* fail(
+      `'${program}' is not on the PATH new tmux panes get (${path}); install it, or fix PATH in the tmux server's environment`
+    )
   }
 })

@@ -3,18 +3,20 @@ import { Clock, Effect } from "effect"
 import type { AgentRow } from "../../domain/AgentRecord.js"
 import { formatMillis } from "../../domain/Timestamp.js"
 import type { WarroomMemberRow } from "../../domain/Warroom.js"
+import { WarroomTmuxUnavailable } from "../../errors/warroom.js"
 import { Registry } from "../../services/Registry.js"
 import { type PaneInfo, Tmux } from "../../services/Tmux.js"
 import { Warrooms } from "../../services/Warrooms.js"
 import { livePanesById } from "./panes.js"
-import { WarroomTmuxUnavailable } from "../../errors/warroom.js"
 
 /** The current time as a reference timestamp. */
 export const now = Effect.map(Clock.currentTimeMillis, formatMillis)
 
 /** The names of the active warrooms (for errors that list them). */
-export const activeIds = Effect.flatMap(Warrooms, (warrooms) =>
-  Effect.map(warrooms.listActive, (list) => list.map((warroom) => warroom.warroom_id)))
+export const activeIds = Effect.flatMap(
+  Warrooms,
+  (warrooms) => Effect.map(warrooms.listActive, (list) => list.map((warroom) => warroom.warroom_id))
+)
 
 /** Live panes by id; tmux that cannot be run fails with WarroomTmuxUnavailable (no server at all means no panes). */
 export const livePanes = Effect.flatMap(Tmux, (tmux) =>
@@ -31,11 +33,17 @@ export const memberAgentRows = (rows: ReadonlyArray<AgentRow>, members: Readonly
 }
 
 /** A member's live pane (by id; by address for a reference-made member without one) and the latest agent registered from it. */
-export const sightMember = (member: WarroomMemberRow, live: ReadonlyMap<string, PaneInfo>, agents: ReadonlyArray<AgentRow>) => {
+export const sightMember = (
+  member: WarroomMemberRow,
+  live: ReadonlyMap<string, PaneInfo>,
+  agents: ReadonlyArray<AgentRow>
+) => {
   const legacy = member.pane_id === ""
   const pane = legacy ? [...live.values()].find((p) => p.target === member.tmux_target) : live.get(member.pane_id)
   const agent = pane === undefined ? undefined : agents
-    .filter((row) => legacy ? row.pane_id === "" && row.tmux_target === member.tmux_target : row.pane_id === member.pane_id)
+    .filter((row) =>
+      legacy ? row.pane_id === "" && row.tmux_target === member.tmux_target : row.pane_id === member.pane_id
+    )
     .sort((a, b) => b.last_seen.localeCompare(a.last_seen))[0]
   return { pane, agent }
 }

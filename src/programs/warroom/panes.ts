@@ -4,10 +4,10 @@ import { type AgentId, validateAgentId } from "../../domain/AgentId.js"
 import type { MemberPermissions } from "../../domain/Permissions.js"
 import type { LaunchSpec } from "../../domain/RuntimeAdapter.js"
 import { memberAgentId, paneTitle, repoOf } from "../../domain/Warroom.js"
+import type { TmuxError } from "../../errors/tmux.js"
+import { InvalidMember } from "../../errors/warroom.js"
 import type { RuntimesShape } from "../../services/Runtimes.js"
 import type { PaneInfo, PaneLaunch, TmuxShape } from "../../services/Tmux.js"
-import { InvalidMember } from "../../errors/warroom.js"
-import type { TmuxError } from "../../errors/tmux.js"
 
 /** One member to launch, its agent type already resolved. */
 export interface MemberSpec {
@@ -37,10 +37,14 @@ export const checkMember = (runtimes: RuntimesShape, member: MemberSpec) =>
       return yield* fail(`Unknown runtime '${member.runtime}'. Known: [${known}]`)
     }
     if (member.launch.command.trim() === "") {
-      return yield* fail("this runtime has no launch command (its agents register themselves); pick claude, codex or grok")
+      return yield* fail(
+        "this runtime has no launch command (its agents register themselves); pick claude, codex or grok"
+      )
     }
     if (!rolePattern.test(member.role)) {
-      return yield* fail("a role is an agent type of letters, digits and _ . : @ - (e.g. 'helioy-tools:backend'), or 'general'")
+      return yield* fail(
+        "a role is an agent type of letters, digits and _ . : @ - (e.g. 'helioy-tools:backend'), or 'general'"
+      )
     }
     if (!member.cwd.startsWith("/")) return yield* fail(`working directory '${member.cwd}' is not an absolute path`)
     const badName = Object.keys(member.launch.env).find((name) => !envName.test(name))
@@ -55,21 +59,25 @@ export const memberLaunch = (member: MemberSpec, warroomId: string, spawnOrder: 
   Either.match(validateAgentId(memberAgentId(member.repo ?? member.cwd, member.role, warroomId, spawnOrder)), {
     onLeft: (reason) =>
       Effect.fail(
-        new InvalidMember({ role: member.role, runtime: member.runtime, reason: `its agent id would be unusable: ${reason}` })
+        new InvalidMember({
+          role: member.role,
+          runtime: member.runtime,
+          reason: `its agent id would be unusable: ${reason}`
+        })
       ),
     onRight: (agentId) => Effect.succeed({ agentId, launch: paneLaunch(member, agentId, busDir) })
   })
 
 const paneLaunch = (member: MemberSpec, agentId: AgentId, busDir: string): PaneLaunch => ({
   cwd: member.cwd,
-    env: {
-      ...member.launch.env,
-      HELIOY_AGENT_ID: agentId,
-      HELIOY_BUS_AGENT_TYPE: member.role,
-      HELIOY_RUNTIME: member.runtime,
-      HELIOY_BUS_DIR: busDir
-    },
-    command: [member.launch.command, ...member.launch.args]
+  env: {
+    ...member.launch.env,
+    HELIOY_AGENT_ID: agentId,
+    HELIOY_BUS_AGENT_TYPE: member.role,
+    HELIOY_RUNTIME: member.runtime,
+    HELIOY_BUS_DIR: busDir
+  },
+  command: [member.launch.command, ...member.launch.args]
 })
 
 /** The conventional title of a member's pane at a tmux address. */
@@ -108,8 +116,10 @@ export const closingOnFailure = <A, E, R>(
     ))
 
 /** Sets the conventional title of each pane (best effort: a runtime may already have closed its pane). */
-export const titlePanes = (tmux: TmuxShape, titles: ReadonlyArray<{ readonly paneId: string; readonly title: string }>) =>
-  Effect.forEach(titles, ({ paneId, title }) => Effect.ignore(tmux.setPaneTitle(paneId, title)), { discard: true })
+export const titlePanes = (
+  tmux: TmuxShape,
+  titles: ReadonlyArray<{ readonly paneId: string; readonly title: string }>
+) => Effect.forEach(titles, ({ paneId, title }) => Effect.ignore(tmux.setPaneTitle(paneId, title)), { discard: true })
 
 /** Live (not dead) panes by id, from one listing. */
 export const livePanesById = (panes: ReadonlyArray<PaneInfo>): ReadonlyMap<string, PaneInfo> =>

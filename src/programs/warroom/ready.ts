@@ -1,7 +1,7 @@
 /** Whether spawned members really started: registered and at their prompt, stuck at a first-run dialog, or dead. */
 import { Clock, Duration, Effect, Either, Option } from "effect"
-import { showsDialog, showsReady } from "../../domain/PaneScreen.js"
 import type { AgentId } from "../../domain/AgentId.js"
+import { showsDialog, showsReady } from "../../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../../domain/RuntimeAdapter.js"
 import { Registry } from "../../services/Registry.js"
 import { Runtimes } from "../../services/Runtimes.js"
@@ -61,9 +61,19 @@ type Sighting =
   | { readonly _tag: "Waiting"; readonly registered: boolean; readonly dialog: boolean; readonly screen: string }
 
 const readySighting: Sighting = { _tag: "Ready" }
-const dead = (exitStatus: number | null, screen: string): Sighting => ({ _tag: "Dead", exitStatus, screen, gone: false })
+const dead = (exitStatus: number | null, screen: string): Sighting => ({
+  _tag: "Dead",
+  exitStatus,
+  screen,
+  gone: false
+})
 const gone = (screen: string): Sighting => ({ _tag: "Dead", exitStatus: null, screen, gone: true })
-const waiting = (registered: boolean, dialog: boolean, screen: string): Sighting => ({ _tag: "Waiting", registered, dialog, screen })
+const waiting = (registered: boolean, dialog: boolean, screen: string): Sighting => ({
+  _tag: "Waiting",
+  registered,
+  dialog,
+  screen
+})
 
 const atPrompt = (adapter: Option.Option<RuntimeAdapter>, screen: string) =>
   Option.match(adapter, { onNone: () => true, onSome: (found) => showsReady(found.screen, screen) })
@@ -93,7 +103,10 @@ export const awaitReady = Effect.fn("warroom.awaitReady")(function*(
       const screen = yield* Effect.orElseSucceed(tmux.capture(member.paneId), () => "")
       const adapter = runtimes.get(member.runtime)
       const registered = Option.isSome(yield* Effect.orElseSucceed(registry.get(member.agentId), () => Option.none()))
-      const dialog = Option.match(adapter, { onNone: () => false, onSome: (found) => showsDialog(found.screen, screen) })
+      const dialog = Option.match(adapter, {
+        onNone: () => false,
+        onSome: (found) => showsDialog(found.screen, screen)
+      })
       if (registered && !dialog && atPrompt(adapter, screen)) return readySighting
       return waiting(registered, dialog, screen)
     })
@@ -112,7 +125,10 @@ export const awaitReady = Effect.fn("warroom.awaitReady")(function*(
         deadSince.set(member.paneId, now)
       }
       const statusWaitOver = now - (deadSince.get(member.paneId) ?? now) >= Duration.toMillis(statusWait)
-      if (sighting._tag === "Ready" || (sighting._tag === "Dead" && (sighting.gone || sighting.exitStatus !== null || statusWaitOver))) {
+      if (
+        sighting._tag === "Ready" ||
+        (sighting._tag === "Dead" && (sighting.gone || sighting.exitStatus !== null || statusWaitOver))
+      ) {
         settled.set(member.paneId, sighting)
       }
     }
@@ -170,7 +186,11 @@ export const memberState = (readiness: Option.Option<Readiness>, agentId: string
   Option.match(readiness, {
     onNone: () => "started",
     onSome: (found) =>
-      found.ready.includes(agentId) ? "ready" : found.failed.some((member) => member.pane_id === paneId) ? "failed" : "pending"
+      found.ready.includes(agentId)
+        ? "ready"
+        : found.failed.some((member) => member.pane_id === paneId)
+        ? "failed"
+        : "pending"
   })
 
 /** The keys a waited-for spawn adds: `ready`, `pending` and `failed` lists. */
@@ -193,4 +213,3 @@ export const watchReadiness = (
     if (Option.isSome(windowId)) yield* Effect.ignore(tmux.setWindowOption(windowId.value, "remain-on-exit", "off"))
     return Option.some(readiness)
   })
-

@@ -2,12 +2,12 @@
 import { Effect, Option } from "effect"
 import { playsRole, type Warroom, type WarroomMemberRow } from "../../domain/Warroom.js"
 import { memberSummaries } from "../../domain/WarroomView.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { AmbiguousRole, MemberNotFound, WarroomNotFound } from "../../errors/warroom.js"
 import { type PaneInfo, Tmux } from "../../services/Tmux.js"
 import { Warrooms } from "../../services/Warrooms.js"
 import { activeIds, forgetAgents, livePanes, now } from "./members.js"
 import { titlePanes } from "./panes.js"
-import { InvalidInput } from "../../errors/bus.js"
-import { AmbiguousRole, MemberNotFound, WarroomNotFound } from "../../errors/warroom.js"
 
 /** Which member to remove: by id, or by role (qualified, or the short name after the last `:`). */
 export type MemberSelector = { readonly memberId: string } | { readonly role: string }
@@ -18,7 +18,11 @@ const selectMember = (warroom: Warroom, selector: MemberSelector) =>
     if ("memberId" in selector) {
       const member = warroom.members.find((m) => m.warroom_member_id === selector.memberId)
       if (member) return member
-      return yield* new MemberNotFound({ warroomId: warroom.warroom_id, memberId: selector.memberId, members: summaries })
+      return yield* new MemberNotFound({
+        warroomId: warroom.warroom_id,
+        memberId: selector.memberId,
+        members: summaries
+      })
     }
     const matches = warroom.members.filter((m) => playsRole(m, selector.role))
     if (matches.length === 1) return matches[0]!
@@ -41,7 +45,10 @@ const readdressMembers = (members: ReadonlyArray<WarroomMemberRow>) =>
         const title = `${pane.title.slice(0, -member.tmux_target.length)}${pane.target}`
         yield* titlePanes(tmux, [{ paneId: pane.paneId, title }])
       }
-      yield* warrooms.setMemberAgent(member.warroom_member_id, { agentInstanceId: member.agent_instance_id, tmuxTarget: pane.target }, at)
+      yield* warrooms.setMemberAgent(member.warroom_member_id, {
+        agentInstanceId: member.agent_instance_id,
+        tmuxTarget: pane.target
+      }, at)
     }
   })
 
@@ -53,7 +60,9 @@ export const remove = Effect.fn("warroom.remove")(function*(name: string, select
   const tmux = yield* Tmux
   const warrooms = yield* Warrooms
   const given = "memberId" in selector ? selector.memberId : selector.role
-  if (given.trim() === "") return yield* new InvalidInput({ field: "agent", reason: "Provide either member_id or agent." })
+  if (given.trim() === "") {
+    return yield* new InvalidInput({ field: "agent", reason: "Provide either member_id or agent." })
+  }
   const found = yield* warrooms.get(name)
   if (Option.isNone(found)) return yield* new WarroomNotFound({ warroomId: name, active: yield* activeIds })
   const warroom = found.value

@@ -2,23 +2,23 @@
  * The warroom requests as the MCP tools and the CLI make them: agent names resolved through the catalogue, launch
  * commands from the runtime adapters, directories checked, the caller's tmux session found, then the core programs.
  */
-import { isAbsolute, join, resolve } from "node:path"
 import { FileSystem } from "@effect/platform"
 import { Duration, Effect, Option, Schema } from "effect"
+import { isAbsolute, join, resolve } from "node:path"
 import { generalRole } from "../../domain/AgentType.js"
 import { isValidLayout, isValidWarroomName, maxMembers } from "../../domain/Warroom.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, NoRepos } from "../../errors/warroom.js"
 import { BusConfig } from "../../services/BusConfig.js"
 import { Presets } from "../../services/Presets.js"
 import { Warrooms } from "../../services/Warrooms.js"
+import { decodeInput, Text } from "../toolInput.js"
 import { kill } from "./kill.js"
+import type { ReadinessWait } from "./ready.js"
 import { remove } from "./remove.js"
 import { findCaller } from "./session.js"
 import { add, spawn } from "./spawn.js"
-import type { ReadinessWait } from "./ready.js"
 import { checkDirectory, memberPermissions, resolveAgents, toMember } from "./team.js"
-import { decodeInput, Text } from "../toolInput.js"
-import { InvalidInput } from "../../errors/bus.js"
-import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, NoRepos } from "../../errors/warroom.js"
 
 /** Agent entries or names as given: each trimmed, blank ones dropped. */
 const Entries = Schema.transform(Schema.Array(Schema.Trim), Schema.Array(Schema.String), {
@@ -90,7 +90,9 @@ export const spawnTeam = Effect.fn("warroom.spawnTeam")(function*(given: SpawnRe
   const request = yield* decodeSpawn(given)
   const presets = yield* Presets
   const chosen = yield* Effect.forEach(request.presets, (name) => presets.get(name))
-  const agents = [...chosen.flatMap((preset) => preset.agents.map((entry) => entry.trim())), ...request.agents].filter((entry) => entry !== "")
+  const agents = [...chosen.flatMap((preset) => preset.agents.map((entry) => entry.trim())), ...request.agents].filter((
+    entry
+  ) => entry !== "")
   yield* checkShape(request.name, agents.length, request.layout)
   const caller = yield* findCaller
   const cwd = request.cwd === ""
@@ -99,7 +101,11 @@ export const spawnTeam = Effect.fn("warroom.spawnTeam")(function*(given: SpawnRe
   yield* checkDirectory(cwd, "Warroom directory")
   const permissions = yield* memberPermissions([
     request.permissions,
-    ...chosen.map((preset) => ({ claudeMode: preset.permission_mode, codexSandbox: preset.codex_sandbox, codexApproval: preset.codex_approval }))
+    ...chosen.map((preset) => ({
+      claudeMode: preset.permission_mode,
+      codexSandbox: preset.codex_sandbox,
+      codexApproval: preset.codex_approval
+    }))
   ])
   const readiness = yield* readinessOf(request.readiness)
   const resolved = yield* resolveAgents(agents, request.runtime)
@@ -125,8 +131,11 @@ const gitRepos = (base: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const names = [...yield* Effect.orElseSucceed(fs.readDirectory(base), () => [])].sort()
-    const repos = yield* Effect.filter(names, (name) => Effect.orElseSucceed(fs.exists(join(base, name, ".git")), () => false))
-    return repos.filter((name) => !name.startsWith("."))
+    const repos = yield* Effect.filter(names, (name) =>
+      Effect.orElseSucceed(fs.exists(join(base, name, ".git")), () => false))
+    return repos.filter((name) =>
+      !name.startsWith(".")
+    )
   })
 
 /**

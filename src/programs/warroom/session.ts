@@ -1,11 +1,11 @@
 /** Where a warroom opens: the tmux session of the caller, and the caller's directory. */
 import { Effect, Option } from "effect"
+import { NotInTmux } from "../../errors/warroom.js"
 import { Identity } from "../../services/Identity.js"
 import { Registry } from "../../services/Registry.js"
 import { SessionEnv } from "../../services/SessionEnv.js"
 import { Tmux } from "../../services/Tmux.js"
 import { tmuxFailureText } from "./panes.js"
-import { NotInTmux } from "../../errors/warroom.js"
 
 /** The caller's tmux session and, when it registered, its working directory. */
 export interface Caller {
@@ -33,7 +33,9 @@ export const findCaller = Effect.gen(function*() {
   const pane = (yield* SessionEnv).tmuxPane
   if (pane.trim() === "") return yield* new NotInTmux({ reason: notInTmux })
   const session = yield* tmux.sessionOfPane(pane.trim()).pipe(
-    Effect.mapError((error) => new NotInTmux({ reason: `Cannot determine tmux session of pane ${pane}: ${tmuxFailureText(error)}` }))
+    Effect.mapError((error) =>
+      new NotInTmux({ reason: `Cannot determine tmux session of pane ${pane}: ${tmuxFailureText(error)}` })
+    )
   )
   return { session, cwd } satisfies Caller
 })

@@ -10,27 +10,33 @@ import {
   windowIdOf
 } from "../../domain/Warroom.js"
 import { spawnedMemberView } from "../../domain/WarroomView.js"
+import { InvalidInput } from "../../errors/bus.js"
+import type { TmuxError } from "../../errors/tmux.js"
+import {
+  InvalidAgentCount,
+  InvalidLayout,
+  InvalidWarroomName,
+  SpawnFailed,
+  WarroomNotFound
+} from "../../errors/warroom.js"
 import { BusDir } from "../../services/BusDir.js"
 import { Runtimes } from "../../services/Runtimes.js"
 import { Tmux, type TmuxShape } from "../../services/Tmux.js"
 import { Warrooms } from "../../services/Warrooms.js"
 import { kill } from "./kill.js"
 import { checkLaunchable } from "./launchable.js"
-import { memberState, readinessView, type ReadinessWait, watchReadiness } from "./ready.js"
 import { activeIds, livePanes, now } from "./members.js"
 import {
   checkMember,
   closingOnFailure,
   livePanesById,
-  type MemberSpec,
   memberLaunch,
+  type MemberSpec,
   memberTitle,
   titlePanes,
   tmuxFailureText
 } from "./panes.js"
-import { InvalidInput } from "../../errors/bus.js"
-import { InvalidAgentCount, InvalidLayout, InvalidWarroomName, SpawnFailed, WarroomNotFound } from "../../errors/warroom.js"
-import type { TmuxError } from "../../errors/tmux.js"
+import { memberState, readinessView, type ReadinessWait, watchReadiness } from "./ready.js"
 
 /** Arguments of a spawn: the team, in spawn order, and where its window opens. */
 export interface SpawnInput {
@@ -45,14 +51,15 @@ export interface SpawnInput {
   readonly readiness?: ReadinessWait | undefined
 }
 
-
 /**
  * The first member's command, held until the window's options are set: it waits on a tmux channel, then execs the
  * command (the same process, so its exit status is the command's). The command is passed as positional parameters,
  * never parsed by the shell.
  */
-const heldUntil = (channel: string, command: ReadonlyArray<string>): ReadonlyArray<string> =>
-  ["/bin/sh", "-c", "tmux wait-for \"$0\"; exec \"$@\"", channel, ...command]
+const heldUntil = (
+  channel: string,
+  command: ReadonlyArray<string>
+): ReadonlyArray<string> => ["/bin/sh", "-c", "tmux wait-for \"$0\"; exec \"$@\"", channel, ...command]
 
 const spawnFailed = (warroomId: string) => (error: TmuxError) =>
   Effect.fail(new SpawnFailed({ warroomId, reason: tmuxFailureText(error) }))
@@ -66,14 +73,18 @@ const validateSpawn = (input: SpawnInput) =>
     }
     if (!isValidLayout(input.layout)) return yield* new InvalidLayout({ layout: input.layout })
     if (input.session.trim() === "") {
-      return yield* new InvalidInput({ field: "session", reason: "Not inside a tmux session. Warroom spawn requires tmux." })
+      return yield* new InvalidInput({
+        field: "session",
+        reason: "Not inside a tmux session. Warroom spawn requires tmux."
+      })
     }
     if (!input.cwd.startsWith("/")) {
       return yield* new InvalidInput({ field: "cwd", reason: `'${input.cwd}' is not an absolute path` })
     }
     const { root } = yield* BusDir
     yield* Effect.forEach(input.members, (member) => checkMember(runtimes, member), { discard: true })
-    const launches = yield* Effect.forEach(input.members, (member, order) => memberLaunch(member, input.name, order, root))
+    const launches = yield* Effect.forEach(input.members, (member, order) =>
+      memberLaunch(member, input.name, order, root))
     yield* Effect.forEach(input.members, checkLaunchable, { discard: true })
     return launches
   })
@@ -124,7 +135,10 @@ export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
       yield* tmux.selectLayout(window.windowId, input.layout)
       const listed = livePanesById(yield* Effect.orElseSucceed(tmux.listPanes, () => []))
       const targets = panes.map((pane) => listed.get(pane.paneId)?.target ?? pane.target)
-      yield* titlePanes(tmux, panes.map((pane, i) => ({ paneId: pane.paneId, title: memberTitle(input.members[i]!, targets[i]!) })))
+      yield* titlePanes(
+        tmux,
+        panes.map((pane, i) => ({ paneId: pane.paneId, title: memberTitle(input.members[i]!, targets[i]!) }))
+      )
       return yield* warrooms.create(
         {
           warroomId: input.name,
@@ -145,8 +159,7 @@ export const spawn = Effect.fn("warroom.spawn")(function*(input: SpawnInput) {
         })),
         spawnedAt
       )
-    }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(input.name), TmuxUnavailable: spawnFailed(input.name) }))
-  )
+    }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(input.name), TmuxUnavailable: spawnFailed(input.name) })))
   const readiness = yield* watchReadiness(
     input.readiness,
     Option.fromNullable(windowIdOf(stored)),
@@ -203,10 +216,14 @@ export const add = Effect.fn("warroom.add")(function*(name: string, member: Memb
       const target = yield* Effect.orElseSucceed(Effect.map(tmux.pane(pane.paneId), (p) => p.target), () => pane.target)
       yield* titlePanes(tmux, [{ paneId: pane.paneId, title: memberTitle(member, target) }])
       const desired = { desiredRuntime: member.runtime, desiredRole: member.role, desiredRepo: member.repo ?? null }
-      const stored = yield* warrooms.addMember(name, { ...desired, spawnOrder, tmuxTarget: target, paneId: pane.paneId }, yield* now)
+      const stored = yield* warrooms.addMember(name, {
+        ...desired,
+        spawnOrder,
+        tmuxTarget: target,
+        paneId: pane.paneId
+      }, yield* now)
       return { stored, windowId }
-    }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(name), TmuxUnavailable: spawnFailed(name) }))
-  )
+    }).pipe(Effect.catchTags({ TmuxCommandFailed: spawnFailed(name), TmuxUnavailable: spawnFailed(name) })))
   const watched = yield* watchReadiness(readiness, Option.some(added.windowId), [
     { agentId, paneId: added.stored.pane_id, role: member.role, runtime: member.runtime }
   ])

@@ -1,12 +1,12 @@
 /** Warroom status: which member panes live, which agents registered, reaping what died. */
-import type { AgentId } from "../../domain/AgentId.js"
 import { Effect, Option } from "effect"
+import type { AgentId } from "../../domain/AgentId.js"
 import type { WarroomMemberRow } from "../../domain/Warroom.js"
 import { statusMemberView, statusWarroomView } from "../../domain/WarroomView.js"
+import { WarroomNotFound } from "../../errors/warroom.js"
 import { Registry } from "../../services/Registry.js"
 import { Warrooms } from "../../services/Warrooms.js"
 import { activeIds, livePanes, memberAgentRows, now, sightMember } from "./members.js"
-import { WarroomNotFound } from "../../errors/warroom.js"
 
 /**
  * `warroom_status`: the named warroom (any status) or every active one. One tmux listing says which member panes
@@ -50,7 +50,9 @@ export const status = Effect.fn("warroom.status")(function*(name?: string) {
     }
     const closed = warroom.status === "active" && members.every((m) => !m.pane_alive)
     if (closed) yield* warrooms.close(warroom.warroom_id)
-    if (!closed || wanted !== "") views.push(statusWarroomView({ ...warroom, status: closed ? "killed" : warroom.status }, members))
+    if (!closed || wanted !== "") {
+      views.push(statusWarroomView({ ...warroom, status: closed ? "killed" : warroom.status }, members))
+    }
   }
   yield* registry.remove([...new Set(reaped)])
   return views

@@ -3,11 +3,11 @@ import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
 import { type AgentType, generalRole } from "../../domain/AgentType.js"
 import { choosePermissions, type MemberPermissions, type PermissionChoice } from "../../domain/Permissions.js"
+import { InvalidInput } from "../../errors/bus.js"
+import { MissingDirectory, UnknownAgentTypes } from "../../errors/warroom.js"
 import { AgentCatalog, AgentResolution } from "../../services/AgentCatalog.js"
 import { Runtimes } from "../../services/Runtimes.js"
 import type { MemberSpec } from "./panes.js"
-import { InvalidInput } from "../../errors/bus.js"
-import { MissingDirectory, UnknownAgentTypes } from "../../errors/warroom.js"
 
 /** One requested member: an agent type (or `general`) and the runtime asked for ("" for the default). */
 export interface AgentRequest {
@@ -50,14 +50,19 @@ export const resolveAgent = (request: AgentRequest) =>
     const resolved = yield* catalog.resolve(request.agent, scope)
     return AgentResolution.$match(resolved, {
       General: ({ runtime }): ResolvedAgent => ({ role: generalRole, runtime, agentType: undefined }),
-      Specialist: ({ agentType }): ResolvedAgent => ({ role: agentType.qualified_name, runtime: agentType.runtime, agentType })
+      Specialist: ({ agentType }): ResolvedAgent => ({
+        role: agentType.qualified_name,
+        runtime: agentType.runtime,
+        agentType
+      })
     })
   })
 
 /** Resolves every entry before anything is spawned; fails with UnknownAgentTypes listing each entry that did not resolve. */
 export const resolveAgents = (entries: ReadonlyArray<string>, runtime: string) =>
   Effect.gen(function*() {
-    const outcomes = yield* Effect.forEach(entries, (entry) => Effect.either(resolveAgent(parseAgentEntry(entry, runtime))))
+    const outcomes = yield* Effect.forEach(entries, (entry) =>
+      Effect.either(resolveAgent(parseAgentEntry(entry, runtime))))
     const details = outcomes.flatMap((outcome, i) =>
       Either.isRight(outcome) ? [] : [{
         agent: entries[i]!,
@@ -65,8 +70,12 @@ export const resolveAgents = (entries: ReadonlyArray<string>, runtime: string) =
         suggestions: outcome.left._tag === "AgentTypeNotFound" ? outcome.left.suggestions : []
       }]
     )
-    if (details.length > 0) return yield* new UnknownAgentTypes({ details })
-    return outcomes.flatMap((outcome) => Either.isRight(outcome) ? [outcome.right] : [])
+    if (details.length > 0) {
+      return yield* new UnknownAgentTypes({ details })
+    }
+    return outcomes.flatMap((outcome) =>
+      Either.isRight(outcome) ? [outcome.right] : []
+    )
   })
 
 /** The name given to the runtime's `--agent`: a plugin agent's qualified name, a user or project agent's own name. */
@@ -79,8 +88,19 @@ export const toMember = (resolved: ResolvedAgent, cwd: string, permissions: Memb
     const adapter = Option.getOrElse(runtimes.get(resolved.runtime), () => runtimes.defaultRuntime)
     const launch = resolved.agentType === undefined
       ? adapter.launch({ permissions })
-      : adapter.launch({ agentType: launchName(resolved.agentType), instructionsFile: resolved.agentType.source, permissions })
-    return { role: resolved.role, runtime: resolved.runtime, launch, cwd, permissions, ...(repo === undefined ? {} : { repo }) }
+      : adapter.launch({
+        agentType: launchName(resolved.agentType),
+        instructionsFile: resolved.agentType.source,
+        permissions
+      })
+    return {
+      role: resolved.role,
+      runtime: resolved.runtime,
+      launch,
+      cwd,
+      permissions,
+      ...(repo === undefined ? {} : { repo })
+    }
   })
 
 /**
@@ -90,7 +110,9 @@ export const toMember = (resolved: ResolvedAgent, cwd: string, permissions: Memb
 export const memberPermissions = (choices: ReadonlyArray<PermissionChoice>) =>
   Effect.flatMap(Runtimes, (runtimes) => {
     const chosen = choosePermissions([...choices, runtimes.permissionDefaults])
-    return chosen.ok ? Effect.succeed(chosen.value) : Effect.fail(new InvalidInput({ field: "permission_mode", reason: chosen.error }))
+    return chosen.ok
+      ? Effect.succeed(chosen.value)
+      : Effect.fail(new InvalidInput({ field: "permission_mode", reason: chosen.error }))
   })
 
 /** Checks that `path` is an existing directory; fails with MissingDirectory naming `what` it was meant to be. */

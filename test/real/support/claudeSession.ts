@@ -19,12 +19,15 @@ const readJson = (path: string): Record<string, unknown> =>
 
 /** Seeds `~/.claude.json` as a user who finished onboarding and trusts `projects` (and the dummy key). */
 export const seedClaudeAccount = (rig: RealRig, projects: ReadonlyArray<string>) => {
-  fs.writeFileSync(join(rig.home, ".claude.json"), JSON.stringify({
-    hasCompletedOnboarding: true,
-    theme: "dark",
-    customApiKeyResponses: { approved: [dummyKeys.anthropic.slice(-20)], rejected: [] },
-    projects: Object.fromEntries(projects.map((dir) => [dir, { hasTrustDialogAccepted: true }]))
-  }))
+  fs.writeFileSync(
+    join(rig.home, ".claude.json"),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      theme: "dark",
+      customApiKeyResponses: { approved: [dummyKeys.anthropic.slice(-20)], rejected: [] },
+      projects: Object.fromEntries(projects.map((dir) => [dir, { hasTrustDialogAccepted: true }]))
+    })
+  )
 }
 
 /** How Claude Code names the bus's tools: `mcp__<server>__<tool>`, a plugin's servers as `plugin_<plugin>_<server>`. */
@@ -49,7 +52,11 @@ export const allowBusTools = (
  * again (a session the launch wrapper registers, woken only by a typed nudge). The bus's read-only tools are
  * pre-approved.
  */
-export const seedClaude = (rig: RealRig, projects: ReadonlyArray<string>, options: { readonly hooks?: boolean } = {}) => {
+export const seedClaude = (
+  rig: RealRig,
+  projects: ReadonlyArray<string>,
+  options: { readonly hooks?: boolean } = {}
+) => {
   seedClaudeAccount(rig, projects)
   rig.cli(["install", "claude"])
   allowBusTools(rig, (settings) => {
@@ -77,15 +84,29 @@ export const startClaude = async (
   } = {}
 ): Promise<ClaudeSession> => {
   const paneId = rig.openPane(cwd, options.argv ?? [join(clientsBin(), "claude")], options.env)
-  const row = await waitFor("the Claude Code session to register", options.registerSeconds ?? 90, () => rig.agents().find((agent) => agent.pane_id === paneId), () =>
-    rig.tmux.capture(paneId))
+  const row = await waitFor(
+    "the Claude Code session to register",
+    options.registerSeconds ?? 90,
+    () => rig.agents().find((agent) => agent.pane_id === paneId),
+    () => rig.tmux.capture(paneId)
+  )
   if (options.waiter !== false) {
     await waitFor(`the rewake waiter of ${row.agent_id}`, 60, () => rig.hasWaiter(row.agent_id) ? true : undefined)
   }
-  await waitFor("the TUI to be idle at its prompt", 60, () => claudeIdle(rig.tmux.capture(paneId)) ? true : undefined, () =>
-    rig.tmux.capture(paneId))
+  await waitFor(
+    "the TUI to be idle at its prompt",
+    60,
+    () => claudeIdle(rig.tmux.capture(paneId)) ? true : undefined,
+    () => rig.tmux.capture(paneId)
+  )
   const agent = rig.agents().find((found) => found.pane_id === paneId)!
-  return { paneId, agentId: agent.agent_id, sessionId: agent.session_id, cwd, transcript: transcriptOf(rig, cwd, agent.session_id) }
+  return {
+    paneId,
+    agentId: agent.agent_id,
+    sessionId: agent.session_id,
+    cwd,
+    transcript: transcriptOf(rig, cwd, agent.session_id)
+  }
 }
 
 /** Whether a Claude Code screen shows its input box and no running turn (its status line varies with the permission mode). */
@@ -96,7 +117,11 @@ export const claudeTurns = (session: ClaudeSession): ReadonlyArray<{ readonly at
   if (!fs.existsSync(session.transcript)) return []
   return fs.readFileSync(session.transcript, "utf8").split("\n").flatMap((line) => {
     if (line.trim() === "") return []
-    const entry = JSON.parse(line) as { type?: string; timestamp?: string; message?: { role?: string; content?: unknown } }
+    const entry = JSON.parse(line) as {
+      type?: string
+      timestamp?: string
+      message?: { role?: string; content?: unknown }
+    }
     if (entry.type !== "user" || entry.message?.role !== "user") return []
     const content = entry.message.content
     const text = typeof content === "string" ? content : JSON.stringify(content)
@@ -111,6 +136,9 @@ export const exitClaude = async (rig: RealRig, session: ClaudeSession) => {
   rig.tmux.run("send-keys", "-t", session.paneId, "-l", "/exit")
   await new Promise((resolve) => setTimeout(resolve, 300))
   rig.tmux.run("send-keys", "-t", session.paneId, "Enter")
-  await waitFor("the Claude Code pane to close", 30, () =>
-    rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n").includes(session.paneId) ? undefined : true)
+  await waitFor(
+    "the Claude Code pane to close",
+    30,
+    () => rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n").includes(session.paneId) ? undefined : true
+  )
 }

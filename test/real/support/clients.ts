@@ -13,14 +13,22 @@ export const clientVersions = { claude: "2.1.330", codex: "0.171.0" } as const
 /** Where the pinned clients live. */
 export const clientsDir = (): string =>
   process.env.HELIOY_REAL_CLIENTS_DIR ||
-  join(homedir(), ".cache", "helioy-bus", "real-clients", `claude-${clientVersions.claude}_codex-${clientVersions.codex}`)
+  join(
+    homedir(),
+    ".cache",
+    "helioy-bus",
+    "real-clients",
+    `claude-${clientVersions.claude}_codex-${clientVersions.codex}`
+  )
 
 /** The directory holding the `claude` and `codex` executables. */
 export const clientsBin = (): string => join(clientsDir(), "node_modules", ".bin")
 
 const installedVersion = (pkg: string): string | undefined => {
   try {
-    return (JSON.parse(fs.readFileSync(join(clientsDir(), "node_modules", pkg, "package.json"), "utf8")) as { version?: string }).version
+    return (JSON.parse(fs.readFileSync(join(clientsDir(), "node_modules", pkg, "package.json"), "utf8")) as {
+      version?: string
+    }).version
   } catch {
     return undefined
   }
@@ -28,11 +36,20 @@ const installedVersion = (pkg: string): string | undefined => {
 
 /** Installs the pinned clients into the cache dir unless they are there already; throws when npm fails. */
 export const ensureClients = (): void => {
-  if (installedVersion("@anthropic-ai/claude-code") === clientVersions.claude && installedVersion("@openai/codex") === clientVersions.codex) return
+  if (
+    installedVersion("@anthropic-ai/claude-code") === clientVersions.claude &&
+    installedVersion("@openai/codex") === clientVersions.codex
+  ) return
   fs.mkdirSync(clientsDir(), { recursive: true })
   fs.writeFileSync(join(clientsDir(), "package.json"), JSON.stringify({ name: "helioy-real-clients", private: true }))
   execFileSync("npm", [
-    "install", "--no-save", "--no-audit", "--no-fund", "--prefix", clientsDir(),
-    `@anthropic-ai/claude-code@${clientVersions.claude}`, `@openai/codex@${clientVersions.codex}`
+    "install",
+    "--no-save",
+    "--no-audit",
+    "--no-fund",
+    "--prefix",
+    clientsDir(),
+    `@anthropic-ai/claude-code@${clientVersions.claude}`,
+    `@openai/codex@${clientVersions.codex}`
   ], { stdio: "inherit" })
 }

@@ -22,7 +22,11 @@ export interface CodexSession {
 /** Logs in with the dummy key, trusts `projects`, and runs `helioy-bus install codex`, as a user does. */
 export const seedCodex = (rig: RealRig, projects: ReadonlyArray<string>) => {
   fs.mkdirSync(rig.codexHome, { recursive: true })
-  execFileSync(join(clientsBin(), "codex"), ["login", "--with-api-key"], { env: rig.env, input: dummyKeys.openai, stdio: ["pipe", "ignore", "ignore"] })
+  execFileSync(join(clientsBin(), "codex"), ["login", "--with-api-key"], {
+    env: rig.env,
+    input: dummyKeys.openai,
+    stdio: ["pipe", "ignore", "ignore"]
+  })
   fs.writeFileSync(
     join(rig.codexHome, "config.toml"),
     projects.map((dir) => `[projects.${JSON.stringify(dir)}]\ntrust_level = "trusted"\n`).join("\n")
@@ -31,7 +35,9 @@ export const seedCodex = (rig: RealRig, projects: ReadonlyArray<string>) => {
 }
 
 /** The argv that runs a Codex TUI through the launch wrapper. */
-export const wrappedCodex = (args: ReadonlyArray<string> = []) => [process.execPath, busBin, "run", "codex", "--", join(clientsBin(), "codex"), ...args]
+export const wrappedCodex = (
+  args: ReadonlyArray<string> = []
+) => [process.execPath, busBin, "run", "codex", "--", join(clientsBin(), "codex"), ...args]
 
 /**
  * Starts a wrapped Codex in a new pane in `cwd`, answering its first-run questions as a user does (trusts the bus's
@@ -41,7 +47,8 @@ export const wrappedCodex = (args: ReadonlyArray<string> = []) => [process.execP
 export const startCodex = async (
   rig: RealRig,
   cwd: string,
-  options: { readonly args?: ReadonlyArray<string>; readonly relay?: boolean; readonly env?: Record<string, string> } = {}
+  options: { readonly args?: ReadonlyArray<string>; readonly relay?: boolean; readonly env?: Record<string, string> } =
+    {}
 ): Promise<CodexSession> => {
   const paneId = rig.openPane(cwd, wrappedCodex(options.args), options.env)
   const screen = () => rig.tmux.capture(paneId)
@@ -66,10 +73,13 @@ export const startCodex = async (
     }
     idleSince ??= Date.now()
     const found = rig.agents().find((agent) => agent.pane_id === paneId)
-    const ready = found !== undefined && (options.relay === false || found.session_id !== "") && Date.now() - idleSince >= 2000
+    const ready = found !== undefined && (options.relay === false || found.session_id !== "") &&
+      Date.now() - idleSince >= 2000
     return ready ? found : undefined
   }, screen)
-  if (options.relay !== false) await waitFor(`the wrapper's waiter of ${row.agent_id}`, 30, () => rig.hasWaiter(row.agent_id) ? true : undefined)
+  if (options.relay !== false) {
+    await waitFor(`the wrapper's waiter of ${row.agent_id}`, 30, () => rig.hasWaiter(row.agent_id) ? true : undefined)
+  }
   return { paneId, agentId: row.agent_id, cwd, threadId: row.session_id }
 }
 
@@ -78,8 +88,11 @@ export const quitCodex = async (rig: RealRig, session: CodexSession) => {
   rig.tmux.run("send-keys", "-t", session.paneId, "-l", "/quit")
   await new Promise((resolve) => setTimeout(resolve, 300))
   rig.tmux.run("send-keys", "-t", session.paneId, "Enter")
-  await waitFor("the Codex pane to close", 30, () =>
-    rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n").includes(session.paneId) ? undefined : true)
+  await waitFor(
+    "the Codex pane to close",
+    30,
+    () => rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n").includes(session.paneId) ? undefined : true
+  )
 }
 
 /** One status change of a thread, as the daemon announced it. */
@@ -104,7 +117,11 @@ export const watchDaemon = async (rig: RealRig): Promise<DaemonWatch> => {
   const pending = new Map<number, (frame: Record<string, unknown>) => void>()
   let nextId = 1
   ws.on("message", (data) => {
-    const frame = JSON.parse(data.toString()) as Record<string, unknown> & { id?: number; method?: string; params?: { threadId?: string; status?: { type?: string } } }
+    const frame = JSON.parse(data.toString()) as Record<string, unknown> & {
+      id?: number
+      method?: string
+      params?: { threadId?: string; status?: { type?: string } }
+    }
     if (frame.method === "thread/status/changed") {
       events.push({ at: Date.now(), threadId: frame.params?.threadId ?? "", status: frame.params?.status?.type ?? "" })
     } else if (typeof frame.id === "number") pending.get(frame.id)?.(frame)
@@ -119,7 +136,10 @@ export const watchDaemon = async (rig: RealRig): Promise<DaemonWatch> => {
       pending.set(id, resolve)
       ws.send(JSON.stringify({ id, method, params }))
     })
-  await call("initialize", { clientInfo: { name: "helioy-real-suite", version: "1" }, capabilities: { experimentalApi: true } })
+  await call("initialize", {
+    clientInfo: { name: "helioy-real-suite", version: "1" },
+    capabilities: { experimentalApi: true }
+  })
   ws.send(JSON.stringify({ method: "initialized" }))
   return { events, call, close: () => ws.close() }
 }

@@ -33,7 +33,12 @@ export interface FakeAnthropic {
   readonly close: () => Promise<void>
 }
 
-type Block = { readonly type?: string; readonly text?: string; readonly content?: unknown; readonly tool_use_id?: string }
+type Block = {
+  readonly type?: string
+  readonly text?: string
+  readonly content?: unknown
+  readonly tool_use_id?: string
+}
 type Turn = { readonly role?: string; readonly content?: string | ReadonlyArray<Block> }
 
 const textOf = (content: unknown): string => {
@@ -78,10 +83,17 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
     request.on("end", () => {
       if (!(request.url ?? "").startsWith("/v1/messages") || (request.url ?? "").includes("count_tokens")) {
         response.writeHead(request.url?.includes("count_tokens") ? 200 : 404, { "content-type": "application/json" })
-        response.end(JSON.stringify(request.url?.includes("count_tokens") ? { input_tokens: 1 } : { error: "not here" }))
+        response.end(
+          JSON.stringify(request.url?.includes("count_tokens") ? { input_tokens: 1 } : { error: "not here" })
+        )
         return
       }
-      let body: { messages?: ReadonlyArray<Turn>; system?: unknown; stream?: boolean; tools?: ReadonlyArray<{ readonly name?: string }> } = {}
+      let body: {
+        messages?: ReadonlyArray<Turn>
+        system?: unknown
+        stream?: boolean
+        tools?: ReadonlyArray<{ readonly name?: string }>
+      } = {}
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
       } catch {
@@ -90,8 +102,15 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
       const turns = body.messages ?? []
       const last = [...turns].reverse().find((turn) => turn.role === "user")
       const lastUserText = textOf(last?.content)
-      const cwd = /working directory: (\S+)/i.exec(textOf(body.system) + "\n" + turns.map((turn) => textOf(turn.content)).join("\n"))?.[1] ?? ""
-      requests.push({ at: Date.now(), lastUserText, cwd, tools: (body.tools ?? []).map((tool) => tool.name ?? "") })
+      const cwd = /working directory: (\S+)/i.exec(
+        textOf(body.system) + "\n" + turns.map((turn) => textOf(turn.content)).join("\n")
+      )?.[1] ?? ""
+      requests.push({
+        at: Date.now(),
+        lastUserText,
+        cwd,
+        tools: (body.tools ?? []).map((tool) => tool.name ?? "")
+      })
       const blocks = Array.isArray(last?.content) ? last.content as ReadonlyArray<Block> : []
       for (const block of blocks) {
         if (block.type === "tool_result" && block.tool_use_id !== undefined && pendingTools.has(block.tool_use_id)) {
@@ -102,17 +121,25 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
       const id = `msg_${++counter}`
       const asked = blocks.some((block) => block.type === "tool_result")
         ? undefined
-        : /CALL_TOOL (\S+)/.exec(lastUserText)?.[1] ?? (/call get_messages/i.test(lastUserText) ? "mcp__helioy-bus__get_messages" : undefined)
+        : /CALL_TOOL (\S+)/.exec(lastUserText)?.[1] ??
+          (/call get_messages/i.test(lastUserText) ? "mcp__helioy-bus__get_messages" : undefined)
       const call = (body.tools ?? []).some((tool) => tool.name === asked) ? asked : undefined
       if (call !== undefined) {
         const toolId = `toolu_${counter}`
         pendingTools.set(toolId, call)
         if (body.stream === true) {
           response.writeHead(200, { "content-type": "text/event-stream" })
-          response.end(streamed(id, { type: "tool_use", id: toolId, name: call, input: {} }, { type: "input_json_delta", partial_json: "{}" }, "tool_use"))
+          response.end(
+            streamed(id, { type: "tool_use", id: toolId, name: call, input: {} }, {
+              type: "input_json_delta",
+              partial_json: "{}"
+            }, "tool_use")
+          )
         } else {
           response.writeHead(200, { "content-type": "application/json" })
-          response.end(JSON.stringify(message(id, [{ type: "tool_use", id: toolId, name: call, input: {} }], "tool_use")))
+          response.end(
+            JSON.stringify(message(id, [{ type: "tool_use", id: toolId, name: call, input: {} }], "tool_use"))
+          )
         }
         return
       }

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import { dirname, join } from "node:path"
 import { openDatabase } from "../../integration/referenceDb.js"
-import { type BusServer, busBin, makeTempDir, startBusServer } from "../../support/mcpClient.js"
+import { busBin, type BusServer, makeTempDir, startBusServer } from "../../support/mcpClient.js"
 import { startTmuxServer, type TmuxServer } from "../../support/tmuxServer.js"
 import { clientsBin } from "./clients.js"
 import { type FakeAnthropic, startFakeAnthropic } from "./fakeAnthropic.js"
@@ -64,7 +64,12 @@ export interface RealRig {
 }
 
 /** Polls `probe` every 100 ms until it returns a value, up to `seconds`; throws `what` with the last observation. */
-export const waitFor = async <A>(what: string, seconds: number, probe: () => A | undefined, last: () => string = () => ""): Promise<A> => {
+export const waitFor = async <A>(
+  what: string,
+  seconds: number,
+  probe: () => A | undefined,
+  last: () => string = () => ""
+): Promise<A> => {
   const deadline = Date.now() + seconds * 1000
   for (;;) {
     const value = probe()
@@ -95,7 +100,9 @@ const processesUnder = (root: string): Array<number> =>
 
 /** Waits (up to 15 s) for the clients under `root` to exit after their tmux server went, then kills what is left. */
 const endProcessesUnder = async (root: string) => {
-  for (let step = 0; step < 150 && processesUnder(root).length > 0; step++) await new Promise((resolve) => setTimeout(resolve, 100))
+  for (let step = 0; step < 150 && processesUnder(root).length > 0; step++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   for (const pid of processesUnder(root)) {
     try {
       process.kill(pid, "SIGKILL")
@@ -160,12 +167,22 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     },
     openPane: (cwd, argv, extra = {}) =>
       tmux.run(
-        "new-window", "-d", "-P", "-F", "#{pane_id}", "-t", "=rig:", "-c", cwd,
+        "new-window",
+        "-d",
+        "-P",
+        "-F",
+        "#{pane_id}",
+        "-t",
+        "=rig:",
+        "-c",
+        cwd,
         ...Object.entries(extra).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
-        "--", ...argv
+        "--",
+        ...argv
       ).trim(),
     cli: (args) => execFileSync(process.execPath, [busBin, ...args], { env: { ...env }, encoding: "utf8" }),
-    agents: () => query<AgentRow>("SELECT agent_id, pane_id, session_id, runtime, cwd, pid FROM agents ORDER BY registered_at"),
+    agents: () =>
+      query<AgentRow>("SELECT agent_id, pane_id, session_id, runtime, cwd, pid FROM agents ORDER BY registered_at"),
     wakesOf: (agentId) => query<WakeRow>("SELECT * FROM wakes WHERE agent_id = ? ORDER BY at", agentId),
     hasWaiter: (agentId) => {
       try {
@@ -177,7 +194,12 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     },
     sender: async () => {
       if (sender !== undefined) return sender
-      sender = await startBusServer({ home, busDir, agentId: "tester", env: { TMUX_TMPDIR: tmux.tmpdir, ...overrides } })
+      sender = await startBusServer({
+        home,
+        busDir,
+        agentId: "tester",
+        env: { TMUX_TMPDIR: tmux.tmpdir, ...overrides }
+      })
       await sender.ok("register_agent", { pwd: root, agent_id: "tester", runtime: "generic" })
       return sender
     },
