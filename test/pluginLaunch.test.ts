@@ -1,4 +1,7 @@
-/** plugin/launch.js, the Claude Code plugin's entry, without Claude Code: which bus it runs, and what it does without one. */
+/**
+ * plugin/launch.js, the Claude Code plugin's entry, without Claude Code: which bus it runs, and what it does without
+ * one.
+ */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"

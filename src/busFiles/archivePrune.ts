@@ -1,4 +1,7 @@
-/** Pruning of an inbox's `archive/`: only message files the bus named, only inside a checked directory, no link followed. */
+/**
+ * Pruning of an inbox's `archive/`: only message files the bus named, only inside a checked directory, no link
+ * followed.
+ */
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { type BusTree, checkDirectory } from "./directories.js"

@@ -86,7 +86,10 @@ export const writeTemp = (dir: string, name: string, data: string | Uint8Array, 
   }
 }
 
-/** Fsyncs and closes a written temporary file and returns its path. Throws BusFileError; nothing is left behind on failure. */
+/**
+ * Fsyncs and closes a written temporary file and returns its path. Throws BusFileError; nothing is left behind on
+ * failure.
+ */
 export const syncTemp = async ({ fd, size, temp }: WrittenTemp): Promise<string> => {
   const dir = dirname(temp)
   try {
@@ -114,7 +117,9 @@ export const stageFile = (dir: string, name: string, data: string | Uint8Array, 
   }
 }
 
-/** Links a staged file to `target`; fails with EEXIST (never overwrites) when the name is taken. Throws BusFileError. */
+/**
+ * Links a staged file to `target`; fails with EEXIST (never overwrites) when the name is taken. Throws BusFileError.
+ */
 export const publishStaged = (temp: string, target: string): void => {
   try {
     fs.linkSync(temp, target)
@@ -143,7 +148,10 @@ export const syncDirectory = async (dir: string): Promise<void> => {
   }
 }
 
-/** Creates `dir/name` atomically with `data` (mode 0600 by default); fails, overwriting nothing, when it exists. Throws BusFileError. */
+/**
+ * Creates `dir/name` atomically with `data` (mode 0600 by default); fails, overwriting nothing, when it exists. Throws
+ * BusFileError.
+ */
 export const createFileAtomically = async (
   dir: string,
   name: string,
@@ -167,7 +175,10 @@ export interface ReplaceOptions {
   readonly directorySyncOptional?: boolean
 }
 
-/** Replaces (or creates) `dir/name` atomically with `data`: a reader sees the old file or the new one. Throws BusFileError. */
+/**
+ * Replaces (or creates) `dir/name` atomically with `data`: a reader sees the old file or the new one. Throws
+ * BusFileError.
+ */
 export const replaceFileAtomically = async (
   dir: string,
   name: string,

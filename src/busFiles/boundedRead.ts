@@ -1,4 +1,7 @@
-/** The one way the bus reads a file of the bus dir: no link followed, no FIFO or device opened for blocking, bounded in size. */
+/**
+ * The one way the bus reads a file of the bus dir: no link followed, no FIFO or device opened for blocking, bounded in
+ * size.
+ */
 import * as fs from "node:fs"
 import { describeFileError, errnoOf } from "./fileErrors.js"
 

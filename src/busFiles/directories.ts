@@ -1,4 +1,7 @@
-/** Directory checks of the bus dir: every directory is opened without following links and must be ours, private and local. */
+/**
+ * Directory checks of the bus dir: every directory is opened without following links and must be ours, private and
+ * local.
+ */
 import * as fs from "node:fs"
 import { isAbsolute, join, relative, sep } from "node:path"
 import { BusFileError, describeFileError, errnoOf } from "./fileErrors.js"
@@ -7,7 +10,10 @@ import { BusFileError, describeFileError, errnoOf } from "./fileErrors.js"
 export interface BusTree {
   /** The bus dir, absolute, as configured. */
   readonly root: string
-  /** The device of the bus dir: a directory on another one (a mount planted inside) is refused; undefined skips the check. */
+  /**
+   * The device of the bus dir: a directory on another one (a mount planted inside) is refused; undefined skips the
+   * check.
+   */
   readonly device: number | undefined
 }
 
@@ -46,7 +52,10 @@ const isSymlink = (path: string) => {
   }
 }
 
-/** Opens one directory (no link followed) and checks it: a directory, yours, not group- or world-writable, on the bus dir's device. */
+/**
+ * Opens one directory (no link followed) and checks it: a directory, yours, not group- or world-writable, on the bus
+ * dir's device.
+ */
 const inspect = (tree: BusTree, path: string): Inspection => {
   let fd: number
   try {
@@ -127,7 +136,9 @@ export const checkDirectory = (tree: BusTree, path: string, create: boolean, pas
   return true
 }
 
-/** The bus tree rooted at an existing directory `root` (its device read now); throws BusFileError when it is unusable. */
+/**
+ * The bus tree rooted at an existing directory `root` (its device read now); throws BusFileError when it is unusable.
+ */
 export const openBusTree = (root: string): BusTree => {
   const tree: BusTree = { root, device: undefined }
   checkDirectory(tree, root, false)

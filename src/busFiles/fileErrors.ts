@@ -49,7 +49,9 @@ export class BusFileError extends Error {
 export const asBusFileError = (error: unknown, path: string): BusFileError =>
   error instanceof BusFileError ? error : new BusFileError(path, describeFileError(error, path), errnoOf(error))
 
-/** The `code` field of a store error for `error`: its errno code when it has one (a BusFileError's own), else nothing. */
+/**
+ * The `code` field of a store error for `error`: its errno code when it has one (a BusFileError's own), else nothing.
+ */
 export const codeField = (error: unknown): { readonly code?: string } => {
   const code = error instanceof BusFileError ? error.code : errnoOf(error)
   return code === undefined ? {} : { code }

@@ -33,7 +33,10 @@ const isStagedMessage = (entry: string) =>
 
 const pause = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
 
-/** Unread messages and staged (in flight) message files in `dir`, not counting `except`; `exact` skips leftovers of dead senders. */
+/**
+ * Unread messages and staged (in flight) message files in `dir`, not counting `except`; `exact` skips leftovers of dead
+ * senders.
+ */
 const census = (dir: string, except: string, exact: boolean, now: number) => {
   let unread = 0
   let inFlight = 0
@@ -104,7 +107,9 @@ export interface InboxFile {
 /** What one delivery of a batch came to: its outcome, or the BusFileError that stopped it. */
 export type BatchOutcome = DeliveryOutcome | { readonly _tag: "Failed"; readonly error: BusFileError }
 
-/** Links a staged file into place under the unread cap (the delivery lock near the cap); always removes the staged name. */
+/**
+ * Links a staged file into place under the unread cap (the delivery lock near the cap); always removes the staged name.
+ */
 const publishUnderCap = async (
   dir: string,
   name: string,

@@ -1,4 +1,7 @@
-/** The id, sender and topic of a message file, read from its first few KiB (what hooks, waiters and summaries need, at any file size). */
+/**
+ * The id, sender and topic of a message file, read from its first few KiB (what hooks, waiters and summaries need, at
+ * any file size).
+ */
 import { isBeingPublished } from "./atomicWrite.js"
 import { readBusFile } from "./boundedRead.js"
 

@@ -42,7 +42,9 @@ const commandChoices = (descriptor: unknown, parents: ReadonlyArray<string>): Re
   }
 }
 
-/** The shell-safe name @effect/cli gives a command's case in the bash script (hyphens as `__`, parts joined by `__`). */
+/**
+ * The shell-safe name @effect/cli gives a command's case in the bash script (hyphens as `__`, parts joined by `__`).
+ */
 const caseName = (path: ReadonlyArray<string>) => path.map((name) => name.replaceAll("-", "__")).join("__")
 
 /**

@@ -128,7 +128,10 @@ const demoOnBus = Effect.gen(function*() {
   yield* Console.log(`\ncleaning up: closing the servers, ${killing}removing the temporary directory`)
 })
 
-/** `helioy-bus demo`: real bus servers in a temporary bus dir, with a printed transcript; fails with DemoFailed, after cleaning up. */
+/**
+ * `helioy-bus demo`: real bus servers in a temporary bus dir, with a printed transcript; fails with DemoFailed, after
+ * cleaning up.
+ */
 export const runDemo = Effect.gen(function*() {
   const [took] = yield* Effect.timed(Effect.scoped(demoOnBus))
   yield* Console.log(`done in ${Duration.toMillis(took).toFixed(0)} ms`)

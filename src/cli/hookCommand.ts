@@ -98,7 +98,10 @@ const runHookIfBus = (name: HookName) =>
     ? Effect.flatMap(registryExists, (exists) => exists ? runHook(name) : Effect.succeed(hooks.quiet))
     : runHook(name)).pipe(Effect.provide(Layer.merge(BusConfigLive.layerFromEnv(), EnvLive)))
 
-/** `helioy-bus hook <event>`: runs one runtime hook; prints what the runtime expects, and never fails the runtime (errors: stderr, exit 0). */
+/**
+ * `helioy-bus hook <event>`: runs one runtime hook; prints what the runtime expects, and never fails the runtime
+ * (errors: stderr, exit 0).
+ */
 export const hookCommand = Command.make(
   "hook",
   { event: Args.choice(events.map((event) => [event, event] as const), { name: "event" }) },

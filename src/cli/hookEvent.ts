@@ -5,7 +5,9 @@ import type { HookEvent } from "../programs/hooks.js"
 const field = <A>(object: Readonly<Record<string, unknown>>, key: string, schema: Schema.Schema<A>, fallback: A): A =>
   Option.getOrElse(Schema.decodeUnknownOption(schema)(object[key]), () => fallback)
 
-/** Decodes an event field by field: a field of the wrong type is dropped alone (read as absent), the others are kept. */
+/**
+ * Decodes an event field by field: a field of the wrong type is dropped alone (read as absent), the others are kept.
+ */
 const decodeEvent = (text: string) => {
   let raw: unknown
   try {
@@ -47,7 +49,10 @@ const readAll = (limitMillis: number) =>
     process.stdin.once("error", done)
   })
 
-/** Reads the hook event JSON on stdin (at most `limitMillis` of waiting for it); malformed or absent input reads as an empty event, a malformed field as absent. */
+/**
+ * Reads the hook event JSON on stdin (at most `limitMillis` of waiting for it); malformed or absent input reads as an
+ * empty event, a malformed field as absent.
+ */
 export const readHookEvent = (limitMillis: number): Effect.Effect<ReadEvent> =>
   Effect.map(readAll(limitMillis), (text) => {
     const { transcript_path, ...event } = decodeEvent(text)

@@ -25,9 +25,11 @@ const ancestorAgent = (tree: BusTree, pidsDir: string): string | undefined => {
 
 /**
  * The per-prompt and per-tool hooks without loading Effect or SQLite: for a safe bus dir and an agent known from
- * HELIOY_AGENT_ID (not for Codex, whose daemon's environment may be another session's) or an ancestor's pid file, the hook's whole stdout ("" when no mail waits, else the additionalContext
+ * HELIOY_AGENT_ID (not for Codex, whose daemon's environment may be another session's) or an ancestor's pid file, the
+ * hook's whole stdout ("" when no mail waits, else the additionalContext
  * JSON naming the senders). Every directory is checked and every file read as the server does (no link followed, no
- * FIFO opened for blocking). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never throws.
+ * FIFO opened for blocking). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never
+ * throws.
  */
 export const fastMailContext = (env: NodeJS.ProcessEnv, hookEventName: string): string | undefined => {
   try {

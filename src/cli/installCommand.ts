@@ -24,7 +24,10 @@ const install = (runtime: InstallRuntime, dryRun: boolean) =>
 /** The runtime argument of `install` and `uninstall`. */
 export const runtimeArg = Args.choice([["claude", "claude"], ["codex", "codex"]] as const, { name: "runtime" })
 
-/** `helioy-bus install claude|codex [--dry-run]`: wires a runtime to this installation; on failure says why on stderr and exits 1. */
+/**
+ * `helioy-bus install claude|codex [--dry-run]`: wires a runtime to this installation; on failure says why on stderr
+ * and exits 1.
+ */
 export const installCommand = Command.make(
   "install",
   {

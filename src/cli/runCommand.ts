@@ -19,7 +19,10 @@ const lookupRuntime = (id: string) =>
       onSome: Effect.succeed<RuntimeAdapter>
     }))
 
-/** The launch directory: `$PWD` when it names the working directory (keeps the user's symlinked path), else the real one. */
+/**
+ * The launch directory: `$PWD` when it names the working directory (keeps the user's symlinked path), else the real
+ * one.
+ */
 const launchDir = (hints: SessionEnvShape): string => {
   const physical = process.cwd()
   const logical = hints.logicalPwd
@@ -31,7 +34,10 @@ const launchDir = (hints: SessionEnvShape): string => {
   }
 }
 
-/** The child's environment: ours, plus the runtime's pid variable (the wrapper's pid), HELIOY_RUNTIME and HELIOY_BUS_CWD. */
+/**
+ * The child's environment: ours, plus the runtime's pid variable (the wrapper's pid), HELIOY_RUNTIME and
+ * HELIOY_BUS_CWD.
+ */
 const launchEnv = (adapter: RuntimeAdapter, cwd: string): NodeJS.ProcessEnv => ({
   ...process.env,
   ...(adapter.pidEnvs[0] === undefined ? {} : { [adapter.pidEnvs[0]]: String(process.pid) }),
@@ -65,11 +71,15 @@ const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
     return exitStatus(end, trap.received())
   }))
 
-/** Prefixed to every word of the runtime's command line before parsing, so that @effect/cli's own options never match in it. */
+/**
+ * Prefixed to every word of the runtime's command line before parsing, so that @effect/cli's own options never match in
+ * it.
+ */
 const shieldMark = "\u0000"
 
 /**
- * Shields the command line of `helioy-bus run <runtime> -- <command…>` (and `dev-proxy -- <args…>`) from the CLI parser, which otherwise takes
+ * Shields the command line of `helioy-bus run <runtime> -- <command…>` (and `dev-proxy -- <args…>`) from the CLI
+ * parser, which otherwise takes
  * `--help`, `-h`, `--version`, `--wizard`, `--completions` and `--log-level` as its own even after `--`: every word
  * after that `--` is marked, and `run` removes the mark. Any other argv is returned unchanged. Never fails.
  */
@@ -96,7 +106,8 @@ const commandArgs = Args.text({ name: "command" }).pipe(
  * `helioy-bus run <runtime> -- <command…>`: joins the bus as that runtime, runs the command as a child with the
  * runtime's pid variable, HELIOY_RUNTIME and HELIOY_BUS_CWD set, leaves the bus when it ends or on
  * SIGHUP/SIGTERM/SIGINT (forwarded to it), and exits with its status (128+signal when signalled). Exits 2 for an
- * unknown runtime, 127 for a command not found; a bus it cannot join is reported on stderr and never blocks the runtime.
+ * unknown runtime, 127 for a command not found; a bus it cannot join is reported on stderr and never blocks the
+ * runtime.
  */
 export const runCommand = Command.make(
   "run",

@@ -203,7 +203,9 @@ const serve = Command.make("serve", {}, () => serveWarroom(version)).pipe(
   Command.withDescription("Run the warroom MCP server on stdin/stdout.")
 )
 
-/** The `helioy-warroom` command line; with no subcommand, repo mode (one general agent per git repo under $HELIOY_BASE). */
+/**
+ * The `helioy-warroom` command line; with no subcommand, repo mode (one general agent per git repo under $HELIOY_BASE).
+ */
 export const warroomCommand = Command.make("helioy-warroom", launchOptions, (launch) =>
   runPrinted(
     Effect.tap(

@@ -46,7 +46,9 @@ const readyCount = (spawned: Spawned) => {
     : `${ready} of ${spawned.members.length} agents ready`
 }
 
-/** `<name> ready: N agents (roles) in <dir>` (or `K of N agents ready`), one line per member, then why any is not ready. */
+/**
+ * `<name> ready: N agents (roles) in <dir>` (or `K of N agents ready`), one line per member, then why any is not ready.
+ */
 export const spawnSummary = (spawned: Spawned, cwd: string): string =>
   [
     `${spawned.warroom_id} ${readyCount(spawned)} (${spawned.members.map((m) => m.desired_role).join(", ")}) in ${
@@ -88,14 +90,19 @@ const row = (m: MemberView): ReadonlyArray<string> => [
   m.last_seen ?? "-"
 ]
 
-/** Left-aligned columns separated by two spaces; control and format characters (from rows written elsewhere) shown escaped. */
+/**
+ * Left-aligned columns separated by two spaces; control and format characters (from rows written elsewhere) shown
+ * escaped.
+ */
 const table = (raw: ReadonlyArray<ReadonlyArray<string>>): string => {
   const rows = raw.map((cells) => cells.map(printable))
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((cells) => cells[i]!.length)))
   return rows.map((cells) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n")
 }
 
-/** Per warroom a `── id (window w, status) ──` header and a table of its members; a line saying so when there are none. */
+/**
+ * Per warroom a `── id (window w, status) ──` header and a table of its members; a line saying so when there are none.
+ */
 export const statusTable = (views: ReadonlyArray<WarroomView>): string =>
   views.length === 0
     ? "no warroom agents running"
@@ -127,7 +134,10 @@ export const presetLines = (presets: ReadonlyArray<Preset>): string =>
       }`
     ).join("\n")
 
-/** A failure as printed on stderr: `error: <message>`, then `  unknown: <agent> (suggestions: ...)` per unresolved agent. */
+/**
+ * A failure as printed on stderr: `error: <message>`, then `  unknown: <agent> (suggestions: ...)` per unresolved
+ * agent.
+ */
 export const failureText = (error: unknown): string => {
   const record = typeof error === "object" && error !== null ? error as Record<string, unknown> : {}
   const message = typeof record.message === "string" ? record.message : String(error)

@@ -25,7 +25,9 @@ const sessionVariables = [
   "TMUX_PANE"
 ]
 
-/** The environment to start the daemon with: the wrapper's, less every per-session variable, and HELIOY_RUNTIME=codex. */
+/**
+ * The environment to start the daemon with: the wrapper's, less every per-session variable, and HELIOY_RUNTIME=codex.
+ */
 export const daemonEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
   const copy: NodeJS.ProcessEnv = { ...env, HELIOY_RUNTIME: "codex" }
   for (const name of sessionVariables) delete copy[name]

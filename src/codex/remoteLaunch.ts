@@ -1,4 +1,6 @@
-/** When and how the launch wrapper points a Codex TUI at its relay (`--remote unix://…`) instead of the daemon itself. */
+/**
+ * When and how the launch wrapper points a Codex TUI at its relay (`--remote unix://…`) instead of the daemon itself.
+ */
 
 /** Codex's subcommands: none of them is the interactive TUI the relay serves. */
 const subcommands: ReadonlySet<string> = new Set([

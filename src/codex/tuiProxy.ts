@@ -71,7 +71,8 @@ const relay = (tui: WebSocket, upstreamUrl: string, onThread: (threadId: string)
 }
 
 /**
- * Listens on the unix socket `listenPath` (put it in a private 0700 directory; it is removed with the scope) and relays each TUI connection to the
+ * Listens on the unix socket `listenPath` (put it in a private 0700 directory; it is removed with the scope) and relays
+ * each TUI connection to the
  * daemon's control socket `upstreamSocket`, calling `onThread` with every thread the TUI starts, resumes or forks.
  * Fails with CodexUnavailable when it cannot listen or the daemon's socket cannot be resolved.
  */

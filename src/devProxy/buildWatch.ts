@@ -1,7 +1,8 @@
 /**
  * Notices a rebuild of a directory (the server's `dist/`): file events from `fs.watch`, and a slow re-scan as the
  * fallback, so that an event the watcher misses never leaves the old server running. A build writes many files,
- * so a rebuild is reported once the directory has been quiet for the debounce and its contents differ from the last report.
+ * so a rebuild is reported once the directory has been quiet for the debounce and its contents differ from the last
+ * report.
  */
 import { type Duration, Effect, Option, Queue, Ref, type Scope } from "effect"
 import * as fs from "node:fs"

@@ -26,7 +26,10 @@ export type ProxyAction =
   | { readonly _tag: "Log"; readonly message: string }
   | { readonly _tag: "Exit" }
 
-/** serving: lines flow; stopping: the old server is ending; replaying: the new one is being initialized; down: none runs. */
+/**
+ * serving: lines flow; stopping: the old server is ending; replaying: the new one is being initialized; down: none
+ * runs.
+ */
 export type ProxyPhase = "serving" | "stopping" | "replaying" | "down" | "closing"
 
 /** What the proxy remembers between events. */

@@ -108,7 +108,10 @@ const failPending = (state: ProxyState, message: string): ProxyStep => ({
   actions: [...state.pending.values()].map((id): ProxyAction => ({ _tag: "ToClient", line: errorLine(id, message) }))
 })
 
-/** The new server is initialized (or never answered): replay `initialized`, tell the client to refresh, release the held lines. */
+/**
+ * The new server is initialized (or never answered): replay `initialized`, tell the client to refresh, release the held
+ * lines.
+ */
 const finishReplay = (state: ProxyState, note: string): ProxyStep => {
   const actions: Array<ProxyAction> = [{ _tag: "Log", message: note }]
   if (state.initialized) {

@@ -1,4 +1,7 @@
-/** The few facts the dev proxy reads from a JSON-RPC line (MCP stdio framing: one message per line), and the lines it writes. */
+/**
+ * The few facts the dev proxy reads from a JSON-RPC line (MCP stdio framing: one message per line), and the lines it
+ * writes.
+ */
 
 /** A JSON-RPC message as far as the proxy looks into it. */
 export interface RpcMessage {

@@ -8,7 +8,9 @@ export type AddressPart =
   | { readonly _tag: "Broadcast"; readonly raw: string }
   | { readonly _tag: "Invalid"; readonly raw: string; readonly reason: string }
 
-/** Splits a `to` address on `;` into its parts (trimmed, empty parts dropped); never fails, invalid parts are tagged. */
+/**
+ * Splits a `to` address on `;` into its parts (trimmed, empty parts dropped); never fails, invalid parts are tagged.
+ */
 export const parseAddress = (to: string): ReadonlyArray<AddressPart> =>
   to.split(";").map((part) => part.trim()).filter((part) => part !== "").map((raw): AddressPart => {
     if (raw === "*") return { _tag: "Broadcast", raw }

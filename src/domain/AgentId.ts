@@ -3,7 +3,10 @@ import { agentIdProblem, maxAgentIdBytes, replaceForbidden, truncateUtf8 } from 
 
 export { agentIdProblem, maxAgentIdBytes, printable } from "./AgentIdSyntax.js"
 
-/** An agent's id: its inbox directory name, so it can never hold a path separator, a `;`, a control or format character, a leading dot, or more than 200 UTF-8 bytes. */
+/**
+ * An agent's id: its inbox directory name, so it can never hold a path separator, a `;`, a control or format character,
+ * a leading dot, or more than 200 UTF-8 bytes.
+ */
 export const AgentId = Schema.String.pipe(
   Schema.filter((id) => agentIdProblem(id) ?? true),
   Schema.brand("AgentId")
@@ -32,7 +35,10 @@ export const canonicalAgentId = (pwd: string, agentType = "general", tmuxTarget 
   return truncateUtf8(id, maxAgentIdBytes).trim() as AgentId
 }
 
-/** `id` followed by `:<suffix>` (characters an id may not hold replaced by `-`), `id` shortened as needed to stay within the length limit. */
+/**
+ * `id` followed by `:<suffix>` (characters an id may not hold replaced by `-`), `id` shortened as needed to stay within
+ * the length limit.
+ */
 export const withIdSuffix = (id: AgentId, suffix: string): AgentId => {
   const tail = `:${replaceForbidden(suffix).trim()}`
   return `${truncateUtf8(id, maxAgentIdBytes - Buffer.byteLength(tail, "utf8")).trimEnd()}${tail}` as AgentId

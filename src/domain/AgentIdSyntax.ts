@@ -3,7 +3,10 @@
 /** The longest agent id, in UTF-8 bytes (an id is a directory name; file systems allow 255). */
 export const maxAgentIdBytes = 200
 
-/** Characters no id may hold: path separators, `;`, and every Unicode control (Cc), format (Cf) or lone surrogate (Cs) character. */
+/**
+ * Characters no id may hold: path separators, `;`, and every Unicode control (Cc), format (Cf) or lone surrogate (Cs)
+ * character.
+ */
 const forbidden = /[/\\;\p{Cc}\p{Cf}\p{Cs}]/u
 
 const forbiddenGlobal = /[/\\;\p{Cc}\p{Cf}\p{Cs}]/gu

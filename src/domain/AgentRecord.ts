@@ -15,7 +15,9 @@ const storedColumns = {
   token_usage: Schema.String
 }
 
-/** A row of the `agents` table as SQLite returns it, whichever version wrote it: its id may break this version's rules. */
+/**
+ * A row of the `agents` table as SQLite returns it, whichever version wrote it: its id may break this version's rules.
+ */
 export const StoredAgentRow = Schema.Struct({ agent_id: Schema.String, ...storedColumns })
 
 /** A row as any version stored it. */

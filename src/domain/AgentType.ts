@@ -84,7 +84,10 @@ export const findAgentType = (types: ReadonlyArray<AgentType>, name: string): Op
   return Option.fromNullable(matches[0])
 }
 
-/** Up to `limit` distinct qualified names whose name, summary or qualified name contains the needle (or its part after `:`), ignoring case; a blank needle suggests nothing. */
+/**
+ * Up to `limit` distinct qualified names whose name, summary or qualified name contains the needle (or its part after
+ * `:`), ignoring case; a blank needle suggests nothing.
+ */
 export const suggestAgentTypes = (
   types: ReadonlyArray<AgentType>,
   needle: string,

@@ -1,6 +1,9 @@
 import { parseDocument } from "yaml"
 
-/** What the head of a Markdown file holds: no front matter, a block that is not usable, or its fields and the body after it. */
+/**
+ * What the head of a Markdown file holds: no front matter, a block that is not usable, or its fields and the body after
+ * it.
+ */
 export type FrontMatter =
   | { readonly _tag: "Absent"; readonly body: string }
   | { readonly _tag: "Invalid"; readonly reason: string }
@@ -55,7 +58,9 @@ export const parseFrontMatter = (text: string): FrontMatter => {
     : { _tag: "Present", fields: loose, body }
 }
 
-/** A front matter field as one line of text: strings and numbers as written (whitespace folded), anything else empty. */
+/**
+ * A front matter field as one line of text: strings and numbers as written (whitespace folded), anything else empty.
+ */
 export const textField = (fields: Readonly<Record<string, unknown>>, key: string): string => {
   const value = fields[key]
   if (typeof value === "string") return value.replace(/\s+/g, " ").trim()

@@ -15,6 +15,9 @@ export class Message extends Schema.Class<Message>("Message")({
 /** The JSON encoding of a message file's contents. */
 export const MessageFromJson = Schema.parseJson(Message)
 
-/** The inbox file name of a message: `<sent_at with ':' as '-'>_<first 8 chars of id>.json`, lexicographically in send order. */
+/**
+ * The inbox file name of a message: `<sent_at with ':' as '-'>_<first 8 chars of id>.json`, lexicographically in send
+ * order.
+ */
 export const messageFileName = (message: { readonly sent_at: string; readonly id: string }): string =>
   `${message.sent_at.replaceAll(":", "-")}_${message.id.slice(0, 8)}.json`

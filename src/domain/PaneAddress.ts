@@ -1,4 +1,7 @@
-/** The tmux addresses the bus accepts: stable pane ids `%N`, window ids `@N`, session ids `$N` and `session:window.pane` targets. */
+/**
+ * The tmux addresses the bus accepts: stable pane ids `%N`, window ids `@N`, session ids `$N` and `session:window.pane`
+ * targets.
+ */
 
 /** A stable tmux pane id. */
 export const paneIdPattern = /^%\d+$/
@@ -32,7 +35,10 @@ export const tmuxTargetProblem = (target: string): string | undefined => {
 export const isPaneAddress = (value: string): boolean =>
   paneIdProblem(value) === undefined || tmuxTargetProblem(value) === undefined
 
-/** Whether a value may be given to tmux as the `-t` of a window: a window id `@N`, or `<session>:=<name>` (an exact name). */
+/**
+ * Whether a value may be given to tmux as the `-t` of a window: a window id `@N`, or `<session>:=<name>` (an exact
+ * name).
+ */
 export const isWindowAddress = (value: string): boolean =>
   windowIdPattern.test(value) || (/^[^:]+:=.+$/su.test(value) && isSessionAddress(value.slice(0, value.indexOf(":"))))
 

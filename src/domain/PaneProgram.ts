@@ -1,6 +1,9 @@
 /** What runs in the foreground of a tmux pane, and whether a nudge may type into it. No I/O. */
 
-/** How a pane's foreground program takes typed text: a shell or a terminal multiplexer would act on it, anything else is a program. */
+/**
+ * How a pane's foreground program takes typed text: a shell or a terminal multiplexer would act on it, anything else is
+ * a program.
+ */
 export type ProgramKind = "shell" | "multiplexer" | "program"
 
 /** One process as the process table lists it. */
@@ -13,7 +16,10 @@ export interface ProcessRow {
   readonly tpgid: number
 }
 
-/** The program in the foreground of a pane: the process leading the pane's foreground group, the names it goes by, its kind. */
+/**
+ * The program in the foreground of a pane: the process leading the pane's foreground group, the names it goes by, its
+ * kind.
+ */
 export interface PaneProgram {
   readonly pid: number
   readonly names: ReadonlyArray<string>
@@ -51,7 +57,10 @@ export const programName = (name: string): string => {
   return base.split(/[:\s]/)[0] ?? ""
 }
 
-/** The kind of a program going by `names` (command name, executable, argv[0]): a multiplexer, a shell in `shells`, or a program. */
+/**
+ * The kind of a program going by `names` (command name, executable, argv[0]): a multiplexer, a shell in `shells`, or a
+ * program.
+ */
 export const programKind = (names: ReadonlyArray<string>, shells: ReadonlySet<string>): ProgramKind => {
   const compared = names.map(programName).filter((name) => name !== "")
   if (compared.some((name) => multiplexers.has(name))) return "multiplexer"

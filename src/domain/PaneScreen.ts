@@ -14,7 +14,9 @@ export const inputLine = (screen: ScreenModel, text: string): string => {
 export const showsBusy = (screen: ScreenModel, text: string): boolean =>
   screen.busy.some((pattern) => pattern.test(text))
 
-/** Whether the screen shows the TUI started and at its prompt (a runtime whose prompt cannot be told counts as ready). */
+/**
+ * Whether the screen shows the TUI started and at its prompt (a runtime whose prompt cannot be told counts as ready).
+ */
 export const showsReady = (screen: ScreenModel, text: string): boolean =>
   screen.ready.every((pattern) => pattern.test(text))
 

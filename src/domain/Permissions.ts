@@ -89,7 +89,10 @@ export const codexPermissionFlags = (sandbox: CodexSandbox, approval: CodexAppro
   ...(approval === "default" ? [] : ["--ask-for-approval", approval])
 ]
 
-/** Why a permission mode cannot work for this user before anything launches (Claude Code refuses a bypass as root); none when it can. */
+/**
+ * Why a permission mode cannot work for this user before anything launches (Claude Code refuses a bypass as root); none
+ * when it can.
+ */
 export const permissionProblem = (
   runtime: string,
   permissions: MemberPermissions,

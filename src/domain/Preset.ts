@@ -45,7 +45,10 @@ export const Preset = Schema.Struct({
 /** A saved team of agent types. */
 export type Preset = typeof Preset.Type
 
-/** A preset as written to `presets/<name>.json`: `description` and `tags` may be missing (the reference reads them as empty). */
+/**
+ * A preset as written to `presets/<name>.json`: `description` and `tags` may be missing (the reference reads them as
+ * empty).
+ */
 export const PresetFile = Schema.Struct({
   name: PresetName,
   description: Schema.optionalWith(Schema.String, { default: () => "" }),

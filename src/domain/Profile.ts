@@ -1,4 +1,7 @@
-/** Limits of an agent's `profile` (owns, consumes, capabilities, ...): plain JSON, shallow and small enough for every reader. */
+/**
+ * Limits of an agent's `profile` (owns, consumes, capabilities, ...): plain JSON, shallow and small enough for every
+ * reader.
+ */
 
 /** How deeply a profile may nest objects and arrays. */
 export const maxProfileDepth = 32

@@ -1,4 +1,7 @@
-/** How much one `get_messages` returns: a count limit and a byte budget, so that a reply always fits what a client can take. */
+/**
+ * How much one `get_messages` returns: a count limit and a byte budget, so that a reply always fits what a client can
+ * take.
+ */
 
 /** Messages one read returns unless the caller asks for fewer or more. */
 export const defaultReadLimit = 100
@@ -15,7 +18,10 @@ export const readBudgetBytes = 2 * 1024 * 1024
 /** The bytes a message takes in a reply (its JSON). */
 export const replyBytes = (message: object): number => Buffer.byteLength(JSON.stringify(message), "utf8")
 
-/** Whether one more message of `bytes` fits a read holding `count` messages of `used` bytes under `limit`; the first always fits. */
+/**
+ * Whether one more message of `bytes` fits a read holding `count` messages of `used` bytes under `limit`; the first
+ * always fits.
+ */
 export const fitsRead = (count: number, used: number, bytes: number, limit: number): boolean =>
   count < limit && (count === 0 || used + bytes <= readBudgetBytes)
 

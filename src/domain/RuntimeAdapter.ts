@@ -5,7 +5,9 @@ export interface LaunchSpec {
   readonly command: string
   readonly args: ReadonlyArray<string>
   readonly env: Readonly<Record<string, string>>
-  /** The runtime's own program (`claude`, `codex`; the wrapped one when `command` is the launch wrapper), "" for none. */
+  /**
+   * The runtime's own program (`claude`, `codex`; the wrapped one when `command` is the launch wrapper), "" for none.
+   */
   readonly program: string
 }
 

@@ -1,4 +1,7 @@
-/** Formats epoch microseconds as the reference does (`YYYY-MM-DDTHH:MM:SS.ffffff+00:00`), so both implementations' timestamps sort together. */
+/**
+ * Formats epoch microseconds as the reference does (`YYYY-MM-DDTHH:MM:SS.ffffff+00:00`), so both implementations'
+ * timestamps sort together.
+ */
 export const formatMicros = (micros: number): string => {
   const millis = Math.floor(micros / 1000)
   const iso = new Date(millis).toISOString()

@@ -7,7 +7,10 @@ export const wakeSlot = (nowMillis: number, throttleMillis: number) => ({
   forgetBefore: formatMillis(nowMillis - 86_400_000)
 })
 
-/** How long after `nowMillis` a slot last taken at `lastTaken` frees up (0 when it is free now, or unreadable); never fails. */
+/**
+ * How long after `nowMillis` a slot last taken at `lastTaken` frees up (0 when it is free now, or unreadable); never
+ * fails.
+ */
 export const slotFreeIn = (lastTaken: string, nowMillis: number, throttleMillis: number): number => {
   const taken = parseTimestampMillis(lastTaken)
   return taken === undefined ? 0 : Math.max(0, taken + throttleMillis - nowMillis + 1)

@@ -1,6 +1,8 @@
 import { Effect, Either, Random, Schema } from "effect"
 
-/** A row of the `warrooms` table as SQLite returns it; `tmux_window` is the window's name, its id `@N` is in `metadata`. */
+/**
+ * A row of the `warrooms` table as SQLite returns it; `tmux_window` is the window's name, its id `@N` is in `metadata`.
+ */
 export const WarroomRow = Schema.Struct({
   warroom_id: Schema.String,
   tmux_session: Schema.String,
@@ -87,7 +89,9 @@ export const paneTitle = (cwd: string, role: string, tmuxTarget: string): string
 /** The short name of a role (the part after its last `:`). */
 export const shortRole = (role: string): string => role.slice(role.lastIndexOf(":") + 1)
 
-/** Whether a member plays `role`: a qualified role (with `:`) must match exactly, a short one matches the short name. */
+/**
+ * Whether a member plays `role`: a qualified role (with `:`) must match exactly, a short one matches the short name.
+ */
 export const playsRole = (member: WarroomMemberRow, role: string): boolean =>
   role.includes(":") ? member.desired_role === role : shortRole(member.desired_role) === role
 

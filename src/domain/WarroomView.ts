@@ -1,7 +1,10 @@
 import type { AgentRow } from "./AgentRecord.js"
 import { shortRole, type WarroomMemberRow, type WarroomRow } from "./Warroom.js"
 
-/** A member as spawn and add return it: the reference's pane dict and member tags, plus the id its agent will register under. */
+/**
+ * A member as spawn and add return it: the reference's pane dict and member tags, plus the id its agent will register
+ * under.
+ */
 export const spawnedMemberView = (member: WarroomMemberRow, agentId: string) => ({
   agent_type: shortRole(member.desired_role),
   qualified_name: member.desired_role,

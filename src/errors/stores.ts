@@ -1,4 +1,7 @@
-/** The errors of the bus's stores (registry, mailboxes, bus dir): a sentence, the errno or SQLite `code`, the original `cause`. */
+/**
+ * The errors of the bus's stores (registry, mailboxes, bus dir): a sentence, the errno or SQLite `code`, the original
+ * `cause`.
+ */
 import { Schema } from "effect"
 
 /** What every store failure carries: why in words, the errno or SQLite code when there is one, the original failure. */

@@ -8,7 +8,9 @@ import { hasTableHeader, setTableKeys, type TomlAssignment, tomlValue } from "./
 
 const serverPath = ["mcp_servers", busServerName] as const
 
-/** The comment an install writes under the `hooks = true` it added to `[features]`: how an uninstall knows to remove it. */
+/**
+ * The comment an install writes under the `hooks = true` it added to `[features]`: how an uninstall knows to remove it.
+ */
 export const addedHooksNote =
   "hooks = true above: added by helioy-bus install codex (helioy-bus uninstall codex removes it)"
 

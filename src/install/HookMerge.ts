@@ -70,7 +70,10 @@ export const withBusHooksIn = (
   ours: Readonly<Record<string, ReadonlyArray<HookGroup>>>
 ): Either.Either<JsonObject, string> => Either.map(mergeBusHooks(file.hooks, ours), (hooks) => ({ ...file, hooks }))
 
-/** A settings file without the bus's hooks (see `withoutBusHooks`), and without `hooks` when that left it empty; never fails. */
+/**
+ * A settings file without the bus's hooks (see `withoutBusHooks`), and without `hooks` when that left it empty; never
+ * fails.
+ */
 export const withoutBusHooksIn = (file: WithHooks): JsonObject => {
   if (file.hooks === undefined) return file
   const hooks = withoutBusHooks(file.hooks)

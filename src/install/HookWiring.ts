@@ -30,7 +30,10 @@ export interface HookGroup {
 /** How long an asyncRewake `wait-mail` hook may wait for mail before Claude Code stops it (a day). */
 export const waitMailTimeout = 86_400
 
-/** The hooks Claude Code runs: registration, mail shown as context, Stop blocked on unread mail, an idle session woken by mail. */
+/**
+ * The hooks Claude Code runs: registration, mail shown as context, Stop blocked on unread mail, an idle session woken
+ * by mail.
+ */
 export const claudeHooks: ReadonlyArray<HookSpec> = [
   { event: "SessionStart", hook: "session-start", timeout: 10 },
   { event: "SessionStart", hook: "wait-mail", timeout: waitMailTimeout, rewake: true },

@@ -26,7 +26,9 @@ const isUnder = (statement: Statement, path: ReadonlyArray<string>) =>
   statement.kind === "table" && statement.path.length >= path.length &&
   samePath(statement.path.slice(0, path.length), path)
 
-/** The lines one table spans: its header through its last pair (comments after the last pair belong to what follows). */
+/**
+ * The lines one table spans: its header through its last pair (comments after the last pair belong to what follows).
+ */
 const tableSpan = (statements: ReadonlyArray<Statement>, header: number) => {
   const next = statements.findIndex((s, i) => i > header && s.kind === "table")
   const body = statements.slice(header + 1, next < 0 ? undefined : next)
@@ -37,7 +39,10 @@ const tableSpan = (statements: ReadonlyArray<Statement>, header: number) => {
   }
 }
 
-/** The document without the tables at or under `path` (`[a.b]`, `[a.b.c]`, `[[a.b.c]]`), each with the blank line that set it apart; never fails. */
+/**
+ * The document without the tables at or under `path` (`[a.b]`, `[a.b.c]`, `[[a.b.c]]`), each with the blank line that
+ * set it apart; never fails.
+ */
 export const removeTables = (text: string, path: ReadonlyArray<string>): string => {
   let current = text
   for (;;) {

@@ -21,7 +21,10 @@ export interface ConfigLocations {
 
 const optional = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 
-/** The configuration files under HOME (CLAUDE_CONFIG_DIR and CODEX_HOME move them as the runtimes do); fails on a malformed variable. */
+/**
+ * The configuration files under HOME (CLAUDE_CONFIG_DIR and CODEX_HOME move them as the runtimes do); fails on a
+ * malformed variable.
+ */
 export const configLocations = Effect.gen(function*() {
   const home = yield* Config.string("HOME").pipe(Config.withDefault(homedir()))
   const claudeDir = yield* optional("CLAUDE_CONFIG_DIR")
@@ -46,7 +49,10 @@ export interface ExistingFile {
   readonly mode: Option.Option<number>
 }
 
-/** Reads a configuration file, following a symlink to the file it names; a missing file reads as none. Fails with ConfigFileError. */
+/**
+ * Reads a configuration file, following a symlink to the file it names; a missing file reads as none. Fails with
+ * ConfigFileError.
+ */
 export const readConfigFile = (path: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -63,7 +69,10 @@ export const readConfigFile = (path: string) =>
 
 const stampOf = (millis: number) => new Date(millis).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
 
-/** Copies a file to `<file>.bak-<UTC time>` (a free name), with the file's mode; returns the copy's path. Fails with ConfigFileError. */
+/**
+ * Copies a file to `<file>.bak-<UTC time>` (a free name), with the file's mode; returns the copy's path. Fails with
+ * ConfigFileError.
+ */
 export const backUp = (target: string, mode: number) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -80,7 +89,8 @@ export const backUp = (target: string, mode: number) =>
 /**
  * Replaces a file atomically (the bus's one atomic write): writes a temporary file beside it (given mode, fsynced,
  * never through a link), renames it over the file, then fsyncs the directory; creates missing parent directories
- * (0700). A reader sees the old or the new file, never a part. Fails with ConfigFileError (the temporary file is removed).
+ * (0700). A reader sees the old or the new file, never a part. Fails with ConfigFileError (the temporary file is
+ * removed).
  */
 export const writeAtomically = (target: string, content: string, mode: number) =>
   Effect.tryPromise({

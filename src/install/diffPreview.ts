@@ -1,6 +1,9 @@
 import { structuredPatch } from "diff"
 
-/** A diff line as shown: its marker (`-`, `+`, or a space for context) apart from the text, so the text reads as in the file. */
+/**
+ * A diff line as shown: its marker (`-`, `+`, or a space for context) apart from the text, so the text reads as in the
+ * file.
+ */
 const shown = (line: string): string => line.startsWith("\\") ? `  (${line.slice(2)})` : `${line[0]} ${line.slice(1)}`
 
 /**

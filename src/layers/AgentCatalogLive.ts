@@ -8,7 +8,9 @@ import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { AgentCatalog, catalogOf } from "../services/AgentCatalog.js"
 import { Runtimes } from "../services/Runtimes.js"
 
-/** Where the live catalogue looks: the user's home (`~/.claude`, `~/.codex`) and the project (`<dir>/.claude/agents`). */
+/**
+ * Where the live catalogue looks: the user's home (`~/.claude`, `~/.codex`) and the project (`<dir>/.claude/agents`).
+ */
 export interface CatalogPaths {
   readonly home: string
   readonly projectDir: string
@@ -158,7 +160,10 @@ const claudeTwin = (claudeTypes: ReadonlyArray<AgentType>, name: string): AgentT
   return preferred ?? [...twins].sort((a, b) => a.qualified_name < b.qualified_name ? -1 : 1)[0]
 }
 
-/** `*.md` in the Codex instructions directory: name from front matter or the file stem, summary from `description` or the first prose line. */
+/**
+ * `*.md` in the Codex instructions directory: name from front matter or the file stem, summary from `description` or
+ * the first prose line.
+ */
 const scanCodexInstructions = (catalogue: Catalogue, claudeTypes: ReadonlyArray<AgentType>): Array<AgentType> => {
   const kept = new Map<string, AgentType>()
   for (const path of markdownFiles(catalogue.dir)) {
@@ -209,7 +214,10 @@ export const scanAgentTypes = (
   return [...claudeTypes, ...codexTypes]
 }
 
-/** Builds the catalogue over the agent files under `paths`, rescanned at most once per 60 s of Effect's Clock; never fails. */
+/**
+ * Builds the catalogue over the agent files under `paths`, rescanned at most once per 60 s of Effect's Clock; never
+ * fails.
+ */
 export const makeWith = (paths: CatalogPaths) =>
   Effect.gen(function*() {
     const runtimes = yield* Runtimes

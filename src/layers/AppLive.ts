@@ -61,7 +61,9 @@ const StoresLive = Layer.mergeAll(
   PidFilesLive.layer
 ).pipe(Layer.provideMerge(BusDirLive.layer))
 
-/** What this process's environment says of its session, and the runtime adapters; never fails, built once per process. */
+/**
+ * What this process's environment says of its session, and the runtime adapters; never fails, built once per process.
+ */
 export const EnvLive = Layer.merge(SessionEnvLive.layer, RuntimesLive.layer)
 
 /**
@@ -70,7 +72,10 @@ export const EnvLive = Layer.merge(SessionEnvLive.layer, RuntimesLive.layer)
  */
 export const BusOn = Layer.mergeAll(NudgeLive.layer, IdentityLive.layer).pipe(Layer.provideMerge(StoresLive))
 
-/** The live bus and warroom store: configuration from the environment, the checked bus dir, SQLite, files, tmux; built once per process. */
+/**
+ * The live bus and warroom store: configuration from the environment, the checked bus dir, SQLite, files, tmux; built
+ * once per process.
+ */
 export const BusLive = BusOn.pipe(Layer.provideMerge(BusConfigLive.layerFromEnv()), Layer.provideMerge(EnvLive))
 
 /** Every service a warroom program may use: the bus's, plus the agent catalogue, the presets and the file system. */
@@ -85,7 +90,10 @@ const WarroomOnlyLive = Layer.unwrapEffect(
   )
 )
 
-/** The live warroom graph: BusLive plus the catalogue of `$HOME`'s agent files, presets under the bus dir, Node's file system. */
+/**
+ * The live warroom graph: BusLive plus the catalogue of `$HOME`'s agent files, presets under the bus dir, Node's file
+ * system.
+ */
 export const WarroomLive = WarroomOnlyLive.pipe(Layer.provideMerge(BusLive))
 
 /** Every service `helioy-bus doctor` asks, and the file system it reads configuration files with. */

@@ -23,7 +23,10 @@ export interface BusTestOptions {
   readonly userId?: number
 }
 
-/** The whole bus in memory (registry, warrooms, mailbox, recording tmux, fake processes), with the real nudge rules on top. */
+/**
+ * The whole bus in memory (registry, warrooms, mailbox, recording tmux, fake processes), with the real nudge rules on
+ * top.
+ */
 export const layerTest = (options: BusTestOptions = {}) => {
   const stores = Layer.mergeAll(
     RegistryTest.layerTest,

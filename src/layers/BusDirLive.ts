@@ -22,7 +22,10 @@ const ensureDir = (path: string): Effect.Effect<void, BusDirRefused> =>
       )
   }).pipe(Effect.asVoid)
 
-/** Checks that a bus directory is safe to use: a real directory (no symlink) of yours, not group- or world-writable; fails with BusDirRefused saying how to fix it. */
+/**
+ * Checks that a bus directory is safe to use: a real directory (no symlink) of yours, not group- or world-writable;
+ * fails with BusDirRefused saying how to fix it.
+ */
 export const checkSafe = (path: string): Effect.Effect<void, BusDirRefused> =>
   Effect.gen(function*() {
     const stat = yield* Effect.try({
@@ -42,7 +45,10 @@ export const checkSafe = (path: string): Effect.Effect<void, BusDirRefused> =>
     }
   })
 
-/** Creates the bus dir (0700) and its subdirectories, refusing a symlink, another user's dir or a group/world-writable one. */
+/**
+ * Creates the bus dir (0700) and its subdirectories, refusing a symlink, another user's dir or a group/world-writable
+ * one.
+ */
 export const make = Effect.gen(function*() {
   const config = yield* BusConfig
   const root = resolve(config.busDir)

@@ -15,7 +15,10 @@ export class CodexThreadsTestControl
   extends Context.Tag("helioy/CodexThreadsTestControl")<CodexThreadsTestControl, CodexThreadsControls>()
 {}
 
-/** In-memory Codex threads: a started turn makes its thread active until the test settles it; unknown threads are not loaded. */
+/**
+ * In-memory Codex threads: a started turn makes its thread active until the test settles it; unknown threads are not
+ * loaded.
+ */
 export const layerTest = Layer.effectContext(Effect.gen(function*() {
   const controls: CodexThreadsControls = {
     states: yield* SubscriptionRef.make<ReadonlyMap<string, ThreadState>>(new Map()),

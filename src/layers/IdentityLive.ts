@@ -12,7 +12,9 @@ const hint = (value: string) => (value === "" ? Option.none<string>() : Option.s
 
 const decoration = /^[^A-Za-z0-9_-]+\s+/
 
-/** Builds the identity resolver from the session hints, the pid files, the registry and tmux; resolution never fails. */
+/**
+ * Builds the identity resolver from the session hints, the pid files, the registry and tmux; resolution never fails.
+ */
 export const make = Effect.gen(function*() {
   const pidFiles = yield* PidFiles
   const registry = yield* Registry

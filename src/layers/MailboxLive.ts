@@ -48,7 +48,9 @@ export const make = Effect.gen(function*() {
       cause: error
     })
 
-  /** The inbox directory of an id; an id that is no valid inbox name (a foreign registry row) fails instead of escaping. */
+  /**
+   * The inbox directory of an id; an id that is no valid inbox name (a foreign registry row) fails instead of escaping.
+   */
   const inboxOf = (agentId: AgentId) =>
     Effect.suspend(() => {
       const problem = agentIdProblem(agentId)
@@ -60,7 +62,9 @@ export const make = Effect.gen(function*() {
         : Effect.fail(new MailboxUnavailable({ agentId, reason: problem }))
     })
 
-  /** The inbox directory, checked (and created, again if it was deleted) on every use; `passed` as for checkDirectory. */
+  /**
+   * The inbox directory, checked (and created, again if it was deleted) on every use; `passed` as for checkDirectory.
+   */
   const ensureInbox = (agentId: AgentId, passed?: Set<string>) =>
     Effect.flatMap(
       inboxOf(agentId),

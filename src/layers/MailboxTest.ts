@@ -13,7 +13,10 @@ interface Inbox {
 
 const emptyInbox: Inbox = { unread: new Map(), archived: [] }
 
-/** Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, held until settled, topic filter, read limit and byte budget, unread cap. */
+/**
+ * Builds an in-memory mailbox with the live one's semantics: name-ordered claim, exactly-one claim, held until settled,
+ * topic filter, read limit and byte budget, unread cap.
+ */
 export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
     const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())

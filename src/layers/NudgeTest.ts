@@ -10,7 +10,10 @@ export interface NudgeControls {
 /** The controls of the recording nudger. */
 export class NudgeTestControl extends Context.Tag("helioy/NudgeTestControl")<NudgeTestControl, NudgeControls>() {}
 
-/** A nudger that only records whom it was asked to wake and answers a confirmed nudge unless told otherwise; never fails. */
+/**
+ * A nudger that only records whom it was asked to wake and answers a confirmed nudge unless told otherwise; never
+ * fails.
+ */
 export const layerTest = Layer.effectContext(Effect.gen(function*() {
   const controls: NudgeControls = {
     woken: yield* Ref.make<ReadonlyArray<string>>([]),

@@ -41,7 +41,10 @@ const readPresetFile = (path: string): FileText => {
   }
 }
 
-/** Builds the presets under the bus dir's `presets/`; reads report unusable files, a failed directory read or write fails. */
+/**
+ * Builds the presets under the bus dir's `presets/`; reads report unusable files, a failed directory read or write
+ * fails.
+ */
 export const make = Effect.gen(function*() {
   const { presetsDir, tree } = yield* BusDir
   const unavailable = (error: unknown) =>

@@ -19,7 +19,9 @@ export interface PresetsTestOptions {
   readonly files?: Readonly<Record<string, string>>
 }
 
-/** Builds in-memory presets holding file texts, decoded on every read exactly as the live files are; never fails on I/O. */
+/**
+ * Builds in-memory presets holding file texts, decoded on every read exactly as the live files are; never fails on I/O.
+ */
 export const make = (options: PresetsTestOptions = {}) =>
   Effect.gen(function*() {
     const presetsDir = options.presetsDir ?? "/memory/presets"

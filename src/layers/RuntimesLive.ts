@@ -20,7 +20,10 @@ export interface RuntimeSettings {
   readonly codexEffort: string
   /** The command that runs this package's CLI (for the Codex launch wrapper). */
   readonly busCommand: ReadonlyArray<string>
-  /** The members' permissions when a spawn names none (HELIOY_CLAUDE_PERMISSION_MODE, HELIOY_CODEX_SANDBOX, HELIOY_CODEX_APPROVAL). */
+  /**
+   * The members' permissions when a spawn names none (HELIOY_CLAUDE_PERMISSION_MODE, HELIOY_CODEX_SANDBOX,
+   * HELIOY_CODEX_APPROVAL).
+   */
   readonly permissionDefaults: PermissionChoice
 }
 
@@ -78,7 +81,10 @@ export const claude = (settings: RuntimeSettings, id = "claude", model = setting
   ]
 })
 
-/** The Codex adapter: the launch wrapper registers it and wakes it through the Codex daemon; a tmux nudge (Enter after a pause) is the fallback. */
+/**
+ * The Codex adapter: the launch wrapper registers it and wakes it through the Codex daemon; a tmux nudge (Enter after a
+ * pause) is the fallback.
+ */
 export const codex = (settings: RuntimeSettings): RuntimeAdapter => ({
   id: "codex",
   pidEnvs: ["HELIOY_BUS_CODEX_PID"],

@@ -103,7 +103,8 @@ export const make = Effect.gen(function*() {
           Effect.catchIf(noTransactionActive, () => Effect.succeed([]))
         )
         : statement === "COMMIT"
-        // A COMMIT that fails (disk full, I/O error) may leave the transaction open: end it, or every later BEGIN fails.
+        // A COMMIT that fails (disk full, I/O error) may leave the transaction open: end it, or every later BEGIN
+        // fails.
         ? connection.executeUnprepared(statement, params, transformRows).pipe(
           Effect.tapError(() => Effect.ignore(connection.executeUnprepared("ROLLBACK", [], undefined)))
         )

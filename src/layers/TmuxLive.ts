@@ -105,7 +105,10 @@ export const make = Effect.gen(function*() {
   const run = (args: ReadonlyArray<string>) =>
     runProgram(tmuxBin, ["-u", ...args]).pipe(Effect.withSpan("Tmux.run", { attributes: { command: args[0] } }))
 
-  /** Runs `op` only when `target` is a pane address (`%N` or `session:window.pane`), so tmux never reads it as an option or a pattern. */
+  /**
+   * Runs `op` only when `target` is a pane address (`%N` or `session:window.pane`), so tmux never reads it as an option
+   * or a pattern.
+   */
   const onPane = <A>(op: string, target: string, effect: () => Effect.Effect<A, TmuxUnavailable | TmuxCommandFailed>) =>
     isPaneAddress(target)
       ? Effect.suspend(effect)

@@ -41,7 +41,10 @@ export const memberRow = (warroomId: string, memberId: string, member: NewMember
   updated_at: now
 })
 
-/** Builds the warroom store on the registry's SqlClient (transactions are BEGIN IMMEDIATE); SQL failures become RegistryUnavailable. */
+/**
+ * Builds the warroom store on the registry's SqlClient (transactions are BEGIN IMMEDIATE); SQL failures become
+ * RegistryUnavailable.
+ */
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const { busyTimeout } = yield* BusConfig

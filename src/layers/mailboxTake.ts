@@ -106,7 +106,10 @@ const quarantine = (reader: InboxReader, dir: string, name: string, reason: stri
   }
 }
 
-/** Moves a message file into `claimed/`, recreating `claimed/` once when it was removed; false when another reader took it first. */
+/**
+ * Moves a message file into `claimed/`, recreating `claimed/` once when it was removed; false when another reader took
+ * it first.
+ */
 const claimFile = (reader: InboxReader, dir: string, name: string, heldPath: string): boolean => {
   for (let attempt = 0;; attempt++) {
     try {
@@ -201,7 +204,8 @@ export const takeFiles = (
 /**
  * Settles held files: into `archive/` (recreated when missing, a symlink or file in its place moved aside) when
  * `delivered`, else back into the inbox. A delivered message whose archive still cannot be used (another user's) is
- * deleted instead: it was read, and the archive is only its history. Whatever cannot move is no longer held, so the next claim of this process puts
+ * deleted instead: it was read, and the archive is only its history. Whatever cannot move is no longer held, so the
+ * next claim of this process puts
  * it back. Returns a sentence per file that could not be settled as asked; never throws.
  */
 export const settleFiles = (

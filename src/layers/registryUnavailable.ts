@@ -1,7 +1,9 @@
 import { Duration } from "effect"
 import { RegistryUnavailable } from "../errors/stores.js"
 
-/** The SQLite result code (`SQLITE_BUSY`, ...) of a failure, found on it or on the causes it wraps; undefined when none. */
+/**
+ * The SQLite result code (`SQLITE_BUSY`, ...) of a failure, found on it or on the causes it wraps; undefined when none.
+ */
 export const sqliteCode = (failure: unknown): string | undefined => {
   let current = failure
   for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {

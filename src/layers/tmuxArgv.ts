@@ -1,6 +1,8 @@
 /** Pieces of tmux command lines that must reach tmux unaltered: formats escaped, commands exec'd without a shell. */
 
-/** Escapes `#` so that tmux, which expands `#{...}` formats in `-c` directories and `-T` titles, keeps a value literal. */
+/**
+ * Escapes `#` so that tmux, which expands `#{...}` formats in `-c` directories and `-T` titles, keeps a value literal.
+ */
 export const literal = (value: string): string => value.replaceAll("#", "##")
 
 const plainProgram = /^[^-=][^=]*$/

@@ -6,7 +6,9 @@ import { callerSession } from "../services/Identity.js"
 /** What a tool handler is given besides its arguments. */
 export type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>
 
-/** The runtime session a request names: Codex sends its thread as `_meta.threadId` with every tool call; never fails. */
+/**
+ * The runtime session a request names: Codex sends its thread as `_meta.threadId` with every tool call; never fails.
+ */
 export const sessionOfCall = (extra: CallExtra): Option.Option<string> => {
   const threadId = (extra._meta as Record<string, unknown> | undefined)?.threadId
   return typeof threadId === "string" && threadId !== "" ? Option.some(threadId) : Option.none()

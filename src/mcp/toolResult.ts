@@ -4,7 +4,10 @@ import { Cause, Exit, Option } from "effect"
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-/** A successful tool result: the value as `structuredContent` (arrays wrapped as `{ result }`) and the same JSON as text. */
+/**
+ * A successful tool result: the value as `structuredContent` (arrays wrapped as `{ result }`) and the same JSON as
+ * text.
+ */
 export const success = (value: unknown): CallToolResult => {
   const structured = isRecord(value) ? value : { result: value }
   return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured }

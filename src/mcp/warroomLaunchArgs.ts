@@ -1,4 +1,6 @@
-/** The arguments every warroom tool that launches members takes: the members' permissions and how long to wait for them. */
+/**
+ * The arguments every warroom tool that launches members takes: the members' permissions and how long to wait for them.
+ */
 import { z } from "zod"
 import { claudePermissionModes, codexApprovals, codexSandboxes, type PermissionChoice } from "../domain/Permissions.js"
 import type { ReadinessRequest } from "../programs/warroom/requests.js"

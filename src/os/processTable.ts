@@ -32,7 +32,9 @@ export const procTable = (): ReadonlyArray<ProcessRow> | undefined => {
   })
 }
 
-/** The names a process goes by in `/proc`: its command name, its executable and its argv[0] (those that can be read). */
+/**
+ * The names a process goes by in `/proc`: its command name, its executable and its argv[0] (those that can be read).
+ */
 export const procNames = (pid: number): ReadonlyArray<string> => {
   const names: Array<string> = []
   const attempt = (read: () => string) => {

@@ -35,7 +35,9 @@ const RegisterAgentArgs = Schema.Struct({
   profile: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
   /** The runtime process the agent is (default: this server's parent); not a tool argument. */
   pid: Schema.optional(Schema.Number),
-  /** Whether `agent_id` is only a fallback guess that the pane's existing identity may override; not a tool argument. */
+  /**
+   * Whether `agent_id` is only a fallback guess that the pane's existing identity may override; not a tool argument.
+   */
   idIsFallback: Schema.optional(Schema.Boolean)
 })
 

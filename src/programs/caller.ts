@@ -10,7 +10,10 @@ export const agentIdArgument = (field: string, raw: string): Effect.Effect<Agent
     onRight: Effect.succeed
   })
 
-/** The caller's id: `given` when non-empty, else the resolved identity; both validated, failing with InvalidInput for a malformed id. */
+/**
+ * The caller's id: `given` when non-empty, else the resolved identity; both validated, failing with InvalidInput for a
+ * malformed id.
+ */
 export const callerId = (field: string, given: string | undefined) =>
   given !== undefined && given.trim() !== ""
     ? agentIdArgument(field, given)

@@ -39,7 +39,10 @@ export const takeMessages = Effect.fn("bus.takeMessages")(function*(given: GetMe
   return taken
 })
 
-/** Claims and returns the unread messages of an agent (the caller by default), oldest first, as `takeMessages` does, settled at once. */
+/**
+ * Claims and returns the unread messages of an agent (the caller by default), oldest first, as `takeMessages` does,
+ * settled at once.
+ */
 export const getMessages = Effect.fn("bus.getMessages")(function*(input: GetMessagesInput) {
   const taken = yield* takeMessages(input)
   yield* taken.settle(true)

@@ -12,7 +12,9 @@ import { joinSession, leaveSession, mailSummary } from "./session.js"
 export { type HookContext, type HookEvent, type HookOutput, quiet } from "./hookContext.js"
 export { waitMail } from "./waitMail.js"
 
-/** How long a shared session's SessionStart waits for its launch wrapper's binding (well inside Codex's hook timeout). */
+/**
+ * How long a shared session's SessionStart waits for its launch wrapper's binding (well inside Codex's hook timeout).
+ */
 const sharedStartWait = Duration.seconds(5)
 
 /** How long the per-prompt hooks wait for a registration that a concurrent hook is still writing. */
@@ -89,7 +91,10 @@ export const sessionEnd = Effect.fn("hooks.sessionEnd")(function*(hook: HookCont
   return quiet
 })
 
-/** UserPromptSubmit / PreToolUse: adds "N message(s) from A, B — call get_messages" as context when mail waits; never claims it. */
+/**
+ * UserPromptSubmit / PreToolUse: adds "N message(s) from A, B — call get_messages" as context when mail waits; never
+ * claims it.
+ */
 export const mailContext = (hookEventName: string) =>
   Effect.fn("hooks.mailContext")(function*(hook: HookContext) {
     const agentId = yield* hookAgent(hook, promptWait)

@@ -70,7 +70,8 @@ const resolveRecipients = (
 
 /**
  * Sends one message to every recipient of `to` (agent ids, `role:<type>`, `*`, `;`-separated; roles and `*` reach
- * live agents only), atomically per inbox, then wakes idle recipients (the wakes reported and recorded); fails when nothing could be delivered
+ * live agents only), atomically per inbox, then wakes idle recipients (the wakes reported and recorded); fails when
+ * nothing could be delivered
  * (unknown recipients, content empty or too large, inbox full, disk errors).
  */
 export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMessageInput) {

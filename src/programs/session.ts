@@ -29,7 +29,8 @@ const decoration = /^[^A-Za-z0-9_-]+\s+/
 
 /**
  * Registers a runtime session: its id is HELIOY_AGENT_ID, else a pane title of the identity form, else the pane's
- * previous identity or `<repo>:<type>:<target>`; then writes its pid file. Fails with the registry's or the file's error.
+ * previous identity or `<repo>:<type>:<target>`; then writes its pid file. Fails with the registry's or the file's
+ * error.
  */
 export const joinSession = Effect.fn("session.join")(function*(input: JoinInput) {
   const tmux = yield* Tmux

@@ -43,7 +43,10 @@ export const recordWakes = (wakes: ReadonlyArray<Omit<WakeRecord, "at">>) =>
     yield* registry.recordWakes(wakes.map((wake) => ({ ...wake, at })), formatMillis(now - Duration.toMillis(ttl)))
   }).pipe(Effect.ignore)
 
-/** Records the wakes a sender did itself for message `messageId` (typed nudges, and why none was typed); a waiter records its own. */
+/**
+ * Records the wakes a sender did itself for message `messageId` (typed nudges, and why none was typed); a waiter
+ * records its own.
+ */
 export const recordSenderWakes = (messageId: string, wakes: ReadonlyArray<WakeView>) =>
   recordWakes(
     wakes.filter((wake) => wake.pending !== true && !unrecorded.has(wake.reason)).map((wake) => ({

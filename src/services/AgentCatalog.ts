@@ -23,9 +23,15 @@ export const AgentResolution = Data.taggedEnum<AgentResolution>()
 
 /** The launchable agent types of every runtime. */
 export interface AgentCatalogShape {
-  /** Every runtime's agent types (each file once, under the first runtime that can launch it), or one runtime's, sorted by qualified name; fails with UnknownRuntime for an id no adapter has. */
+  /**
+   * Every runtime's agent types (each file once, under the first runtime that can launch it), or one runtime's, sorted
+   * by qualified name; fails with UnknownRuntime for an id no adapter has.
+   */
   readonly list: (runtime: Option.Option<string>) => Effect.Effect<ReadonlyArray<AgentType>, UnknownRuntime>
-  /** Resolves a role: `general` to the bare runtime (given or default) without lookup, `ns:name` exactly, a short name uniquely or by namespace preference; fails with UnknownRuntime or AgentTypeNotFound (with suggestions). */
+  /**
+   * Resolves a role: `general` to the bare runtime (given or default) without lookup, `ns:name` exactly, a short name
+   * uniquely or by namespace preference; fails with UnknownRuntime or AgentTypeNotFound (with suggestions).
+   */
   readonly resolve: (
     name: string,
     runtime: Option.Option<string>

@@ -12,13 +12,25 @@ export interface BusConfigShape {
   readonly nudgeThrottle: Duration.Duration
   /** The pause between typing the nudge text and pressing Enter (default 150 ms). */
   readonly nudgeEnterDelay: Duration.Duration
-  /** How long a typed nudge watches the pane for its turn to start, per Enter (`HELIOY_BUS_NUDGE_CONFIRM_MS`, default 2 s). */
+  /**
+   * How long a typed nudge watches the pane for its turn to start, per Enter (`HELIOY_BUS_NUDGE_CONFIRM_MS`, default 2
+   * s).
+   */
   readonly nudgeConfirmTimeout: Duration.Duration
-  /** How long a hook waits for its session to be registered by a concurrent hook or the launch wrapper (`HELIOY_BUS_SESSION_WAIT_SECONDS`, default 30 s). */
+  /**
+   * How long a hook waits for its session to be registered by a concurrent hook or the launch wrapper
+   * (`HELIOY_BUS_SESSION_WAIT_SECONDS`, default 30 s).
+   */
   readonly sessionWait: Duration.Duration
-  /** Whether mail waiters watch inboxes for change events (`HELIOY_BUS_MAIL_WATCH`, default on; off for file systems without them). */
+  /**
+   * Whether mail waiters watch inboxes for change events (`HELIOY_BUS_MAIL_WATCH`, default on; off for file systems
+   * without them).
+   */
   readonly mailWatch: boolean
-  /** How often a mail waiter re-scans its inbox anyway, so a missed event never loses a wake (`HELIOY_BUS_MAIL_RESCAN_SECONDS`, default 5 s). */
+  /**
+   * How often a mail waiter re-scans its inbox anyway, so a missed event never loses a wake
+   * (`HELIOY_BUS_MAIL_RESCAN_SECONDS`, default 5 s).
+   */
   readonly mailRescan: Duration.Duration
   /** How long read messages stay in `archive/` (`HELIOY_BUS_ARCHIVE_TTL_DAYS`, default 7 days). */
   readonly archiveTtl: Duration.Duration
@@ -26,11 +38,17 @@ export interface BusConfigShape {
   readonly busyTimeout: Duration.Duration
   /** The tmux binary (`HELIOY_TMUX_BIN`, default `tmux` on PATH). */
   readonly tmuxBin: string
-  /** How long a warroom spawn waits for its members to become ready by default (`HELIOY_WARROOM_READY_SECONDS`, default 60 s). */
+  /**
+   * How long a warroom spawn waits for its members to become ready by default (`HELIOY_WARROOM_READY_SECONDS`, default
+   * 60 s).
+   */
   readonly warroomReadyWait: Duration.Duration
   /** Where `warroom_spawn_repos` looks for repositories (`HELIOY_BASE`, default `~/Dev`). */
   readonly reposBase: string
-  /** Whether the Codex launch wrapper relays through the Codex daemon to wake its session (`HELIOY_CODEX_DAEMON`, default on). */
+  /**
+   * Whether the Codex launch wrapper relays through the Codex daemon to wake its session (`HELIOY_CODEX_DAEMON`,
+   * default on).
+   */
   readonly codexDaemon: boolean
 }
 

@@ -17,9 +17,15 @@ export type ThreadState =
 export interface CodexThreadsShape {
   /** The state of a thread now; fails with CodexUnavailable when the daemon cannot be reached. */
   readonly state: (threadId: string) => Effect.Effect<ThreadState, CodexUnavailable>
-  /** Waits until a thread is neither active nor waiting, and succeeds with its state; fails with CodexUnavailable when the daemon goes away. */
+  /**
+   * Waits until a thread is neither active nor waiting, and succeeds with its state; fails with CodexUnavailable when
+   * the daemon goes away.
+   */
   readonly awaitSettled: (threadId: string) => Effect.Effect<ThreadState, CodexUnavailable>
-  /** Starts a turn with `text` as the user's input in an idle thread; succeeds with the turn id; fails with CodexUnavailable when refused. */
+  /**
+   * Starts a turn with `text` as the user's input in an idle thread; succeeds with the turn id; fails with
+   * CodexUnavailable when refused.
+   */
   readonly startTurn: (threadId: string, text: string) => Effect.Effect<string, CodexUnavailable>
 }
 

@@ -23,7 +23,10 @@ export interface QuarantinedFile {
 export interface Claimed {
   readonly messages: ReadonlyArray<Message>
   readonly quarantined: ReadonlyArray<QuarantinedFile>
-  /** Unread messages (of the topic, when one was asked for) left for a later read: the read reached its limit or byte budget. */
+  /**
+   * Unread messages (of the topic, when one was asked for) left for a later read: the read reached its limit or byte
+   * budget.
+   */
   readonly remaining: number
 }
 
@@ -46,9 +49,15 @@ export interface Delivery {
 export interface MailboxShape {
   /** A send timestamp later than any this process issued before, so one sender's messages sort in send order. */
   readonly nextSentAt: Effect.Effect<string>
-  /** Creates an agent's inbox if missing (again, when it was deleted); fails when it or a directory above it is unusable (a symlink, another user's). */
+  /**
+   * Creates an agent's inbox if missing (again, when it was deleted); fails when it or a directory above it is unusable
+   * (a symlink, another user's).
+   */
   readonly ensureInbox: (agentId: AgentId) => Effect.Effect<void, MailboxUnavailable>
-  /** Writes the complete message into the inbox of `message.to`, atomically; fails when the inbox is full or the write fails (nothing partial is left). */
+  /**
+   * Writes the complete message into the inbox of `message.to`, atomically; fails when the inbox is full or the write
+   * fails (nothing partial is left).
+   */
   readonly deliver: (agentId: AgentId, message: Message) => Effect.Effect<void, InboxFull | MailboxUnavailable>
   /**
    * Delivers one fan-out, each message into the inbox of its agent as `deliver` does, the disk waits shared: one
@@ -61,14 +70,18 @@ export interface MailboxShape {
   readonly pending: (agentId: AgentId) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
   /**
    * Claims and archives the unread messages (optionally only one topic), oldest first, at most `limit` (default 100)
-   * and at most the read byte budget (at least one); each is returned to exactly one claimer; invalid files are quarantined.
+   * and at most the read byte budget (at least one); each is returned to exactly one claimer; invalid files are
+   * quarantined.
    */
   readonly claim: (
     agentId: AgentId,
     topic: Option.Option<string>,
     limit?: number
   ) => Effect.Effect<Claimed, MailboxUnavailable>
-  /** Claims like `claim` but holds the messages until `settle`; re-delivers first what dead holders (or lost directories) left. */
+  /**
+   * Claims like `claim` but holds the messages until `settle`; re-delivers first what dead holders (or lost
+   * directories) left.
+   */
   readonly take: (
     agentId: AgentId,
     topic: Option.Option<string>,

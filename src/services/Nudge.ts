@@ -31,12 +31,16 @@ export interface NudgeOutcome {
   readonly reason?: WakeSkipReason
 }
 
-/** Wakes idle recipients: leaves them to their own waiter when one is armed, else types a fixed notice into their pane and checks that a turn started. */
+/**
+ * Wakes idle recipients: leaves them to their own waiter when one is armed, else types a fixed notice into their pane
+ * and checks that a turn started.
+ */
 export interface NudgeShape {
   /**
    * Wakes a recipient; never fails. A recipient whose mail waiter held its inbox before the message was delivered
    * (`waiterAtDelivery`; looked up now when not given) is left to that waiter. Otherwise, if its runtime takes nudges,
-   * its pane is alive, shows no dialog, has started up and runs no turn, and it was not woken within the throttle: the fixed notice is
+   * its pane is alive, shows no dialog, has started up and runs no turn, and it was not woken within the throttle: the
+   * fixed notice is
    * typed, then Enter, and the pane is watched until the notice left the input line and a turn started (Enter is
    * pressed once more when it did not).
    */

@@ -12,7 +12,10 @@ export interface ProcessesShape {
   readonly isAlive: (pid: number) => Effect.Effect<boolean>
   /** This process's user id (none where the platform has none). */
   readonly userId: number | undefined
-  /** The path of an executable `name` found through the directories of `searchPath` (`PATH`-style), if any; an absolute or relative path is checked as it is. */
+  /**
+   * The path of an executable `name` found through the directories of `searchPath` (`PATH`-style), if any; an absolute
+   * or relative path is checked as it is.
+   */
   readonly findExecutable: (name: string, searchPath: string) => Effect.Effect<Option.Option<string>>
 }
 

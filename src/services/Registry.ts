@@ -28,7 +28,10 @@ export interface RegistryHealth {
 
 /** The shared registry of agents and the nudge log. */
 export interface RegistryShape {
-  /** Registers an agent under the reference's continuity, takeover and eviction rules in one write transaction; returns the stored row. */
+  /**
+   * Registers an agent under the reference's continuity, takeover and eviction rules in one write transaction; returns
+   * the stored row.
+   */
   readonly register: (
     registration: AgentRegistration,
     livePanes: LivePanes,
@@ -36,7 +39,10 @@ export interface RegistryShape {
   ) => Effect.Effect<AgentRow, RegistryUnavailable>
   /** The row of one agent, if registered. */
   readonly get: (agentId: AgentId) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
-  /** Every row, oldest registration first; rows another version wrote under an id this one refuses are skipped with a warning. */
+  /**
+   * Every row, oldest registration first; rows another version wrote under an id this one refuses are skipped with a
+   * warning.
+   */
   readonly list: Effect.Effect<ReadonlyArray<AgentRow>, RegistryUnavailable>
   /** Deletes one agent's row; succeeds with whether a row existed. */
   readonly unregister: (agentId: AgentId) => Effect.Effect<boolean, RegistryUnavailable>
@@ -52,13 +58,19 @@ export interface RegistryShape {
   readonly findByPane: (paneId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
   /** The most recently seen agent with a runtime session id. */
   readonly findBySession: (sessionId: string) => Effect.Effect<Option.Option<AgentRow>, RegistryUnavailable>
-  /** Atomically takes the nudge slot of an agent unless it was nudged after `slot.since`, dropping log rows older than `slot.forgetBefore`; succeeds with whether it was taken. */
+  /**
+   * Atomically takes the nudge slot of an agent unless it was nudged after `slot.since`, dropping log rows older than
+   * `slot.forgetBefore`; succeeds with whether it was taken.
+   */
   readonly claimNudge: (agentId: AgentId, slot: NudgeSlot) => Effect.Effect<boolean, RegistryUnavailable>
   /** Gives back a nudge slot taken at `at` (the nudge could not be typed). */
   readonly releaseNudge: (agentId: AgentId, at: string) => Effect.Effect<void, RegistryUnavailable>
   /** When the agent's nudge slot was last taken, if it ever was (and not yet forgotten). */
   readonly lastNudge: (agentId: AgentId) => Effect.Effect<Option.Option<string>, RegistryUnavailable>
-  /** Records a runtime session id (a Codex thread, a Claude session) as the agent's; succeeds with whether the agent is registered. */
+  /**
+   * Records a runtime session id (a Codex thread, a Claude session) as the agent's; succeeds with whether the agent is
+   * registered.
+   */
   readonly bindSession: (agentId: AgentId, sessionId: string) => Effect.Effect<boolean, RegistryUnavailable>
   /** Records wakes, dropping records older than `forgetBefore`. */
   readonly recordWakes: (

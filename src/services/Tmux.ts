@@ -33,9 +33,15 @@ export interface PaneLaunch {
   readonly command: ReadonlyArray<string>
 }
 
-/** Intent-level tmux calls; every pane, window and session argument is checked before tmux sees it (`%N`, `@N`, `$N`, `session:window.pane`). */
+/**
+ * Intent-level tmux calls; every pane, window and session argument is checked before tmux sees it (`%N`, `@N`, `$N`,
+ * `session:window.pane`).
+ */
 export interface TmuxShape {
-  /** The version tmux reports (`tmux -V`, e.g. `tmux 3.4`); fails with TmuxUnavailable when tmux cannot be run, TmuxCommandFailed when it exits non-zero. */
+  /**
+   * The version tmux reports (`tmux -V`, e.g. `tmux 3.4`); fails with TmuxUnavailable when tmux cannot be run,
+   * TmuxCommandFailed when it exits non-zero.
+   */
   readonly version: Effect.Effect<string, TmuxError>
   /** Every pane of the server in one call; empty when no server runs; fails when tmux cannot be run. */
   readonly listPanes: Effect.Effect<ReadonlyArray<PaneInfo>, TmuxUnavailable>
@@ -47,7 +53,10 @@ export interface TmuxShape {
   readonly typeLiteral: (paneId: string, text: string) => Effect.Effect<void, TmuxError>
   /** Presses Enter in a pane. */
   readonly pressEnter: (paneId: string) => Effect.Effect<void, TmuxError>
-  /** Adds a global tmux hook (e.g. `after-kill-pane`) running `command` at a free index, unless one already runs it; the user's hooks are never replaced. */
+  /**
+   * Adds a global tmux hook (e.g. `after-kill-pane`) running `command` at a free index, unless one already runs it; the
+   * user's hooks are never replaced.
+   */
   readonly ensureGlobalHook: (hook: string, command: string) => Effect.Effect<void, TmuxError>
   /** The visible text of a pane, with up to `history` lines of its scrollback before it (default none). */
   readonly capture: (paneId: string, history?: number) => Effect.Effect<string, TmuxError>
@@ -55,7 +64,10 @@ export interface TmuxShape {
   readonly newWindow: (
     options: PaneLaunch & { readonly session: string; readonly name: string }
   ) => Effect.Effect<SpawnedPane, TmuxError>
-  /** Splits `target` (a pane `%N`: the new pane goes right after it; or a window `@N`: after its active pane) without focusing the new pane. */
+  /**
+   * Splits `target` (a pane `%N`: the new pane goes right after it; or a window `@N`: after its active pane) without
+   * focusing the new pane.
+   */
   readonly splitWindow: (options: PaneLaunch & { readonly target: string }) => Effect.Effect<SpawnedPane, TmuxError>
   /** Wakes whatever waits on a tmux channel (`wait-for -S`): a pane started by `afterSignal` runs its command then. */
   readonly signal: (channel: string) => Effect.Effect<void, TmuxError>
@@ -67,7 +79,10 @@ export interface TmuxShape {
   readonly setWindowOption: (window: string, option: string, value: string) => Effect.Effect<void, TmuxError>
   /** Kills one pane; fails with TmuxCommandFailed when it does not exist. */
   readonly killPane: (paneId: string) => Effect.Effect<void, TmuxError>
-  /** Kills a window (`@N`, or `session:=name` for an exact name) and its panes; fails with TmuxCommandFailed when it does not exist. */
+  /**
+   * Kills a window (`@N`, or `session:=name` for an exact name) and its panes; fails with TmuxCommandFailed when it
+   * does not exist.
+   */
   readonly killWindow: (window: string) => Effect.Effect<void, TmuxError>
   /** The id `@N` of the window holding a pane; fails with TmuxCommandFailed when the pane does not exist. */
   readonly windowOf: (paneId: string) => Effect.Effect<string, TmuxError>
@@ -78,13 +93,16 @@ export interface TmuxShape {
    * or null while tmux has not collected it yet; fails with TmuxCommandFailed when the pane is gone.
    */
   readonly exitStatusOf: (paneId: string) => Effect.Effect<Option.Option<number | null>, TmuxError>
-  /** A variable of the server's global environment (what new panes get), none when unset; fails when tmux cannot be run. */
+  /**
+   * A variable of the server's global environment (what new panes get), none when unset; fails when tmux cannot be run.
+   */
   readonly globalEnvironment: (name: string) => Effect.Effect<Option.Option<string>, TmuxError>
   /** The ids `@N` of the windows of a session (name or `$N`) named exactly `name`; empty when there are none. */
   readonly windowsNamed: (session: string, name: string) => Effect.Effect<ReadonlyArray<string>, TmuxError>
   /**
    * The program in the foreground of a pane (`%N` or a target), found among `#{pane_pid}` and its descendants, and
-   * whether it is a shell (per `/etc/shells`) or a multiplexer client; fails when the pane or its foreground is not found.
+   * whether it is a shell (per `/etc/shells`) or a multiplexer client; fails when the pane or its foreground is not
+   * found.
    */
   readonly foreground: (paneId: string) => Effect.Effect<PaneProgram, TmuxError>
 }

@@ -35,7 +35,10 @@ export interface MemberRemoved {
 
 /** The warrooms and their members (tables `warrooms`, `warroom_members`); each method is one transaction. */
 export interface WarroomsShape {
-  /** Records a warroom with its members (new 16-hex member ids, state `pending`), replacing any warroom of the same name and its members. */
+  /**
+   * Records a warroom with its members (new 16-hex member ids, state `pending`), replacing any warroom of the same name
+   * and its members.
+   */
   readonly create: (
     warroom: NewWarroom,
     members: ReadonlyArray<NewMember>,
@@ -58,7 +61,10 @@ export interface WarroomsShape {
     warroomId: string,
     memberId: string
   ) => Effect.Effect<MemberRemoved, RegistryUnavailable | MemberNotFound>
-  /** Records a member's registered agent (`active`) or its absence (`pending`) and its current tmux address; succeeds with whether anything changed. */
+  /**
+   * Records a member's registered agent (`active`) or its absence (`pending`) and its current tmux address; succeeds
+   * with whether anything changed.
+   */
   readonly setMemberAgent: (
     memberId: string,
     seen: { readonly agentInstanceId: string | null; readonly tmuxTarget: string },

@@ -1,4 +1,6 @@
-/** `helioy-bus install claude|codex` through the built binary, against a fake HOME holding the user's own configuration. */
+/**
+ * `helioy-bus install claude|codex` through the built binary, against a fake HOME holding the user's own configuration.
+ */
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { parse } from "smol-toml"

@@ -1,4 +1,6 @@
-/** The built `helioy-bus dev-proxy` with the MCP SDK Client over stdio, in front of a scratch server that is "rebuilt". */
+/**
+ * The built `helioy-bus dev-proxy` with the MCP SDK Client over stdio, in front of a scratch server that is "rebuilt".
+ */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { type CallToolResult, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js"

@@ -1,4 +1,7 @@
-/** Modes whatever the umask, unsafe bus dirs refused, no path escape through ids, no content in tmux, inbox flood capped. */
+/**
+ * Modes whatever the umask, unsafe bus dirs refused, no path escape through ids, no content in tmux, inbox flood
+ * capped.
+ */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js"

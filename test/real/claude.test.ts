@@ -132,7 +132,8 @@ describe("Claude Code 2.1.330, two sessions side by side", () => {
       () => rig.wakesOf(b.agentId).find((wake) => wake.message_id === first.result.message_id)
     )
     const second = await send(b.agentId, "throttle two")
-    // Either the sender found no waiter and was throttled, or the re-armed waiter held the wake until the window passed.
+    // Either the sender found no waiter and was throttled, or the re-armed waiter held the wake until the window
+    // passed.
     const record = await waitFor(
       "the second message's wake record",
       30,

@@ -1,4 +1,6 @@
-/** Many sender processes, a few recipients, two concurrent reader processes per inbox: nothing lost, torn or reordered. */
+/**
+ * Many sender processes, a few recipients, two concurrent reader processes per inbox: nothing lost, torn or reordered.
+ */
 import { join } from "node:path"
 import { afterEach, expect, it } from "vitest"
 import { type BusServer, makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"

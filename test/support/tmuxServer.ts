@@ -11,7 +11,9 @@ import { join } from "node:path"
 export interface TmuxServer {
   /** The TMUX_TMPDIR of this server (its socket lives under it). */
   readonly tmpdir: string
-  /** An environment that reaches this server and no other: the test's own, less TMUX and TMUX_PANE, plus TMUX_TMPDIR. */
+  /**
+   * An environment that reaches this server and no other: the test's own, less TMUX and TMUX_PANE, plus TMUX_TMPDIR.
+   */
   readonly env: NodeJS.ProcessEnv
   /**
    * An executable to use as HELIOY_TMUX_BIN in-process: runs tmux against this server only, without a locale (as in

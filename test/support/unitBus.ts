@@ -40,7 +40,10 @@ export const claimAll = (agentId: string) =>
     (claimed) => claimed.messages
   )
 
-/** Runs an effect that may pause before a nudge's Enter and watch the pane after it, moving the test clock on until it ends. */
+/**
+ * Runs an effect that may pause before a nudge's Enter and watch the pane after it, moving the test clock on until it
+ * ends.
+ */
 export const overNudgePause = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(effect)

@@ -24,7 +24,8 @@ export interface WrapperBus {
 
 /**
  * Joins the bus for the life of the scope (on the environment the wrapper already read) and leaves it when the scope
- * closes; succeeds with the services and the agent, or none. Never fails: an unusable bus (unsafe dir, locked registry, bad HELIOY_AGENT_ID) is reported on
+ * closes; succeeds with the services and the agent, or none. Never fails: an unusable bus (unsafe dir, locked registry,
+ * bad HELIOY_AGENT_ID) is reported on
  * stderr and the runtime starts regardless.
  */
 export const busSession = (

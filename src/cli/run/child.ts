@@ -41,7 +41,10 @@ export const runChild = (argv: readonly [string, ...Array<string>], env: NodeJS.
     if (child.pid !== undefined) trap.forwardTo(child)
   })
 
-/** The wrapper's exit status: 128+signal when it was signalled, else the child's code (or 128+the signal that killed it). */
+/**
+ * The wrapper's exit status: 128+signal when it was signalled, else the child's code (or 128+the signal that killed
+ * it).
+ */
 export const exitStatus = (end: ChildEnd, signal: Option.Option<EndingSignal>): number => {
   if (Option.isSome(signal)) return signalCode(signal.value)
   switch (end._tag) {

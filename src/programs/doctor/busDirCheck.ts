@@ -2,7 +2,10 @@ import { Effect } from "effect"
 import { BusDirCheck } from "../../services/BusDirCheck.js"
 import { failWithReason, ok, warn } from "./Check.js"
 
-/** The bus dir and its subdirectories, by the rules the server refuses to start on; a missing one is left missing. Never fails. */
+/**
+ * The bus dir and its subdirectories, by the rules the server refuses to start on; a missing one is left missing. Never
+ * fails.
+ */
 export const busDirCheck = Effect.gen(function*() {
   const checker = yield* BusDirCheck
   return yield* checker.inspect.pipe(

@@ -20,7 +20,9 @@ export interface FoundHook {
   readonly command: Option.Option<string>
 }
 
-/** For each hook the runtime should run, the command found for it in a `hooks` object (none when absent). Never fails. */
+/**
+ * For each hook the runtime should run, the command found for it in a `hooks` object (none when absent). Never fails.
+ */
 export const findHooks = (hooks: JsonObject | undefined, specs: ReadonlyArray<HookSpec>): ReadonlyArray<FoundHook> =>
   specs.map((spec) => {
     const groups = hooks !== undefined && isGroups(spec.event)(hooks[spec.event])

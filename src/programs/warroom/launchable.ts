@@ -1,4 +1,7 @@
-/** Checks that a member's runtime can start here before any pane opens: its program on the panes' PATH, a permission mode that can work. */
+/**
+ * Checks that a member's runtime can start here before any pane opens: its program on the panes' PATH, a permission
+ * mode that can work.
+ */
 import { Effect, Option } from "effect"
 import { defaultPermissions, permissionProblem } from "../../domain/Permissions.js"
 import { InvalidMember } from "../../errors/warroom.js"

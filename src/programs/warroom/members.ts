@@ -32,7 +32,10 @@ export const memberAgentRows = (rows: ReadonlyArray<AgentRow>, members: Readonly
   return rows.filter((row) => (row.pane_id !== "" && panes.has(row.pane_id)) || ids.has(row.agent_id))
 }
 
-/** A member's live pane (by id; by address for a reference-made member without one) and the latest agent registered from it. */
+/**
+ * A member's live pane (by id; by address for a reference-made member without one) and the latest agent registered from
+ * it.
+ */
 export const sightMember = (
   member: WarroomMemberRow,
   live: ReadonlyMap<string, PaneInfo>,

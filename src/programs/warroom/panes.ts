@@ -28,7 +28,10 @@ export interface MemberSpec {
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 const rolePattern = /^[A-Za-z0-9_][A-Za-z0-9_.:@-]*$/
 
-/** Checks that a member can be launched (known runtime with a command, absolute cwd, sane role and variables); fails with InvalidMember. */
+/**
+ * Checks that a member can be launched (known runtime with a command, absolute cwd, sane role and variables); fails
+ * with InvalidMember.
+ */
 export const checkMember = (runtimes: RuntimesShape, member: MemberSpec) =>
   Effect.gen(function*() {
     const fail = (reason: string) => new InvalidMember({ role: member.role, runtime: member.runtime, reason })
@@ -99,7 +102,9 @@ export interface Created {
   readonly panes: ReadonlyArray<string>
 }
 
-/** Tracks the windows and panes a spawn creates and closes them all (best effort) when `effect` fails or is interrupted. */
+/**
+ * Tracks the windows and panes a spawn creates and closes them all (best effort) when `effect` fails or is interrupted.
+ */
 export const closingOnFailure = <A, E, R>(
   tmux: TmuxShape,
   effect: (created: Ref.Ref<Created>) => Effect.Effect<A, E, R>

@@ -48,7 +48,9 @@ export interface Readiness {
 /** How often the watch looks at the members. */
 const step = Duration.millis(250)
 
-/** How long a dead pane's exit status is waited for (tmux sometimes never reports it for a program that exits at once). */
+/**
+ * How long a dead pane's exit status is waited for (tmux sometimes never reports it for a program that exits at once).
+ */
 const statusWait = Duration.seconds(1)
 
 /** The last non-empty lines of a screen. */

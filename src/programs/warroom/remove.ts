@@ -31,7 +31,10 @@ const selectMember = (warroom: Warroom, selector: MemberSelector) =>
       : new AmbiguousRole({ warroomId: warroom.warroom_id, role: selector.role, candidates: memberSummaries(matches) })
   })
 
-/** Retitles the panes of members whose address changed (`…:{old target}` becomes `…:{new target}`) and records the new addresses. */
+/**
+ * Retitles the panes of members whose address changed (`…:{old target}` becomes `…:{new target}`) and records the new
+ * addresses.
+ */
 const readdressMembers = (members: ReadonlyArray<WarroomMemberRow>) =>
   Effect.gen(function*() {
     const tmux = yield* Tmux

@@ -34,7 +34,10 @@ const Permissions = Schema.Struct({
   codexApproval: Schema.optional(Schema.Trim)
 })
 
-/** How long a spawn waits for its members (seconds; undefined: HELIOY_WARROOM_READY_SECONDS, default 60), and whether dead panes stay open. */
+/**
+ * How long a spawn waits for its members (seconds; undefined: HELIOY_WARROOM_READY_SECONDS, default 60), and whether
+ * dead panes stay open.
+ */
 const Readiness = Schema.Struct({ waitSeconds: Schema.optional(Schema.Number), keepFailed: Schema.Boolean })
 
 /** How long a spawn waits for its members, and whether dead panes stay open. */
@@ -174,7 +177,9 @@ export type AddRequest = typeof AddArgs.Encoded
 
 const decodeAdd = decodeInput(AddArgs)
 
-/** `warroom_add`: resolves the agent (UnknownAgentTypes), checks its directory, and adds its pane to the active warroom. */
+/**
+ * `warroom_add`: resolves the agent (UnknownAgentTypes), checks its directory, and adds its pane to the active warroom.
+ */
 export const addAgent = Effect.fn("warroom.addAgent")(function*(given: AddRequest) {
   const request = yield* decodeAdd(given)
   const warrooms = yield* Warrooms

@@ -1,4 +1,6 @@
-/** Spawning a warroom and adding members to it: checks first, then panes, then records; failures close what was opened. */
+/**
+ * Spawning a warroom and adding members to it: checks first, then panes, then records; failures close what was opened.
+ */
 import { Effect, Option, Ref } from "effect"
 import {
   encodeMetadata,

@@ -1,4 +1,6 @@
-/** From requested agent names to launchable members: runtime prefix, catalogue lookup, launch command, directory check. */
+/**
+ * From requested agent names to launchable members: runtime prefix, catalogue lookup, launch command, directory check.
+ */
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
 import { type AgentType, generalRole } from "../../domain/AgentType.js"
@@ -15,7 +17,10 @@ export interface AgentRequest {
   readonly runtime: string
 }
 
-/** Reads `agent` or `runtime/agent` (e.g. `codex/reviewer`, `claude-opus/general`); `runtime` is the default for a plain name. */
+/**
+ * Reads `agent` or `runtime/agent` (e.g. `codex/reviewer`, `claude-opus/general`); `runtime` is the default for a plain
+ * name.
+ */
 export const parseAgentEntry = (entry: string, runtime: string): AgentRequest => {
   const slash = entry.indexOf("/")
   return slash < 0
@@ -58,7 +63,10 @@ export const resolveAgent = (request: AgentRequest) =>
     })
   })
 
-/** Resolves every entry before anything is spawned; fails with UnknownAgentTypes listing each entry that did not resolve. */
+/**
+ * Resolves every entry before anything is spawned; fails with UnknownAgentTypes listing each entry that did not
+ * resolve.
+ */
 export const resolveAgents = (entries: ReadonlyArray<string>, runtime: string) =>
   Effect.gen(function*() {
     const outcomes = yield* Effect.forEach(entries, (entry) =>

@@ -33,7 +33,10 @@ export const seedClaudeAccount = (rig: RealRig, projects: ReadonlyArray<string>)
 /** How Claude Code names the bus's tools: `mcp__<server>__<tool>`, a plugin's servers as `plugin_<plugin>_<server>`. */
 export const busToolPrefix = { installed: "mcp__helioy-bus__", plugin: "mcp__plugin_helioy-bus_helioy-bus__" } as const
 
-/** Pre-approves the bus's read-only tools (named with `prefix`) in `~/.claude/settings.json`, as a user would allow them. */
+/**
+ * Pre-approves the bus's read-only tools (named with `prefix`) in `~/.claude/settings.json`, as a user would allow
+ * them.
+ */
 export const allowBusTools = (
   rig: RealRig,
   edit: (settings: Record<string, unknown>) => void = () => {},
@@ -109,7 +112,10 @@ export const startClaude = async (
   }
 }
 
-/** Whether a Claude Code screen shows its input box and no running turn (its status line varies with the permission mode). */
+/**
+ * Whether a Claude Code screen shows its input box and no running turn (its status line varies with the permission
+ * mode).
+ */
 export const claudeIdle = (screen: string): boolean => /^❯/m.test(screen) && !/esc to interrupt/.test(screen)
 
 /** The turns a session started so far: the user-side entries of its transcript, with their times and texts. */
