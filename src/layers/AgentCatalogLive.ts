@@ -1,5 +1,4 @@
 import { Clock, Config, Duration, Effect, Layer, Option, SynchronizedRef } from "effect"
-import * as fs from "node:fs"
 import { homedir } from "node:os"
 import { basename, join, resolve } from "node:path"
 import { type AgentType, preferredNamespaces, toSummary } from "../domain/AgentType.js"
@@ -7,6 +6,7 @@ import { firstProseLine, parseFrontMatter, textField } from "../domain/FrontMatt
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
 import { AgentCatalog, catalogOf } from "../services/AgentCatalog.js"
 import { Runtimes } from "../services/Runtimes.js"
+import { entriesOf, isDirectory, markdownFiles, readAgentFile } from "./agentFiles.js"
 
 /**
  * Where the live catalogue looks: the user's home (`~/.claude`, `~/.codex`) and the project (`<dir>/.claude/agents`).
@@ -18,9 +18,6 @@ export interface CatalogPaths {
 
 /** How long one scan of the agent files is reused. */
 export const cacheTtl = Duration.seconds(60)
-
-/** Agent files larger than this are not agent definitions; they are skipped unread. */
-const maxAgentFileBytes = 1024 * 1024
 
 /** Names and namespaces end up on a command line typed into a shell: only plain identifiers are listed. */
 const identifier = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
@@ -60,36 +57,6 @@ const cataloguesOf = (adapters: ReadonlyArray<RuntimeAdapter>, paths: CatalogPat
     }
   }
   return [...catalogues.values()]
-}
-
-const entriesOf = (dir: string): ReadonlyArray<string> => {
-  try {
-    return fs.readdirSync(dir).sort()
-  } catch {
-    return []
-  }
-}
-
-const isDirectory = (path: string): boolean => {
-  try {
-    return fs.statSync(path).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-const markdownFiles = (dir: string): ReadonlyArray<string> =>
-  entriesOf(dir).filter((name) => name.endsWith(".md") && !name.startsWith(".")).map((name) => join(dir, name))
-
-/** A regular file's text and mtime; none when it cannot be read or is too large. */
-const readAgentFile = (path: string): Option.Option<{ readonly text: string; readonly mtimeMs: number }> => {
-  try {
-    const stat = fs.statSync(path)
-    if (!stat.isFile() || stat.size > maxAgentFileBytes) return Option.none()
-    return Option.some({ text: fs.readFileSync(path, "utf8"), mtimeMs: stat.mtimeMs })
-  } catch {
-    return Option.none()
-  }
 }
 
 interface Found {

@@ -17,6 +17,7 @@ import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
+import { inboxWaits } from "./mailboxWaits.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -170,49 +171,7 @@ export const make = Effect.gen(function*() {
     return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
   })
 
-  /** The unread message files of `dir` not in `known`, sorted; throws what readdir throws. */
-  const listFresh = (dir: string, known: ReadonlySet<string>) =>
-    fs.readdirSync(dir).filter((name) => isMessageFileName(name) && !known.has(name)).sort()
-
-  /** The unread message files not in `known`, or an error naming the inbox. */
-  const freshNames = (agentId: AgentId, dir: string, known: ReadonlySet<string>) =>
-    Effect.try({ try: () => listFresh(dir, known), catch: unavailable(agentId, dir) })
-
-  /** Waits for a change event of the inbox (inotify and the like), then its fresh names; never ends without events. */
-  const watched = (agentId: AgentId, dir: string, known: ReadonlySet<string>) =>
-    Effect.async<ReadonlyArray<string>, MailboxUnavailable>((resume) => {
-      let watcher: fs.FSWatcher | undefined
-      const check = () => {
-        try {
-          const names = listFresh(dir, known)
-          if (names.length > 0) {
-            watcher?.close()
-            resume(Effect.succeed(names))
-          }
-        } catch (error) {
-          watcher?.close()
-          resume(Effect.fail(unavailable(agentId, dir)(error)))
-        }
-      }
-      try {
-        watcher = fs.watch(dir, { persistent: true }, check)
-      } catch {
-        // No events on this file system: the slow re-scan alone finds new mail.
-        return
-      }
-      check()
-      return Effect.sync(() => watcher?.close())
-    })
-
-  /** Looks at the inbox every `mailRescan`, so that a missed event delays a wake but never loses it. */
-  const rescanned = (agentId: AgentId, dir: string, known: ReadonlySet<string>) =>
-    Effect.gen(function*() {
-      for (;;) {
-        const names = yield* freshNames(agentId, dir, known)
-        if (names.length > 0) return names
-        yield* Effect.sleep(config.mailRescan)
-      }
-    })
+  const { rescanned, watched } = inboxWaits(unavailable, config.mailRescan)
 
   const awaitNew: MailboxShape["awaitNew"] = (agentId, known) =>
     Effect.flatMap(

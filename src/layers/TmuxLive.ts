@@ -1,64 +1,14 @@
-import { Command, CommandExecutor } from "@effect/platform"
-import { Chunk, Effect, Layer, Option, Stream } from "effect"
-import * as fs from "node:fs"
+import { CommandExecutor } from "@effect/platform"
+import { Effect, Layer, Option } from "effect"
 import { isPaneAddress, isSessionAddress, isWindowAddress, windowIdPattern } from "../domain/PaneAddress.js"
-import { fallbackShells, foregroundOf, type PaneProgram, programKind, shellNames } from "../domain/PaneProgram.js"
 import { TmuxCommandFailed, TmuxUnavailable } from "../errors/tmux.js"
-import { parsePs, procNames, procTable } from "../os/processTable.js"
 import { BusConfig } from "../services/BusConfig.js"
-import { type PaneInfo, type PaneLaunch, type SpawnedPane, Tmux, type TmuxShape } from "../services/Tmux.js"
-import { envFlags, execArgv, literal, sessionTarget, tmuxCommandArgument } from "./tmuxArgv.js"
-
-const paneFormat = [
-  "#{pane_id}",
-  "#{session_name}:#{window_index}.#{pane_index}",
-  "#{pane_in_mode}",
-  "#{pane_dead}",
-  "#{pane_current_command}",
-  "#{pane_title}"
-].join("\t")
-
-const parsePane = (line: string): PaneInfo | undefined => {
-  const [paneId, target, inMode, dead, command, ...title] = line.split("\t")
-  if (paneId === undefined || !paneId.startsWith("%") || target === undefined) return undefined
-  return { paneId, target, inMode: inMode === "1", dead: dead === "1", command: command ?? "", title: title.join("\t") }
-}
-
-const spawnedFormat = `#{window_id}\t${paneFormat}`
-
-const parseSpawned = (line: string): SpawnedPane | undefined => {
-  const tab = line.indexOf("\t")
-  const pane = tab === -1 ? undefined : parsePane(line.slice(tab + 1))
-  const windowId = line.slice(0, tab)
-  return pane && windowId.startsWith("@") ? { ...pane, windowId } : undefined
-}
-
-const launchArgs = (launch: PaneLaunch): ReadonlyArray<string> => [
-  "-c",
-  literal(launch.cwd),
-  ...envFlags(launch.env),
-  "--",
-  ...execArgv(launch.command)
-]
+import { Tmux, type TmuxShape } from "../services/Tmux.js"
+import { literal, sessionTarget, tmuxCommandArgument } from "./tmuxArgv.js"
+import { launchArgs, paneFormat, parsePane, parseSpawned, spawnedFormat } from "./tmuxPanes.js"
+import { foregroundOfPane, programRunner } from "./tmuxProcess.js"
 
 const noServer = /no server running|error connecting to|No such file or directory/
-
-const collect = (stream: Stream.Stream<Uint8Array, unknown>) =>
-  stream.pipe(
-    Stream.decodeText(),
-    Stream.runCollect,
-    Effect.map((chunks) => Chunk.join(chunks, "")),
-    Effect.orElseSucceed(() => "")
-  )
-
-/** The shells of this host, from `/etc/shells` (a built-in list when it cannot be read). */
-const hostShells = (): ReadonlySet<string> => {
-  try {
-    return new Set([...shellNames(fs.readFileSync("/etc/shells", "utf8"))])
-  } catch {
-    return fallbackShells
-  }
-}
 
 const refused = (op: string, value: string, what: string) =>
   new TmuxCommandFailed({ args: [op], exitCode: -1, stderr: `refused ${JSON.stringify(value)}: not a ${what}` })
@@ -68,37 +18,7 @@ export const make = Effect.gen(function*() {
   const executor = yield* CommandExecutor.CommandExecutor
   const { tmuxBin } = yield* BusConfig
 
-  /** Runs one program to its end; fails with its exit code and stderr when that is not 0. */
-  const runProgram = (
-    bin: string,
-    args: ReadonlyArray<string>
-  ): Effect.Effect<string, TmuxUnavailable | TmuxCommandFailed> =>
-    Effect.scoped(
-      Effect.gen(function*() {
-        const process = yield* executor.start(Command.make(bin, ...args)).pipe(
-          Effect.mapError((error) =>
-            new TmuxUnavailable({
-              reason: `cannot run '${bin}' (${error.message}); ${
-                bin === tmuxBin ? "install tmux or set HELIOY_TMUX_BIN" : `install ${bin}`
-              }`,
-              cause: error
-            })
-          )
-        )
-        const [stdout, stderr, exitCode] = yield* Effect.all(
-          [collect(process.stdout), collect(process.stderr), Effect.orElseSucceed(process.exitCode, () => -1)],
-          { concurrency: 3 }
-        )
-        if (exitCode !== 0) {
-          return yield* new TmuxCommandFailed({
-            args: args.slice(bin === tmuxBin ? 1 : 0),
-            exitCode,
-            stderr: stderr.trim()
-          })
-        }
-        return stdout
-      })
-    )
+  const runProgram = programRunner(executor, tmuxBin)
 
   // -u: without a UTF-8 locale (an MCP server's environment often has no LANG) tmux prints the tab separators of -F
   // formats as '_', and no pane would parse.
@@ -129,22 +49,7 @@ export const make = Effect.gen(function*() {
   const send = (target: string, args: ReadonlyArray<string>) =>
     onPane("send-keys", target, () => Effect.asVoid(run(["send-keys", "-t", target, ...args])))
 
-  /** The foreground program under `panePid`, from `/proc`, else from `ps` (names: its command only). */
-  const foregroundProgram = (panePid: number): Effect.Effect<PaneProgram | undefined> =>
-    Effect.gen(function*() {
-      const fromProc = procTable()
-      const rows = fromProc === undefined
-        ? parsePs(
-          yield* Effect.orElseSucceed(runProgram("ps", ["-A", "-o", "pid=,ppid=,pgid=,tpgid=,comm="]), () => "")
-        )
-        : fromProc.map((row) => ({ row, comm: "" }))
-      const leader = foregroundOf(rows.map((entry) => entry.row), panePid)
-      if (leader === undefined) return undefined
-      const names = fromProc === undefined
-        ? rows.filter((entry) => entry.row.pid === leader.pid).map((entry) => entry.comm)
-        : procNames(leader.pid)
-      return { pid: leader.pid, names, kind: programKind(names, hostShells()) }
-    })
+  const foregroundProgram = foregroundOfPane(runProgram)
 
   const spawn = (args: ReadonlyArray<string>) =>
     Effect.flatMap(run(args), (out) => {

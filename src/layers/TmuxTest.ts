@@ -9,6 +9,7 @@ import {
   type TmuxOp,
   TmuxTestControl
 } from "./TmuxTestControl.js"
+import { simulatedLayout } from "./TmuxTestLayout.js"
 import { pressEnterInTui, renderTui, type SimulatedTui, typeIntoTui } from "./TmuxTestScreen.js"
 
 export {
@@ -61,45 +62,7 @@ export const make = Effect.gen(function*() {
       }
       yield* record(call)
     })
-  const find = (target: string) =>
-    Effect.flatMap(Ref.get(control.panes), (panes) => {
-      const pane = panes.find((p) => p.paneId === target || p.target === target)
-      return pane
-        ? Effect.succeed(pane)
-        : Effect.fail(
-          new TmuxCommandFailed({
-            args: ["display-message", target],
-            exitCode: 1,
-            stderr: `can't find pane: ${target}`
-          })
-        )
-    })
-  const findWindow = (target: string) =>
-    Effect.flatMap(Ref.get(control.windows), (windows) => {
-      const window = windows.find((w) =>
-        w.windowId === target || w.paneIds.includes(target) || `${w.session}:=${w.name}` === target
-      )
-      return window ? Effect.succeed(window) : Effect.fail(commandFailed("find-window", `can't find window: ${target}`))
-    })
-  /** Rewrites the windows, then readdresses every simulated pane (`session:index.position`) and drops the gone ones. */
-  const updateWindows = (change: (windows: ReadonlyArray<SimulatedWindow>) => ReadonlyArray<SimulatedWindow>) =>
-    Effect.gen(function*() {
-      const before = yield* Ref.get(control.windows)
-      const after = change(before).filter((window) => window.paneIds.length > 0)
-      yield* Ref.set(control.windows, after)
-      const simulated = new Set(before.flatMap((window) => window.paneIds))
-      const targets = new Map(
-        after.flatMap((window) =>
-          window.paneIds.map((paneId, position) => [paneId, `${window.session}:${window.index}.${position}`] as const)
-        )
-      )
-      yield* Ref.update(control.panes, (panes) =>
-        panes.flatMap((pane) => {
-          const target = targets.get(pane.paneId)
-          if (target !== undefined) return [{ ...pane, target }]
-          return simulated.has(pane.paneId) ? [] : [pane]
-        }))
-    })
+  const { find, findWindow, updateWindows } = simulatedLayout(control)
   const newPane = (launch: PaneLaunch) =>
     Effect.gen(function*() {
       const panes = yield* Ref.get(control.panes)
