@@ -107,6 +107,18 @@ describe("the Codex plugin installed from a fresh clone (marketplace add + plugi
     expect(fs.existsSync(join(rig.codexHome, "hooks.json"))).toBe(false)
   })
 
+  it("doctor counts the plugin as Codex's wiring", () => {
+    let output: string
+    try {
+      output = rig.cli(["doctor", "--json"])
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? "") // Claude Code is not wired here: doctor may exit 1.
+    }
+    const checks = (JSON.parse(output) as { checks: Array<{ name: string; status: string }> }).checks
+    expect(checks.filter((check) => check.name.startsWith("codex"))).toEqual([expect.objectContaining({ name: "codex plugin", status: "ok" })])
+    expect(checks.find((check) => check.name === "runtimes")).toBeUndefined()
+  })
+
   it("a session started through the plugin's launcher (`launch.js run codex -- codex`) waits for the bootstrap, then registers with its thread bound", async () => {
     const started = Date.now()
     session = await startCodex(rig, repo, { bus: [process.execPath, join(installPath, "plugin", "launch.js")], seconds: 600 })
