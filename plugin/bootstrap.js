@@ -1,9 +1,10 @@
 /**
- * The Claude Code plugin's first-run bootstrap. Claude Code installs a plugin from git as a copy of the repo with its
- * node_modules installed with scripts off, or (a marketplace that is a local directory) runs the plugin from that
- * directory, a clone with no node_modules at all: either way there is no dist/ (it is not committed) and no
- * better-sqlite3 binary. This module builds what is missing into ${CLAUDE_PLUGIN_DATA}, the directory Claude Code
- * keeps for a plugin across sessions and updates:
+ * The first-run bootstrap of the Claude Code and Codex plugins. Claude Code installs a plugin from git as a copy of the
+ * repo with its node_modules installed with scripts off, or (a marketplace that is a local directory) runs the plugin
+ * from that directory, a clone with no node_modules at all; Codex copies the repo into its plugin cache as it is, with
+ * no node_modules. Either way there is no dist/ (it is not committed) and no better-sqlite3 binary. This module builds
+ * what is missing into the plugin's data dir, the directory the runtime keeps for a plugin across sessions and updates
+ * (${CLAUDE_PLUGIN_DATA}; Codex: $CODEX_HOME/plugins/data/<plugin>-<marketplace>, see pluginPaths):
  *
  *   <data>/app-<fingerprint>/   package.json, bin/ and dist/bin/ (bundled by esbuild from the plugin's own src/)
  *   <data>/node_modules/        better-sqlite3, the version the plugin's lockfile names, installed with its build
@@ -21,14 +22,34 @@ import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import { homedir } from "node:os"
-import { dirname, join, resolve } from "node:path"
+import { basename, dirname, join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
-/** The plugin's root (this file's parent's parent) and its data dir. */
+/**
+ * The data dir of a plugin installed at `root` in a plugin cache laid out as Claude Code's and Codex's are,
+ * `<home>/plugins/cache/<marketplace>/<plugin>/<version>`: `<home>/plugins/data/<plugin>-<marketplace>`, the dir the
+ * runtime gives the plugin's hooks as CLAUDE_PLUGIN_DATA (Codex also as PLUGIN_DATA). Codex gives its MCP servers
+ * neither variable, so the server finds the same dir from where it runs. Undefined for a root laid out otherwise.
+ */
+export const cachedPluginData = (root) => {
+  const plugin = dirname(root)
+  const marketplace = dirname(plugin)
+  const cache = dirname(marketplace)
+  if (basename(cache) !== "cache" || basename(dirname(cache)) !== "plugins") return undefined
+  return join(dirname(cache), "data", `${basename(plugin)}-${basename(marketplace)}`)
+}
+
+/**
+ * The plugin's root (CLAUDE_PLUGIN_ROOT, else PLUGIN_ROOT as Codex names it, else this file's parent's parent) and its
+ * data dir (CLAUDE_PLUGIN_DATA, else PLUGIN_DATA, else the one of the plugin cache the root is in, else
+ * ~/.helioy/plugin-data).
+ */
 export const pluginPaths = (env = process.env) => {
-  const root = resolve(env.CLAUDE_PLUGIN_ROOT || join(dirname(fileURLToPath(import.meta.url)), ".."))
-  const data = resolve(env.CLAUDE_PLUGIN_DATA || join(homedir(), ".helioy", "plugin-data"))
+  const root = resolve(env.CLAUDE_PLUGIN_ROOT || env.PLUGIN_ROOT || join(dirname(fileURLToPath(import.meta.url)), ".."))
+  const data = resolve(
+    env.CLAUDE_PLUGIN_DATA || env.PLUGIN_DATA || cachedPluginData(root) || join(homedir(), ".helioy", "plugin-data")
+  )
   return {
     root,
     data,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The Claude Code plugin's entry for every hook and for the MCP server: `node plugin/launch.js hook <event>` and
- * `node plugin/launch.js serve`. Dependency-free, so that it runs in the copy of the repo that Claude Code installs.
+ * The entry of the Claude Code and Codex plugins for every hook and for the MCP server: `node plugin/launch.js hook
+ * <event>` and `node plugin/launch.js serve`, and for any other command of the bus (`node plugin/launch.js run codex --
+ * codex`). Dependency-free, so that it runs in the copy of the repo that Claude Code or Codex installs.
  *
  * When the bus is runnable (bootstrap.js: the plugin root built in place, or the app built into
  * ${CLAUDE_PLUGIN_DATA}), this process becomes bin/helioy-bus.js of that app: same process, same parent, no extra
@@ -11,7 +12,10 @@
  *     session-start it could not run) and waits for mail, so the first session joins the bus with nothing typed;
  *   - the other hooks exit 0 silently (no bus yet, no mail);
  *   - serve answers the MCP handshake itself with no tools, and once the bootstrap is done starts the real server
- *     behind it and tells the client its tools changed.
+ *     behind it and tells the client its tools changed;
+ *   - any other command (a person's) waits for the bootstrap in the foreground, saying so, then runs.
+ * The data dir is the runtime's (bootstrap.js, pluginPaths): CLAUDE_PLUGIN_DATA, PLUGIN_DATA (Codex's hooks), or the
+ * one of the plugin cache the launcher runs from (Codex's MCP server and the launch wrapper get no variable).
  */
 import { Buffer } from "node:buffer"
 import { spawn } from "node:child_process"
@@ -137,11 +141,18 @@ const serveWhileBootstrapping = () => {
 const bootstrapping = async () => {
   if (command === "serve") return serveWhileBootstrapping()
   if (command !== "hook") {
+    // A command a person runs (`run codex -- codex`, the way a Codex plugin user starts a session): wait for the bus.
     startBootstrap(paths)
     process.stderr.write(
-      `helioy-bus: installing into ${paths.data} (log: ${paths.log}); run this again when it is done.\n`
+      `helioy-bus: first run of this plugin version: building the bus into ${paths.data} ` +
+        `(seconds to minutes: better-sqlite3 is downloaded or compiled; log: ${paths.log})...\n`
     )
-    process.exit(1)
+    const dir = await waitForApp(paths, bootstrapWaitSeconds)
+    if (dir === undefined) {
+      process.stderr.write(`helioy-bus: the bootstrap did not finish; see ${paths.log}. Run this again to retry.\n`)
+      process.exit(1)
+    }
+    return runApp(dir)
   }
   if (event === "session-start") {
     const failure = lastFailure(paths)
@@ -174,11 +185,12 @@ const bootstrapping = async () => {
   process.exit(0)
 }
 
-if (app === undefined) {
-  await bootstrapping()
-} else {
-  // Become bin/helioy-bus.js of the app: its own path in argv[1] (the prune command and the bus command name it).
-  const bin = join(app, "bin", "helioy-bus.js")
+/** Becomes bin/helioy-bus.js of the app in `dir`: its own path in argv[1] (the prune command and the bus command name it). */
+const runApp = async (dir) => {
+  const bin = join(dir, "bin", "helioy-bus.js")
   process.argv[1] = bin
   await import(pathToFileURL(bin).href)
 }
+
+if (app === undefined) await bootstrapping()
+else await runApp(app)

@@ -1,4 +1,4 @@
-/** The Claude Code plugin and the Codex snippets shipped in the repository name the right events and commands. */
+/** The Claude Code and Codex plugins and the Codex snippets shipped in the repository name the right events and commands. */
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
 import { parse } from "smol-toml"
@@ -46,6 +46,34 @@ describe("the Claude Code plugin", () => {
     expect(marketplace.plugins).toEqual([
       expect.objectContaining({ name: "helioy-bus", source: "./", version: packageJson.version, strict: false })
     ])
+  })
+})
+
+describe("the Codex plugin", () => {
+  it(".codex-plugin/plugin.json names the Codex hooks file and MCP file, at the package's version", () => {
+    expect(json(".codex-plugin/plugin.json")).toEqual({
+      name: "helioy-bus",
+      version: packageJson.version,
+      description: json(".claude-plugin/marketplace.json").plugins[0].description,
+      hooks: "./hooks/codex-hooks.json",
+      mcpServers: "./.codex-mcp.json"
+    })
+    // Codex reads nothing else in .codex-plugin/.
+    expect(fs.readdirSync(repoFile(".codex-plugin"))).toEqual(["plugin.json"])
+  })
+
+  it("hooks/codex-hooks.json runs `plugin/launch.js hook <event>` through the shell at the events `install codex` wires", () => {
+    expect(json("hooks/codex-hooks.json").hooks).toEqual(
+      hookGroups(codexHooks, (hook) => `node "\${PLUGIN_ROOT}/plugin/launch.js" hook ${hook}`)
+    )
+  })
+
+  it(".codex-mcp.json starts `plugin/launch.js serve` in the plugin root, forwarding the variables `install codex` forwards", () => {
+    expect(json(".codex-mcp.json")).toEqual({
+      mcpServers: {
+        "helioy-bus": { command: "node", args: ["plugin/launch.js", "serve"], cwd: ".", env_vars: [...codexEnvVars] }
+      }
+    })
   })
 })
 

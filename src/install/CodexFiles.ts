@@ -12,14 +12,28 @@ export const CodexFeatures = Schema.Struct({
   codex_hooks: Schema.optionalWith(Schema.Unknown, { exact: true })
 }, JsonObject).annotations({ message: () => "[features] is not a table" })
 
-/** `config.toml`: the MCP servers (`[mcp_servers.<name>]`) and `[features]`, beside the rest of Codex's settings. */
+/** One `[plugins."<plugin>@<marketplace>"]` table, as `codex plugin add` writes it (`enabled = true`). */
+export const CodexPluginEntry = Schema.Struct({
+  enabled: Schema.optionalWith(Schema.Unknown, { exact: true })
+}, JsonObject).annotations({ message: () => "[plugins.<id>] is not a table" })
+
+/**
+ * `config.toml`: the MCP servers (`[mcp_servers.<name>]`), `[features]` and the installed plugins (`[plugins.<id>]`),
+ * beside the rest of Codex's settings.
+ */
 export const CodexConfigToml = Schema.Struct({
   mcp_servers: Schema.optionalWith(
     Schema.Record({ key: Schema.String, value: notATable("mcp_servers.<name>") })
       .annotations({ message: () => "[mcp_servers] is not a table" }),
     { exact: true }
   ),
-  features: Schema.optionalWith(CodexFeatures, { exact: true })
+  features: Schema.optionalWith(CodexFeatures, { exact: true }),
+  plugins: Schema.optionalWith(
+    Schema.Record({ key: Schema.String, value: CodexPluginEntry }).annotations({
+      message: () => "[plugins] is not a table"
+    }),
+    { exact: true }
+  )
 }, JsonObject)
 
 /** `config.toml` as read. */

@@ -139,4 +139,23 @@ describe("helioy-bus doctor", () => {
     expect(statusOf(run.stdout, "claude plugin")).toMatchObject({ status: "ok" })
     expect(statusOf(run.stdout, "runtimes")).toBeUndefined()
   })
+
+  it("accepts the Codex plugin instead of an install, and warns when both are set up", () => {
+    const home = emptyHome()
+    const codexHome = join(home.home, ".codex")
+    fs.mkdirSync(codexHome)
+    fs.writeFileSync(join(codexHome, "config.toml"), "[plugins.\"helioy-bus@helioy\"]\nenabled = true\n")
+    const run = runCli(home.home, ["doctor"])
+    expect(statusOf(run.stdout, "codex plugin")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("helioy-bus@helioy enabled")
+    })
+    expect(statusOf(run.stdout, "codex mcp server")).toBeUndefined()
+    expect(statusOf(run.stdout, "runtimes")).toBeUndefined()
+    expect(runCli(home.home, ["install", "codex"]).status).toBe(0)
+    const both = runCli(home.home, ["doctor"])
+    const lines = linesOf(both.stdout).filter((line) => line.subject === "codex plugin")
+    expect(lines.map((line) => line.status)).toEqual(["ok", "warn"])
+    expect(lines[1]?.detail).toContain("both set up, so every hook runs twice")
+  })
 })

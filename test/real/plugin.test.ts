@@ -6,8 +6,7 @@
  */
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { removeTempDirs } from "../support/mcpClient.js"
 import {
@@ -23,47 +22,12 @@ import {
 import { clientsBin } from "./support/clients.js"
 import { figure } from "./support/figures.js"
 import { type RealRig, startRealRig, waitFor } from "./support/realRig.js"
-
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
+import { cloneWorkingTree } from "./support/workingTreeClone.js"
 
 let rig: RealRig
 let repo: string
 let first: ClaudeSession
 let installMs = 0
-
-const git = (cwd: string, args: ReadonlyArray<string>) => execFileSync("git", args, { cwd, encoding: "utf8" })
-
-/**
- * A clone of this repository holding its working tree as one more commit (changed, new and deleted files; nothing
- * git ignores): what a user clones, for the code under test even before it is committed.
- */
-const cloneWorkingTree = (target: string) => {
-  git(dirname(target), ["clone", "-q", "--no-hardlinks", repoRoot, target])
-  const changed = git(repoRoot, ["ls-files", "-z", "--modified", "--others", "--deleted", "--exclude-standard"]).split(
-    "\0"
-  ).filter((path) => path !== "")
-  for (const path of new Set(changed)) {
-    const from = join(repoRoot, path)
-    if (fs.existsSync(from)) {
-      fs.mkdirSync(dirname(join(target, path)), { recursive: true })
-      fs.copyFileSync(from, join(target, path))
-    } else {
-      fs.rmSync(join(target, path), { force: true })
-    }
-  }
-  git(target, ["add", "-A"])
-  git(target, [
-    "-c",
-    "user.name=helioy-test",
-    "-c",
-    "user.email=test@helioy.invalid",
-    "commit",
-    "-q",
-    "--allow-empty",
-    "-m",
-    "working tree under test"
-  ])
-}
 
 const claude = (args: ReadonlyArray<string>) =>
   execFileSync(join(clientsBin(), "claude"), args, { cwd: rig.root, env: rig.env, encoding: "utf8", timeout: 300_000 })

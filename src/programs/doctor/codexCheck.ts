@@ -31,8 +31,9 @@ const featuresCheck = (features: { readonly hooks?: unknown; readonly codex_hook
     )
 
 /**
- * Codex: the MCP server in `config.toml` (forwarding the variables the bus needs), `[features] hooks`, and the hooks
- * in `hooks.json` that `helioy-bus install codex` writes. Never fails: an unreadable file is a failed check.
+ * Codex: the `helioy-bus` plugin (`codex plugin add`), or the MCP server in `config.toml` (forwarding the variables the
+ * bus needs), `[features] hooks`, and the hooks in `hooks.json` that `helioy-bus install codex` writes (not both).
+ * Never fails: an unreadable file is a failed check.
  */
 export const codexCheck = (locations: ConfigLocations) =>
   Effect.gen(function*() {
@@ -43,8 +44,30 @@ export const codexCheck = (locations: ConfigLocations) =>
     const server = config.mcp_servers?.[busServerName]
     const found = findHooks(Either.isRight(hooksFile) ? hooksFile.right.hooks : undefined, codexHooks)
     const anyHook = found.some((hook) => Option.isSome(hook.command))
+    const installed = config.plugins ?? {}
+    const plugins = Object.keys(installed).filter((id) =>
+      id.startsWith(`${busServerName}@`) && installed[id]?.enabled === true
+    )
+    if (plugins.length > 0) {
+      const both = server !== undefined || anyHook
+        ? [warn(
+          "codex plugin",
+          "the plugin and `helioy-bus install codex` are both set up, so every hook runs twice",
+          `remove the plugin (codex plugin remove ${
+            plugins[0]
+          }), or run helioy-bus uninstall codex (it removes ${busServerName} from ${locations.codexConfig} and its hooks from ${locations.codexHooks})`
+        )]
+        : []
+      return {
+        wired: true,
+        checks: [ok("codex plugin", `${plugins.join(", ")} enabled in ${locations.codexConfig}`), ...both]
+      } satisfies RuntimeReport
+    }
     if (server === undefined && !anyHook && Either.isRight(hooksFile)) {
-      return { wired: false, checks: [warn("codex", "Codex is not wired to the bus", fix)] } satisfies RuntimeReport
+      return {
+        wired: false,
+        checks: [warn("codex", "Codex is not wired to the bus", `${fix} (or add the helioy-bus plugin)`)]
+      } satisfies RuntimeReport
     }
     const serverLine = server === undefined
       ? fail("codex mcp server", `no [mcp_servers.${busServerName}] in ${locations.codexConfig}`, fix)

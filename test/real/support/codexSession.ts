@@ -19,8 +19,8 @@ export interface CodexSession {
   readonly threadId: string
 }
 
-/** Logs in with the dummy key, trusts `projects`, and runs `helioy-bus install codex`, as a user does. */
-export const seedCodex = (rig: RealRig, projects: ReadonlyArray<string>) => {
+/** Logs in with the dummy key and trusts `projects` (a fresh config.toml), as a user does. */
+export const seedCodexAccount = (rig: RealRig, projects: ReadonlyArray<string>) => {
   fs.mkdirSync(rig.codexHome, { recursive: true })
   execFileSync(join(clientsBin(), "codex"), ["login", "--with-api-key"], {
     env: rig.env,
@@ -31,32 +31,51 @@ export const seedCodex = (rig: RealRig, projects: ReadonlyArray<string>) => {
     join(rig.codexHome, "config.toml"),
     projects.map((dir) => `[projects.${JSON.stringify(dir)}]\ntrust_level = "trusted"\n`).join("\n")
   )
+}
+
+/** Logs in with the dummy key, trusts `projects`, and runs `helioy-bus install codex`, as a user does. */
+export const seedCodex = (rig: RealRig, projects: ReadonlyArray<string>) => {
+  seedCodexAccount(rig, projects)
   rig.cli(["install", "codex"])
 }
 
-/** The argv that runs a Codex TUI through the launch wrapper. */
-export const wrappedCodex = (
-  args: ReadonlyArray<string> = []
-) => [process.execPath, busBin, "run", "codex", "--", join(clientsBin(), "codex"), ...args]
+/** The command that runs the built `helioy-bus`. */
+const builtBus: ReadonlyArray<string> = [process.execPath, busBin]
+
+/** The argv that runs a Codex TUI through the launch wrapper (`bus`: the command that runs `helioy-bus`). */
+export const wrappedCodex = (args: ReadonlyArray<string> = [], bus: ReadonlyArray<string> = builtBus) => [
+  ...bus,
+  "run",
+  "codex",
+  "--",
+  join(clientsBin(), "codex"),
+  ...args
+]
 
 /**
  * Starts a wrapped Codex in a new pane in `cwd`, answering its first-run questions as a user does (trusts the bus's
- * hooks at "Hooks need review"; runs without the daemon this time when started with it turned off while one runs), and
- * waits until the session is registered under that pane, its
+ * hooks at "Hooks need review"; runs without the daemon this time when started with it turned off while one runs), and waits until the session is registered under that pane, its
  * thread bound (unless `relay` is false) and its TUI idle.
  */
 export const startCodex = async (
   rig: RealRig,
   cwd: string,
-  options: { readonly args?: ReadonlyArray<string>; readonly relay?: boolean; readonly env?: Record<string, string> } =
-    {}
+  options: {
+    readonly args?: ReadonlyArray<string>
+    readonly relay?: boolean
+    readonly env?: Record<string, string>
+    /** The command that runs `helioy-bus` (the built one by default). */
+    readonly bus?: ReadonlyArray<string>
+    /** How long the session may take to register (a first run of a plugin bootstraps the bus first). */
+    readonly seconds?: number
+  } = {}
 ): Promise<CodexSession> => {
-  const paneId = rig.openPane(cwd, wrappedCodex(options.args), options.env)
+  const paneId = rig.openPane(cwd, wrappedCodex(options.args, options.bus), options.env)
   const screen = () => rig.tmux.capture(paneId)
   // The first-run questions can come up after the prompt first shows: answer them whenever they are on screen, and
   // count the TUI as started once its prompt has shown with no question for 2 s.
   let idleSince: number | undefined
-  const row = await waitFor("the Codex session to start, register and bind its thread", 120, () => {
+  const row = await waitFor("the Codex session to start, register and bind its thread", options.seconds ?? 120, () => {
     const text = screen()
     if (text.includes("Hooks need review")) {
       rig.tmux.run("send-keys", "-t", paneId, "Down")
