@@ -1,4 +1,7 @@
-/** The Claude Code and Codex plugins and the Codex snippets shipped in the repository name the right events and commands. */
+/**
+ * The Claude Code and Codex plugins and the Codex snippets shipped in the repository name the right events and
+ * commands.
+ */
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
 import { parse } from "smol-toml"

@@ -1,4 +1,7 @@
-/** plugin/launch.js, the plugins' entry, without Claude Code or Codex: which bus it runs, what it does without one, where its data dir is. */
+/**
+ * plugin/launch.js, the plugins' entry, without Claude Code or Codex: which bus it runs, what it does without one,
+ * where its data dir is.
+ */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
@@ -27,7 +30,9 @@ const bareRoot = () => {
   return root
 }
 
-/** What bootstrap.js's pluginPaths answers in a node of its own, with only `env` set (and cachedPluginData of `root`). */
+/**
+ * What bootstrap.js's pluginPaths answers in a node of its own, with only `env` set (and cachedPluginData of `root`).
+ */
 const pathsWith = (env: Record<string, string>, root = "") => {
   const module = pathToFileURL(join(repoRoot, "plugin", "bootstrap.js")).href
   const script = `import { cachedPluginData, pluginPaths } from ${JSON.stringify(module)}

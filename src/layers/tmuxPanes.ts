@@ -30,7 +30,10 @@ export const parseSpawned = (line: string): SpawnedPane | undefined => {
   return pane && windowId.startsWith("@") ? { ...pane, windowId } : undefined
 }
 
-/** The `-c DIR -e VAR=VALUE -- PROGRAM ARGS` part of new-window and split-window for a launch (nothing parsed by a shell). */
+/**
+ * The `-c DIR -e VAR=VALUE -- PROGRAM ARGS` part of new-window and split-window for a launch (nothing parsed by a
+ * shell).
+ */
 export const launchArgs = (launch: PaneLaunch): ReadonlyArray<string> => [
   "-c",
   literal(launch.cwd),

@@ -54,7 +54,8 @@ export const wrappedCodex = (args: ReadonlyArray<string> = [], bus: ReadonlyArra
 
 /**
  * Starts a wrapped Codex in a new pane in `cwd`, answering its first-run questions as a user does (trusts the bus's
- * hooks at "Hooks need review"; runs without the daemon this time when started with it turned off while one runs), and waits until the session is registered under that pane, its
+ * hooks at "Hooks need review"; runs without the daemon this time when started with it turned off while one runs), and
+ * waits until the session is registered under that pane, its
  * thread bound (unless `relay` is false) and its TUI idle.
  */
 export const startCodex = async (
