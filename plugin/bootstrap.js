@@ -17,14 +17,22 @@
  * Dependency-free on purpose (node: modules only): it runs before anything else of the plugin can. Run as a script, it
  * bootstraps once under a lock; imported, it answers whether the data dir is ready and starts the script detached.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import { homedir } from "node:os"
 import { basename, dirname, join, resolve } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
+import {
+  buildApp,
+  installDependencies,
+  installNativeModule,
+  loadEsbuild,
+  log,
+  rootHasDependencies
+} from "./bootstrapSteps.js"
+import { nativeModule, readJson, readText } from "./readFiles.js"
 
 /**
  * The data dir of a plugin installed at `root` in a plugin cache laid out as Claude Code's and Codex's are,
@@ -59,22 +67,6 @@ export const pluginPaths = (env = process.env) => {
   }
 }
 
-const readText = (path) => {
-  try {
-    return fs.readFileSync(path, "utf8")
-  } catch {
-    return ""
-  }
-}
-
-const readJson = (path) => {
-  try {
-    return JSON.parse(fs.readFileSync(path, "utf8"))
-  } catch {
-    return undefined
-  }
-}
-
 /** The commit a git checkout is at ("" for none): a `git pull` in a clone that is the marketplace rebuilds the app. */
 const gitHead = (root) => {
   const head = readText(join(root, ".git", "HEAD")).trim()
@@ -96,8 +88,6 @@ export const fingerprint = (paths) =>
     .update(readText(join(paths.root, ".claude-plugin", "marketplace.json")))
     .digest("hex")
     .slice(0, 16)
-
-const nativeModule = (dir) => join(dir, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node")
 
 /**
  * The directory holding a runnable helioy-bus (bin/helioy-bus.js with dist/ and better-sqlite3 beside it): the
@@ -177,122 +167,6 @@ const takeLock = (paths) => {
     }
   }
   return false
-}
-
-const log = (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`)
-
-const lockedVersion = (root, name) =>
-  readJson(join(root, "package-lock.json"))?.packages?.[`node_modules/${name}`]?.version ??
-    readJson(join(root, "node_modules", name, "package.json"))?.version
-
-/** Runs a command to its end, its output into the log; fails with its exit code. */
-const run = (command, args, options) =>
-  new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], ...options })
-    child.on("error", reject)
-    child.on("exit", (code, signal) =>
-      code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(" ")} exited with ${signal ?? code}`)))
-  })
-
-/** npm beside this node (the one that matches its ABI), else on PATH. */
-const npmCommand = () => {
-  const beside = join(dirname(process.execPath), process.platform === "win32" ? "npm.cmd" : "npm")
-  return fs.existsSync(beside) ? beside : "npm"
-}
-
-/** Runs npm in `dir` (created, with a private package.json unless one is there). */
-const npmIn = async (dir, args, env = {}) => {
-  fs.mkdirSync(dir, { recursive: true })
-  const manifest = join(dir, "package.json")
-  if (!fs.existsSync(manifest)) {
-    fs.writeFileSync(
-      manifest,
-      JSON.stringify({ name: "helioy-bus-plugin-data", private: true, allowScripts: { "better-sqlite3": true } }) + "\n"
-    )
-  }
-  await run(npmCommand(), [...args, "--no-audit", "--no-fund"], { cwd: dir, env: { ...process.env, ...env } })
-}
-
-/** better-sqlite3 in <data>/node_modules, built for this Node: installed unless it is there and loads. */
-const installNativeModule = async (paths) => {
-  const version = lockedVersion(paths.root, "better-sqlite3")
-  const loads = () =>
-    spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], {
-      cwd: paths.data,
-      stdio: "ignore"
-    })
-      .status === 0
-  if (readJson(join(paths.data, "node_modules", "better-sqlite3", "package.json"))?.version === version && loads()) {
-    return
-  }
-  log(
-    `installing better-sqlite3@${version} into ${paths.data} (it downloads its prebuilt binary or compiles, which can take minutes)`
-  )
-  // A user's ignore-scripts or NODE_ENV=production must not skip the build of what is asked for by name.
-  await npmIn(paths.data, ["install", "--no-save", "--no-package-lock", `better-sqlite3@${version}`], {
-    npm_config_ignore_scripts: "false",
-    npm_config_omit: ""
-  })
-  if (!loads()) {
-    throw new Error(`better-sqlite3 was installed into ${paths.data} but does not load in ${process.execPath}`)
-  }
-}
-
-/** Whether the plugin root has its dependencies installed (Claude Code's plugin cache does; a clone does not). */
-const rootHasDependencies = (paths) => fs.existsSync(join(paths.root, "node_modules", "effect", "package.json"))
-
-/**
- * For a plugin root without node_modules: its dependencies without their scripts, exactly as its lockfile has them,
- * into <data>/deps, and its esbuild into <data>/tools. Returns where the modules and esbuild are.
- */
-const installDependencies = async (paths) => {
-  const deps = join(paths.data, "deps")
-  const tools = join(paths.data, "tools")
-  const lock = readText(join(paths.root, "package-lock.json"))
-  const esbuildVersion = lockedVersion(paths.root, "esbuild")
-  const ready = readText(join(deps, "package-lock.json")) === lock &&
-    fs.existsSync(join(deps, "node_modules", "effect"))
-  await Promise.all([
-    ready ? Promise.resolve() : (async () => {
-      log(`installing the plugin's dependencies into ${deps} (npm ci, scripts off)`)
-      fs.rmSync(deps, { recursive: true, force: true })
-      fs.mkdirSync(deps, { recursive: true })
-      fs.copyFileSync(join(paths.root, "package.json"), join(deps, "package.json"))
-      fs.writeFileSync(join(deps, "package-lock.json"), lock)
-      await npmIn(deps, ["ci", "--include=dev", "--ignore-scripts"])
-    })(),
-    readJson(join(tools, "node_modules", "esbuild", "package.json"))?.version === esbuildVersion
-      ? Promise.resolve()
-      : npmIn(tools, ["install", "--no-save", "--no-package-lock", `esbuild@${esbuildVersion}`])
-  ])
-  return { modules: join(deps, "node_modules"), esbuildFrom: tools }
-}
-
-/** esbuild from the first of `dirs` that has it. */
-const loadEsbuild = async (dirs) => {
-  for (const dir of dirs) {
-    try {
-      const main = createRequire(join(dir, "package.json")).resolve("esbuild")
-      return await import(pathToFileURL(main).href)
-    } catch {
-      // not there
-    }
-  }
-  throw new Error(`esbuild is in none of ${dirs.join(", ")}`)
-}
-
-/** Bundles the plugin's src/ into <app>/dist/bin (as scripts/bundle.js does from tsc's output), resolving from `modules`. */
-const buildApp = async (paths, esbuild, modules, app) => {
-  fs.rmSync(app, { recursive: true, force: true })
-  fs.mkdirSync(join(app, "dist"), { recursive: true })
-  fs.cpSync(join(paths.root, "bin"), join(app, "bin"), { recursive: true })
-  fs.copyFileSync(join(paths.root, "package.json"), join(app, "package.json"))
-  const { bundleOptions } = await import(pathToFileURL(join(paths.root, "scripts", "bundleOptions.js")).href)
-  await esbuild.build({
-    ...bundleOptions("src", ".ts", join(app, "dist", "bin")),
-    absWorkingDir: paths.root,
-    nodePaths: [modules]
-  })
 }
 
 /** The whole bootstrap, under the lock; writes ready.json last, or failed.json. */
