@@ -58,9 +58,9 @@ const nudgeDemo = (sender: DemoServer, busDir: string, root: string, tmux: Scrat
       `\nwake-up: scratch tmux server on a private socket; pane ${tmux.paneId} runs \`cat\` as dave's UI`
     )
     const dave = yield* step("started dave's bus server", demoServer("dave", busDir, tmux.env))
-    const register = { pwd: root, agent_id: "dave", runtime: "claude", pane_id: tmux.paneId, tmux_target: tmux.target }
+    const register = { pwd: root, agent_id: "dave", runtime: "grok", pane_id: tmux.paneId, tmux_target: tmux.target }
     yield* step(
-      `dave registered (runtime claude, pane ${tmux.paneId})`,
+      `dave registered (runtime grok, pane ${tmux.paneId})`,
       callTool(dave, "register_agent", register, Registered)
     )
     const sent = yield* step(
