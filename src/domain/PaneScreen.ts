@@ -28,9 +28,16 @@ export const showsStarting = (screen: ScreenModel, text: string): boolean =>
 export const showsDialog = (screen: ScreenModel, text: string): boolean =>
   screen.dialog.some((pattern) => pattern.test(text))
 
+/** How many times a notice shows in the transcript: on screen, less the input line. */
+const transcriptCount = (screen: ScreenModel, notice: string, text: string): number =>
+  text.split(notice).length - (inputLine(screen, text).includes(notice) ? 2 : 1)
+
 /**
- * Whether a typed notice took effect: it is no longer on the input line, and a turn runs now (for a runtime whose
- * running turn shows; one with no busy marker counts on the first alone).
+ * Whether a typed notice took effect: it is no longer on the input line, and a turn runs now or the notice moved into
+ * the transcript since `before` (a turn that ended between two looks). A runtime whose running turn does not show
+ * counts on the first alone.
  */
-export const noticeSubmitted = (screen: ScreenModel, notice: string, after: string): boolean =>
-  !inputLine(screen, after).includes(notice) && (screen.busy.length === 0 || showsBusy(screen, after))
+export const noticeSubmitted = (screen: ScreenModel, notice: string, before: string, after: string): boolean =>
+  !inputLine(screen, after).includes(notice) &&
+  (screen.busy.length === 0 || showsBusy(screen, after) ||
+    transcriptCount(screen, notice, after) > transcriptCount(screen, notice, before))

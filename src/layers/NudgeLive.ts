@@ -44,17 +44,17 @@ export const make = Effect.gen(function*() {
   )
 
   /**
-   * Presses Enter, then watches the pane until the notice was submitted and a turn runs; succeeds with whether it
-   * was. A TUI that took the input but is still starting up (it submits once started) is watched for longer.
+   * Presses Enter, then watches the pane until the notice was submitted and a turn ran (compared with the screen
+   * `before` the nudge); succeeds with whether it was. A TUI that took the input but is still starting up (it submits once started) is watched for longer.
    */
-  const enterAndWatch = (paneId: string, adapter: RuntimeAdapter) =>
+  const enterAndWatch = (paneId: string, adapter: RuntimeAdapter, before: string) =>
     Effect.gen(function*() {
       yield* tmux.pressEnter(paneId)
       let limit = watchSteps
       for (let step = 0; step < limit; step++) {
         yield* Effect.sleep(watchStep)
         const after = yield* tmux.capture(paneId)
-        if (noticeSubmitted(adapter.screen, nudgeText, after)) return true
+        if (noticeSubmitted(adapter.screen, nudgeText, before, after)) return true
         if (showsStarting(adapter.screen, after)) limit = Math.max(limit, startupSteps)
       }
       return false
@@ -84,10 +84,10 @@ export const make = Effect.gen(function*() {
         yield* tmux.typeLiteral(paneId, nudgeText)
         yield* Effect.sleep(config.nudgeEnterDelay)
       }
-      if (yield* enterAndWatch(paneId, adapter)) {
+      if (yield* enterAndWatch(paneId, adapter, before)) {
         return { nudged: true, method: "nudge", confirmed: true, pending: false } satisfies NudgeOutcome
       }
-      return (yield* enterAndWatch(paneId, adapter))
+      return (yield* enterAndWatch(paneId, adapter, before))
         ? {
           nudged: true,
           method: "nudge",

@@ -10,6 +10,10 @@ export interface SimulatedTui {
   readonly dialog: string
   /** How many Enters are ignored before one submits the input (a TUI still starting up). */
   readonly ignoredEnters: number
+  /** The inputs submitted so far, shown above the input line as the TUI's transcript. */
+  readonly transcript: ReadonlyArray<string>
+  /** Whether a submitted turn ends before anyone can look (a fast model): no running turn ever shows. */
+  readonly quickTurns: boolean
 }
 
 /** An idle TUI at its prompt, with an empty input line. */
@@ -19,20 +23,31 @@ export const idleTui = (prompt = "❯", overrides: Partial<SimulatedTui> = {}): 
   busy: false,
   dialog: "",
   ignoredEnters: 0,
+  transcript: [],
+  quickTurns: false,
   ...overrides
 })
 
 /** The screen of a simulated TUI, as capture-pane shows it. */
 export const renderTui = (tui: SimulatedTui): string =>
-  [tui.dialog, `${tui.prompt} ${tui.input}`, tui.busy ? "  esc to interrupt" : "  ? for shortcuts"].join("\n")
+  [
+    ...tui.transcript.map((line) => `${tui.prompt} ${line}`),
+    tui.dialog,
+    `${tui.prompt} ${tui.input}`,
+    tui.busy ? "  esc to interrupt" : "  ? for shortcuts"
+  ].join("\n")
 
 /** The TUI after text is typed into it. */
 export const typeIntoTui = (tui: SimulatedTui, text: string): SimulatedTui =>
   tui.dialog !== "" ? tui : { ...tui, input: tui.input + text }
 
-/** The TUI after Enter: a dialog keeps it, an ignored Enter is used up, else the input is submitted and a turn runs. */
+/**
+ * The TUI after Enter: a dialog keeps it, an ignored Enter is used up, else the input goes into the transcript and a
+ * turn runs (or has already ended, for quick turns).
+ */
 export const pressEnterInTui = (tui: SimulatedTui): SimulatedTui => {
   if (tui.dialog !== "") return tui
   if (tui.ignoredEnters > 0) return { ...tui, ignoredEnters: tui.ignoredEnters - 1 }
-  return tui.input === "" ? tui : { ...tui, input: "", busy: true }
+  if (tui.input === "") return tui
+  return { ...tui, input: "", busy: !tui.quickTurns, transcript: [...tui.transcript, tui.input] }
 }

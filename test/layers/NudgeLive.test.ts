@@ -292,6 +292,14 @@ describe("NudgeLive", () => {
       expect((yield* sends).map((call) => call.op)).toEqual(["typeLiteral", "pressEnter", "pressEnter", "pressEnter"])
     }).pipe(Effect.provide(nudgeLayer)))
 
+  it.effect("a turn that ends before the pane is looked at is confirmed by the notice moving into the transcript", () =>
+    Effect.gen(function*() {
+      yield* withPanes(pane("%5", "s:0.1"))
+      yield* withScreen("%5", idleTui("❯", { quickTurns: true, transcript: [nudgeText] }))
+      expect(yield* wakeThroughPause(bob)).toEqual(confirmed)
+      expect((yield* sends).map((call) => call.op)).toEqual(["typeLiteral", "pressEnter"])
+    }).pipe(Effect.provide(nudgeLayer)))
+
   it.effect("a recipient whose waiter holds its inbox is left to it: nothing is typed, the wake is pending", () =>
     Effect.gen(function*() {
       const nudge = yield* Nudge

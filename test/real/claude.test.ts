@@ -215,7 +215,7 @@ describe("Claude Code without the bus's hooks: the typed nudge is the fallback",
         await new Promise((resolve) => setTimeout(resolve, 1000))
         continue
       }
-      expect(wake).toMatchObject({ wake: "nudge", confirmed: true })
+      expect(wake, `round ${round}: ${JSON.stringify(wake)}`).toMatchObject({ wake: "nudge", confirmed: true })
       await waitFor(
         `turn ${round} at the stand-in model`,
         30,
