@@ -1,8 +1,9 @@
 /**
- * The id, sender and topic of a message file, read from its first few KiB (what hooks, waiters and summaries need, at
- * any file size).
+ * The id, sender, topic and priority of a message file, read from its first few KiB (what hooks, waiters and summaries
+ * need, at any file size).
  */
 import { isBeingPublished } from "./atomicWrite.js"
+import { type Priority, priorityOf } from "../domain/Message.js"
 import { readBusFile } from "./boundedRead.js"
 
 /** Which message it is, who sent it and on which topic. */
@@ -11,6 +12,8 @@ export interface MessageHead {
   readonly id: string
   readonly from: string
   readonly topic: string | null
+  /** `urgent` when the file says so (this bus writes the key before the content); else normal. */
+  readonly priority: Priority
 }
 
 const headBytes = 8192
@@ -33,7 +36,8 @@ const fromObject = (text: string): MessageHead | undefined => {
     return {
       id: typeof value.id === "string" ? value.id : "",
       from: value.from,
-      topic: typeof value.topic === "string" ? value.topic : null
+      topic: typeof value.topic === "string" ? value.topic : null,
+      priority: priorityOf({ priority: typeof value.priority === "string" ? value.priority : undefined })
     }
   } catch {
     return undefined
@@ -41,7 +45,7 @@ const fromObject = (text: string): MessageHead | undefined => {
 }
 
 /**
- * The id, sender and topic of the message file at `path`, read safely (no link followed, nothing but a regular file of
+ * The id, sender, topic and priority of the message file at `path`, read safely (no link followed, nothing but a regular file of
  * one link, or the two of a delivery being put into place) from its first 8 KiB; undefined when the file is refused or
  * holds no sender there.
  */
@@ -56,5 +60,5 @@ export const readMessageHead = (path: string): MessageHead | undefined => {
   const from = stringField(read.text, "from")
   if (from === undefined) return undefined
   const topic = /"topic"\s*:\s*null/.test(read.text) ? null : stringField(read.text, "topic") ?? null
-  return { id: stringField(read.text, "id") ?? "", from, topic }
+  return { id: stringField(read.text, "id") ?? "", from, topic, priority: priorityOf({ priority: stringField(read.text, "priority") }) }
 }

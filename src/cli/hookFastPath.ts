@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import { homedir } from "node:os"
 import { join, resolve } from "node:path"
+import { awaitingCount } from "../busFiles/awaitingAck.js"
 import { readBusFile } from "../busFiles/boundedRead.js"
 import { type BusTree, checkDirectory, openBusTree } from "../busFiles/directories.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
@@ -26,8 +27,8 @@ const ancestorAgent = (tree: BusTree, pidsDir: string): string | undefined => {
 /**
  * The per-prompt and per-tool hooks without loading Effect or SQLite: for a safe bus dir and an agent known from
  * HELIOY_AGENT_ID (not for Codex, whose daemon's environment may be another session's) or an ancestor's pid file, the
- * hook's whole stdout ("" when no mail waits, else the additionalContext
- * JSON naming the senders). Every directory is checked and every file read as the server does (no link followed, no
+ * hook's whole stdout ("" when no mail waits and nothing awaits an acknowledgement, else the additionalContext JSON
+ * naming the senders, urgent ones first, and the count awaiting acknowledgement). Every directory is checked and every file read as the server does (no link followed, no
  * FIFO opened for blocking). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never
  * throws.
  */
@@ -41,9 +42,12 @@ export const fastMailContext = (env: NodeJS.ProcessEnv, hookEventName: string): 
     const inbox = join(busDir, "inbox", agentId)
     if (!checkDirectory(tree, inbox, false)) return ""
     const names = fs.readdirSync(inbox).filter(isMessageFileName).sort()
-    if (names.length === 0) return ""
-    const senders = names.map((name) => readMessageHead(join(inbox, name))?.from ?? "unknown")
-    return JSON.stringify({ hookSpecificOutput: { hookEventName, additionalContext: mailNotice(agentId, senders) } })
+    const unread = names.map((name) => {
+      const head = readMessageHead(join(inbox, name))
+      return { from: head?.from ?? "unknown", priority: head?.priority ?? "normal" }
+    })
+    const notice = mailNotice(agentId, unread, awaitingCount(tree, inbox))
+    return notice === "" ? "" : JSON.stringify({ hookSpecificOutput: { hookEventName, additionalContext: notice } })
   } catch {
     return undefined
   }

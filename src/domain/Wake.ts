@@ -10,6 +10,8 @@ export type WakeMethod =
   | "nudge"
   /** Nothing was done now: the recipient's hooks show the mail at the end of its running turn. */
   | "turn-boundary"
+  /** A hook of the recipient's session (SessionStart, Stop) put the mail notice into its context and kept it working. */
+  | "hook-context"
   /** No wake: the runtime cannot be woken, or the wake failed (see the reason). */
   | "none"
 

@@ -69,6 +69,25 @@ export class UnknownRuntime extends Schema.TaggedError<UnknownRuntime>()("Unknow
   }
 }
 
+/** A message id that no inbox of the caller's and no log entry knows (or one past the archive TTL). */
+export class MessageNotFound extends Schema.TaggedError<MessageNotFound>()("MessageNotFound", {
+  messageId: Schema.String
+}) {
+  override get message() {
+    return `No message '${this.messageId}' is known to you (unknown, or older than the archive TTL). Use the message_id that send_message returned or get_messages showed.`
+  }
+}
+
+/** The caller is neither the sender nor a recipient of a message, or no participant of a thread. */
+export class NotAParticipant extends Schema.TaggedError<NotAParticipant>()("NotAParticipant", {
+  agentId: Schema.String,
+  what: Schema.String
+}) {
+  override get message() {
+    return `'${this.agentId}' may not see ${this.what}: only its sender and its recipients may. Ask one of them.`
+  }
+}
+
 /** Every error a bus tool can report to its caller. */
 export type BusError =
   | InvalidInput
@@ -76,6 +95,8 @@ export type BusError =
   | MessageTooLarge
   | InboxFull
   | NotRegistered
+  | MessageNotFound
+  | NotAParticipant
   | RegistryUnavailable
   | MailboxUnavailable
   | BusDirRefused

@@ -9,6 +9,7 @@ import type { BusDir } from "../services/BusDir.js"
 import type { BusDirCheck } from "../services/BusDirCheck.js"
 import type { Identity } from "../services/Identity.js"
 import type { Mailbox } from "../services/Mailbox.js"
+import type { MessageLog } from "../services/MessageLog.js"
 import type { Nudge } from "../services/Nudge.js"
 import type { PidFiles } from "../services/PidFiles.js"
 import type { Presets } from "../services/Presets.js"
@@ -23,6 +24,7 @@ import * as BusDirCheckLive from "./BusDirCheckLive.js"
 import * as BusDirLive from "./BusDirLive.js"
 import * as IdentityLive from "./IdentityLive.js"
 import * as MailboxLive from "./MailboxLive.js"
+import * as MessageLogLive from "./MessageLogLive.js"
 import * as NudgeLive from "./NudgeLive.js"
 import * as PidFilesLive from "./PidFilesLive.js"
 import * as ProcessesLive from "./ProcessesLive.js"
@@ -40,6 +42,7 @@ export type BusServices =
   | Registry
   | Warrooms
   | Mailbox
+  | MessageLog
   | Tmux
   | Nudge
   | Processes
@@ -50,8 +53,10 @@ export type BusServices =
 
 const CommandExecutorLive = NodeCommandExecutor.layer.pipe(Layer.provide(NodeFileSystem.layer))
 
-/** Both stores of registry.db on one SqlClient (one connection, one lock). */
-const RegistryDbLive = Layer.merge(RegistryLive.layer, WarroomsLive.layer).pipe(Layer.provide(SqlLive.layer))
+/** The stores of registry.db on one SqlClient (one connection, one lock). */
+const RegistryDbLive = Layer.mergeAll(RegistryLive.layer, WarroomsLive.layer, MessageLogLive.layer).pipe(
+  Layer.provide(SqlLive.layer)
+)
 
 const StoresLive = Layer.mergeAll(
   RegistryDbLive,

@@ -5,6 +5,7 @@ import * as BusConfigLive from "./BusConfigLive.js"
 import * as BusDirTest from "./BusDirTest.js"
 import * as IdentityTest from "./IdentityTest.js"
 import * as MailboxTest from "./MailboxTest.js"
+import * as MessageLogTest from "./MessageLogTest.js"
 import * as NudgeLive from "./NudgeLive.js"
 import * as PidFilesTest from "./PidFilesTest.js"
 import * as ProcessesTest from "./ProcessesTest.js"
@@ -24,14 +25,15 @@ export interface BusTestOptions {
 }
 
 /**
- * The whole bus in memory (registry, warrooms, mailbox, recording tmux, fake processes), with the real nudge rules on
- * top.
+ * The whole bus in memory (registry, warrooms, mailbox, message log, recording tmux, fake processes), with the real
+ * nudge rules on top.
  */
 export const layerTest = (options: BusTestOptions = {}) => {
   const stores = Layer.mergeAll(
     RegistryTest.layerTest,
     WarroomsTest.layerTest,
     MailboxTest.layerWith(options.config?.maxUnread),
+    MessageLogTest.layerTest,
     TmuxTest.layerTest,
     ProcessesTest.layerWith(options.userId === undefined ? {} : { userId: options.userId }),
     RuntimesLive.layerTest,

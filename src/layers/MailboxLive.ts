@@ -1,9 +1,11 @@
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
+import { awaitingIds, clearAwaiting } from "../busFiles/awaitingAck.js"
 import { checkDirectory } from "../busFiles/directories.js"
 import { BusFileError, codeField, describeFileError } from "../busFiles/fileErrors.js"
 import { deliverFile, deliverFiles } from "../busFiles/inboxDelivery.js"
+import { findCopy, inboxHistory, readTimestamp } from "../busFiles/messageLocation.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
 import { lockHeld, releaseLock, tryLock } from "../busFiles/pidLock.js"
@@ -133,7 +135,13 @@ export const make = Effect.gen(function*() {
     Effect.map(unreadNames(agentId, dir), (names) =>
       names.map((file): PendingMessage => {
         const head = readMessageHead(join(dir, file))
-        return { file, id: head?.id ?? "", from: head?.from ?? "unknown", topic: head?.topic ?? null }
+        return {
+          file,
+          id: head?.id ?? "",
+          from: head?.from ?? "unknown",
+          topic: head?.topic ?? null,
+          priority: head?.priority ?? "normal"
+        }
       }))
 
   const pending: MailboxShape["pending"] = Effect.fn("Mailbox.pending")(function*(agentId) {
@@ -170,6 +178,18 @@ export const make = Effect.gen(function*() {
     yield* taken.settle(true)
     return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
   })
+
+  /** Runs `use` on the inbox directory when it exists (`empty` when it does not). */
+  const inExisting = <A>(agentId: AgentId, empty: A, use: (dir: string) => A) =>
+    Effect.map(existingInbox(agentId), Option.match({ onNone: () => empty, onSome: use }))
+
+  const locate: MailboxShape["locate"] = (agentId, messageId) =>
+    inExisting(agentId, Option.none(), (dir) =>
+      Option.map(Option.fromNullable(findCopy(reader, dir, messageId)), (copy) => ({
+        state: copy.state,
+        readAt: copy.state === "read" ? Option.some(readTimestamp(copy)) : Option.none(),
+        message: Option.fromNullable(copy.message)
+      })))
 
   const { rescanned, watched } = inboxWaits(unavailable, config.mailRescan)
 
@@ -219,6 +239,11 @@ export const make = Effect.gen(function*() {
     take,
     claim,
     awaitNew,
+    locate,
+    history: (agentId) => inExisting(agentId, [], (dir) => inboxHistory(reader, dir)),
+    awaitingAck: (agentId) => inExisting(agentId, [], (dir) => awaitingIds(busDir.tree, dir)),
+    acknowledged: (agentId, messageId) =>
+      inExisting(agentId, undefined, (dir) => clearAwaiting(busDir.tree, dir, messageId)),
     holdWaiter: (agentId) =>
       Effect.acquireRelease(
         Effect.flatMap(ensureInbox(agentId), (dir) => Effect.try(() => tryLock(join(dir, waiterFile)))),

@@ -2,7 +2,7 @@ import { Clock, Duration, Effect, Either, Layer, Option } from "effect"
 import { nudgeText } from "../domain/NudgeText.js"
 import { inputLine, noticeSubmitted, showsBusy, showsDialog, showsReady, showsStarting } from "../domain/PaneScreen.js"
 import type { RuntimeAdapter } from "../domain/RuntimeAdapter.js"
-import { wakeSlot } from "../domain/WakeThrottle.js"
+import { throttleFor, wakeSlot } from "../domain/WakeThrottle.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Nudge, type NudgeOutcome, type NudgeShape, type WakeSkipReason } from "../services/Nudge.js"
@@ -104,7 +104,7 @@ export const make = Effect.gen(function*() {
         } satisfies NudgeOutcome
     })
 
-  const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient, waiterAtDelivery) {
+  const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient, waiterAtDelivery, priority) {
     const found = runtimes.get(recipient.runtime)
     if (Option.isNone(found)) return skipped("unsupported_runtime")
     const adapter = found.value
@@ -119,7 +119,7 @@ export const make = Effect.gen(function*() {
     if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")
     const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
     if (address === "") return skipped("no_pane")
-    const slot = wakeSlot(yield* Clock.currentTimeMillis, throttleMillis)
+    const slot = wakeSlot(yield* Clock.currentTimeMillis, throttleFor(priority ?? "normal", throttleMillis))
     const claimed = yield* Effect.orElseSucceed(registry.claimNudge(recipient.agent_id, slot), () => false)
     if (!claimed) return skipped("throttled")
     const release = Effect.ignore(registry.releaseNudge(recipient.agent_id, slot.now))

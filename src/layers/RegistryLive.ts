@@ -32,7 +32,7 @@ const usableRows = (stored: ReadonlyArray<StoredAgentRow>) =>
 const WakeRow = Schema.Struct({
   agent_id: AgentId,
   message_id: Schema.String,
-  method: Schema.Literal("rewake", "daemon", "nudge", "turn-boundary", "none"),
+  method: Schema.Literal("rewake", "daemon", "nudge", "turn-boundary", "hook-context", "none"),
   at: Schema.String,
   confirmed: Schema.Number,
   reason: Schema.String
@@ -179,6 +179,12 @@ export const make = Effect.gen(function*() {
     }),
     wakesOf: Effect.fn("Registry.wakesOf")(function*(agentId) {
       const raw = yield* sql`SELECT * FROM wakes WHERE agent_id = ${agentId} ORDER BY at ASC, rowid ASC`.pipe(
+        Effect.mapError(unavailable)
+      )
+      return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)
+    }),
+    wakesFor: Effect.fn("Registry.wakesFor")(function*(messageId) {
+      const raw = yield* sql`SELECT * FROM wakes WHERE message_id = ${messageId} ORDER BY at ASC, rowid ASC`.pipe(
         Effect.mapError(unavailable)
       )
       return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)

@@ -71,6 +71,7 @@ export const make = Effect.gen(function*() {
     recordWakes: (records, forgetBefore) =>
       Ref.update(wakes, (log) => [...log.filter((wake) => wake.at >= forgetBefore), ...records]),
     wakesOf: (agentId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.agentId === agentId)),
+    wakesFor: (messageId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.messageId === messageId)),
     health: Effect.map(Ref.get(agents), (rows) => ({
       migration: Option.some(latestMigration),
       latestMigration,

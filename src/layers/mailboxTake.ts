@@ -6,6 +6,7 @@
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { pruneArchive } from "../busFiles/archivePrune.js"
+import { markAwaiting } from "../busFiles/awaitingAck.js"
 import { isBeingPublished } from "../busFiles/atomicWrite.js"
 import { type FileRead, readBusFile } from "../busFiles/boundedRead.js"
 import { type BusTree, checkDirectory } from "../busFiles/directories.js"
@@ -34,6 +35,8 @@ export interface InboxReader {
 export interface HeldFile {
   readonly path: string
   readonly name: string
+  /** The message asks for an acknowledgement: once archived, it goes on the awaiting list. */
+  readonly awaitsAck: boolean
 }
 
 /** What one claim took and left. */
@@ -125,12 +128,21 @@ const claimFile = (reader: InboxReader, dir: string, name: string, heldPath: str
   }
 }
 
+/** The names in claim order: urgent messages first, each group oldest first (by name). */
+const urgentFirst = (dir: string, names: ReadonlyArray<string>): ReadonlyArray<string> => {
+  if (names.length < 2) return names
+  const urgent = names.filter((name) => readMessageHead(join(dir, name))?.priority === "urgent")
+  if (urgent.length === 0) return names
+  const first = new Set(urgent)
+  return [...urgent, ...names.filter((name) => !first.has(name))]
+}
+
 /** How many of `names` are unread messages of `topic` (all of them without a topic). */
 const countRemaining = (dir: string, names: ReadonlyArray<string>, topic: string | undefined) =>
   topic === undefined ? names.length : names.filter((name) => readMessageHead(join(dir, name))?.topic === topic).length
 
 /**
- * Claims the unread messages of the inbox `dir`, oldest first, optionally of one topic: at most `limit`, and no more
+ * Claims the unread messages of the inbox `dir`, urgent ones first, each group oldest first, optionally of one topic: at most `limit`, and no more
  * than the read budget of bytes (one at least). Files that are not valid messages are quarantined. Throws a
  * BusFileError when the inbox or `claimed/` is unusable; what it already took then goes back unread.
  */
@@ -143,7 +155,7 @@ export const takeFiles = (
 ): TakenFiles => {
   if (!checkDirectory(reader.tree, dir, false)) return nothing
   restoreOrphans(reader, dir)
-  const names = fs.readdirSync(dir).filter(isMessageFileName).sort()
+  const names = urgentFirst(dir, fs.readdirSync(dir).filter(isMessageFileName).sort())
   if (names.length === 0) return nothing
   const claimedDir = join(dir, "claimed")
   ensureSubdirectory(reader, dir, "claimed")
@@ -184,7 +196,7 @@ export const takeFiles = (
         if (!claimed) reader.inFlight.delete(heldPath)
       }
       if (!claimed) continue
-      held.push({ path: heldPath, name })
+      held.push({ path: heldPath, name, awaitsAck: message.ack_required === true })
       messages.push(message)
       used += bytes
     }
@@ -203,7 +215,7 @@ export const takeFiles = (
 
 /**
  * Settles held files: into `archive/` (recreated when missing, a symlink or file in its place moved aside) when
- * `delivered`, else back into the inbox. A delivered message whose archive still cannot be used (another user's) is
+ * `delivered`, those asking for an acknowledgement put on the awaiting list, else back into the inbox. A delivered message whose archive still cannot be used (another user's) is
  * deleted instead: it was read, and the archive is only its history. Whatever cannot move is no longer held, so the
  * next claim of this process puts
  * it back. Returns a sentence per file that could not be settled as asked; never throws.
@@ -224,12 +236,14 @@ export const settleFiles = (
       archiveProblem = error instanceof Error ? error.message : String(error)
     }
   }
-  for (const { name, path } of held) {
+  for (const { awaitsAck, name, path } of held) {
     reader.inFlight.delete(path)
     try {
       if (!delivered) fs.renameSync(path, join(dir, name))
-      else if (archiveProblem === undefined) fs.renameSync(path, join(archiveDir, name))
-      else {
+      else if (archiveProblem === undefined) {
+        fs.renameSync(path, join(archiveDir, name))
+        if (awaitsAck) markAwaiting(reader.tree, dir, name)
+      } else {
         fs.rmSync(path, { force: true })
         problems.push(`${name} was read but not archived (${archiveProblem})`)
       }

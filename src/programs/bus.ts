@@ -13,10 +13,14 @@ import { Tmux } from "../services/Tmux.js"
 import { agentIdArgument, callerId } from "./caller.js"
 import { decodeInput, OptionalText, Text } from "./toolInput.js"
 
+export { type AcknowledgeInput, acknowledgeMessage } from "./acknowledge.js"
 export { callerId } from "./caller.js"
 export { getMessages, type GetMessagesInput, takeMessages } from "./getMessages.js"
 export { listAgents, type ListAgentsInput, reconcileAgents } from "./listAgents.js"
+export { messageStatus, type MessageStatusInput } from "./messageStatus.js"
+export { searchMessages, type SearchMessagesInput } from "./searchMessages.js"
 export { sendMessage, type SendMessageInput } from "./sendMessage.js"
+export { getThread, type GetThreadInput } from "./threads.js"
 
 const now = Effect.map(Clock.currentTimeMillis, formatMillis)
 

@@ -1,4 +1,5 @@
-import { Duration, Effect, Option } from "effect"
+import { Duration, Effect, Either, Option } from "effect"
+import { validateAgentId } from "../domain/AgentId.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { PidFiles } from "../services/PidFiles.js"
 import { Processes } from "../services/Processes.js"
@@ -7,7 +8,8 @@ import { Tmux } from "../services/Tmux.js"
 import { reconcileAgents } from "./bus.js"
 import { hookAgent } from "./hookAgent.js"
 import { context, type HookContext, type HookOutput, quiet } from "./hookContext.js"
-import { joinSession, leaveSession, mailSummary } from "./session.js"
+import { joinSession, leaveSession, type MailSummary, mailSummary } from "./session.js"
+import { recordWake } from "./waitMail.js"
 
 export { type HookContext, type HookEvent, type HookOutput, quiet } from "./hookContext.js"
 export { waitMail } from "./waitMail.js"
@@ -23,14 +25,22 @@ const promptWait = Duration.seconds(2)
 const intro = (agentId: string) =>
   `helioy-bus: you are '${agentId}' on the agent bus (tools whoami, list_agents, send_message, get_messages).`
 
+/** Records that a hook put the notice of unread mail into the session's context (the session works on it). */
+const recordHookWake = (agentId: string, summary: MailSummary) =>
+  Either.match(validateAgentId(agentId), {
+    onLeft: () => Effect.void,
+    onRight: (id) => recordWake(id, summary.unread, "hook-context", true)
+  })
+
 const introWithMail = (agentId: string) =>
-  Effect.map(
+  Effect.flatMap(
     mailSummary(agentId),
     (mail) =>
-      context(
-        "SessionStart",
-        Option.match(mail, { onNone: () => intro(agentId), onSome: (summary) => `${intro(agentId)} ${summary.text}` })
-      )
+      Option.match(mail, {
+        onNone: () => Effect.succeed(context("SessionStart", intro(agentId))),
+        onSome: (summary) =>
+          Effect.as(recordHookWake(agentId, summary), context("SessionStart", `${intro(agentId)} ${summary.text}`))
+      })
   )
 
 /** What a session whose environment is shared (Codex's daemon) hears when no launch wrapper owns it. */
@@ -103,20 +113,23 @@ export const mailContext = (hookEventName: string) =>
     return Option.match(mail, { onNone: () => quiet, onSome: (summary) => context(hookEventName, summary.text) })
   })
 
-/** Stop: with unread mail, keeps the session working once (`decision: block`), never again while `stop_hook_active`. */
+/**
+ * Stop: with unread mail, keeps the session working once (`decision: block`, the notice also naming what awaits an
+ * acknowledgement), never again while `stop_hook_active`; the unread messages are recorded as woken by the hook.
+ */
 export const stop = Effect.fn("hooks.stop")(function*(hook: HookContext) {
   if (hook.event.stop_hook_active) return quiet
   const agentId = yield* hookAgent(hook, promptWait)
   if (Option.isNone(agentId)) return quiet
   const mail = yield* mailSummary(agentId.value)
-  return Option.match(mail, {
-    onNone: () => quiet,
-    onSome: (summary): HookOutput => ({
-      stdout: JSON.stringify({ decision: "block", reason: summary.text }),
-      stderr: "",
-      exitCode: 0
-    })
-  })
+  // A reminder alone does not keep a session from stopping: only unread mail does.
+  if (Option.isNone(mail) || mail.value.unread.length === 0) return quiet
+  yield* recordHookWake(agentId.value, mail.value)
+  return {
+    stdout: JSON.stringify({ decision: "block", reason: mail.value.text }),
+    stderr: "",
+    exitCode: 0
+  } satisfies HookOutput
 })
 
 /** prune (tmux cleanup hooks): drops agents whose pane or process is gone, and pid files of dead processes. */

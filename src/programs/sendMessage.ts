@@ -6,12 +6,14 @@ import { newMessageId } from "../domain/MessageId.js"
 import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../errors/bus.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox } from "../services/Mailbox.js"
+import { MessageLog } from "../services/MessageLog.js"
 import { Nudge } from "../services/Nudge.js"
 import { Registry } from "../services/Registry.js"
 import { Runtimes } from "../services/Runtimes.js"
 import { callerId } from "./caller.js"
 import { reconcileAgents } from "./listAgents.js"
 import { decodeInput, OptionalText, Text } from "./toolInput.js"
+import { logHorizon, visibleMessage } from "./visibleMessage.js"
 import { recordSenderWakes, wakeView } from "./wakeRecords.js"
 
 /** Arguments of `send_message`, as decoded: the address and ids trimmed, "" where not given; the content as sent. */
@@ -21,7 +23,12 @@ const SendMessageArgs = Schema.Struct({
   from_agent: OptionalText,
   reply_to: OptionalText,
   topic: OptionalText,
-  nudge: Schema.optionalWith(Schema.Boolean, { default: () => true })
+  nudge: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  in_reply_to: OptionalText,
+  thread_id: OptionalText,
+  priority: Schema.optionalWith(Schema.Literal("normal", "urgent"), { default: () => "normal" as const }),
+  ack_required: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  ack_notify: Schema.optionalWith(Schema.Boolean, { default: () => true })
 })
 
 /** Arguments of `send_message`. */
@@ -70,9 +77,10 @@ const resolveRecipients = (
 
 /**
  * Sends one message to every recipient of `to` (agent ids, `role:<type>`, `*`, `;`-separated; roles and `*` reach
- * live agents only), atomically per inbox, then wakes idle recipients (the wakes reported and recorded); fails when
- * nothing could be delivered
- * (unknown recipients, content empty or too large, inbox full, disk errors).
+ * live agents only), atomically per inbox, logs it (thread, priority, recipients; a failed log entry never fails the
+ * send), then wakes idle recipients (urgent mail inside the throttle, at most once in 5 s; the wakes reported and
+ * recorded); fails when nothing could be delivered (unknown recipients, content empty or too large, inbox full, disk
+ * errors) or `in_reply_to` names a message the sender may not see.
  */
 export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMessageInput) {
   const input = yield* decodeSendMessage(given)
@@ -81,10 +89,13 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   const nudge = yield* Nudge
   const runtimes = yield* Runtimes
   const config = yield* BusConfig
+  const log = yield* MessageLog
   if (input.content === "") return yield* new InvalidInput({ field: "content", reason: "must not be empty" })
   const bytes = Buffer.byteLength(input.content, "utf8")
   if (bytes > config.maxMessageBytes) return yield* new MessageTooLarge({ bytes, limit: config.maxMessageBytes })
   const sender = yield* callerId("from_agent", input.from_agent)
+  // A reply inherits the thread of the message it answers (one its sender may see); a new message starts its own.
+  const answered = input.in_reply_to === "" ? undefined : yield* visibleMessage(sender, input.in_reply_to)
   const parts = parseAddress(input.to)
   const fansOut = parts.some((part) => part._tag === "Broadcast" || part._tag === "Role")
   const rows = fansOut
@@ -107,6 +118,8 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   const sentAt = yield* mailbox.nextSentAt
   const replyTo = input.reply_to || sender
   const topic = input.topic || null
+  const threadId = input.thread_id || answered?.thread_id || id
+  const inReplyTo = answered?.message_id ?? null
   const outcomes = yield* mailbox.deliverEach(recipients.map((row) => ({
     agentId: row.agent_id,
     message: new Message({
@@ -115,6 +128,10 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
       to: row.agent_id,
       reply_to: replyTo,
       topic,
+      thread_id: threadId,
+      in_reply_to: inReplyTo,
+      priority: input.priority,
+      ack_required: input.ack_required,
       content: input.content +
         Option.match(runtimes.get(row.runtime), { onNone: () => "", onSome: (adapter) => adapter.messageSuffix }),
       sent_at: sentAt
@@ -123,9 +140,24 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   const delivered = recipients.filter((_, index) => Either.isRight(outcomes[index]!))
   const deliveryFailures = outcomes.flatMap((outcome) => Either.isLeft(outcome) ? [outcome.left] : [])
   if (delivered.length === 0) return yield* Effect.fail(deliveryFailures[0]!)
+  yield* Effect.catchAll(log.record([{
+    message_id: id,
+    thread_id: threadId,
+    in_reply_to: inReplyTo,
+    from: sender,
+    topic,
+    priority: input.priority,
+    ack_required: input.ack_required,
+    ack_notify: input.ack_notify,
+    sent_at: sentAt,
+    content: input.content,
+    recipients: delivered.map((row) => row.agent_id)
+  }], yield* logHorizon), (error) => Effect.logWarning(`message ${id} delivered but not logged: ${error.message}`))
   const nudges = !input.nudge
     ? []
-    : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id)), { concurrency: 16 })
+    : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id), input.priority), {
+      concurrency: 16
+    })
   const wakes = nudges.map((outcome, index) => wakeView(delivered[index]!.agent_id, outcome))
   yield* recordSenderWakes(id, wakes)
   const allFailed = [
@@ -134,6 +166,7 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   ]
   return {
     message_id: id,
+    thread_id: threadId,
     delivered: true,
     nudged: nudges.some((outcome) => outcome.nudged),
     recipients: delivered.map((row) => row.agent_id),

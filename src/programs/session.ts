@@ -3,7 +3,7 @@ import { type AgentId, identityTitlePattern, validateAgentId } from "../domain/A
 import { mailNotice } from "../domain/MailNotice.js"
 import { tmuxTargetProblem } from "../domain/PaneAddress.js"
 import { Identity } from "../services/Identity.js"
-import { Mailbox } from "../services/Mailbox.js"
+import { Mailbox, type PendingMessage } from "../services/Mailbox.js"
 import { PidFiles } from "../services/PidFiles.js"
 import { Registry } from "../services/Registry.js"
 import { Tmux } from "../services/Tmux.js"
@@ -93,12 +93,22 @@ export const leaveSession = Effect.fn("session.leave")(function*(runtimePid: num
   return agentId
 })
 
-/** One line naming the unread mail of an agent (`N message(s) from A, B — call get_messages`), or none. */
+/** What a hook tells an agent of its mail: the notice, and the unread messages it names. */
+export interface MailSummary {
+  readonly text: string
+  readonly unread: ReadonlyArray<PendingMessage>
+}
+
+/**
+ * One line naming the unread mail of an agent (`N message(s) from A, B — call get_messages`, urgent mail first) and
+ * the read messages awaiting its acknowledgement, or none when there is neither.
+ */
 export const mailSummary = Effect.fn("session.mailSummary")(function*(agentId: string) {
   const mailbox = yield* Mailbox
   const valid = validateAgentId(agentId)
-  if (Either.isLeft(valid)) return Option.none<{ readonly count: number; readonly text: string }>()
-  const pending = yield* mailbox.pending(valid.right)
-  if (pending.length === 0) return Option.none()
-  return Option.some({ count: pending.length, text: mailNotice(agentId, pending.map((message) => message.from)) })
+  if (Either.isLeft(valid)) return Option.none<MailSummary>()
+  const unread = yield* mailbox.pending(valid.right)
+  const awaiting = yield* mailbox.awaitingAck(valid.right)
+  if (unread.length === 0 && awaiting.length === 0) return Option.none<MailSummary>()
+  return Option.some<MailSummary>({ text: mailNotice(agentId, unread, awaiting.length), unread })
 })

@@ -1,7 +1,7 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import type { WakeMethod } from "../domain/Wake.js"
-import { slotFreeIn, wakeSlot } from "../domain/WakeThrottle.js"
+import { slotFreeIn, throttleFor, wakeSlot } from "../domain/WakeThrottle.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox, type PendingMessage } from "../services/Mailbox.js"
 import { Processes } from "../services/Processes.js"
@@ -9,6 +9,7 @@ import { Registry } from "../services/Registry.js"
 import { hookAgent } from "./hookAgent.js"
 import { type HookContext, type HookOutput, quiet } from "./hookContext.js"
 import { recordWakes } from "./wakeRecords.js"
+import { newMailNotice } from "../domain/MailNotice.js"
 
 const runtimeGone = (pid: number) =>
   Effect.flatMap(Processes, (processes) =>
@@ -18,14 +19,17 @@ const runtimeGone = (pid: number) =>
     }))
 
 /**
- * Waits until the agent's wake slot is free (the nudge throttle counts every wake, whatever its path), then takes
- * it; succeeds with the messages of `fresh` still unread by then (none: the session read them meanwhile, no wake).
+ * Waits until the agent's wake slot is free (the nudge throttle counts every wake, whatever its path; at most 5 s
+ * for urgent mail), then takes it; succeeds with the messages of `fresh` still unread by then (none: the session read them meanwhile, no wake).
  */
 const takeWakeSlot = (agentId: AgentId, fresh: ReadonlyArray<PendingMessage>) =>
   Effect.gen(function*() {
     const registry = yield* Registry
     const mailbox = yield* Mailbox
-    const throttleMillis = Duration.toMillis((yield* BusConfig).nudgeThrottle)
+    const throttleMillis = throttleFor(
+      fresh.some((message) => message.priority === "urgent") ? "urgent" : "normal",
+      Duration.toMillis((yield* BusConfig).nudgeThrottle)
+    )
     for (;;) {
       const files = new Set((yield* mailbox.pending(agentId)).map((message) => message.file))
       const unread = fresh.filter((message) => files.has(message.file))
@@ -96,11 +100,9 @@ export const waitMail = Effect.fn("hooks.waitMail")(function*(hook: HookContext)
     if (Option.isNone(arrived)) return quiet
     const fresh = arrived.value
     yield* recordWake(id, fresh, "rewake", false)
-    const senders = [...new Set(fresh.map((message) => message.from))].join(", ")
     return {
       stdout: "",
-      stderr:
-        `helioy-bus: ${fresh.length} new message(s) for '${id}' from ${senders} — call get_messages to read them.`,
+      stderr: newMailNotice(id, fresh),
       exitCode: 2
     } satisfies HookOutput
   }))

@@ -1,6 +1,6 @@
 import { Context, type Effect, type Either, type Option, type Scope } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
-import type { Message } from "../domain/Message.js"
+import type { Message, Priority } from "../domain/Message.js"
 import type { InboxFull } from "../errors/bus.js"
 import type { MailboxUnavailable } from "../errors/stores.js"
 
@@ -11,6 +11,23 @@ export interface PendingMessage {
   readonly id: string
   readonly from: string
   readonly topic: string | null
+  readonly priority: Priority
+}
+
+/** Where one recipient's copy of a message is. */
+export interface Located {
+  /** `unread` (in the inbox, or claimed and not yet settled), `read` (archived) or `quarantined` (moved aside). */
+  readonly state: "unread" | "read" | "quarantined"
+  /** When it was archived, for a read message (reference timestamp). */
+  readonly readAt: Option.Option<string>
+  /** The message, when its file still reads as one. */
+  readonly message: Option.Option<Message>
+}
+
+/** A message of an inbox, read or unread. */
+export interface HeldMessage {
+  readonly message: Message
+  readonly state: "unread" | "read"
 }
 
 /** A file moved aside because it was not a valid message. */
@@ -35,7 +52,10 @@ export interface Claimed {
  * (same ids) by the next claim of the inbox, so a crash causes a duplicate, never a loss.
  */
 export interface Taken extends Claimed {
-  /** Archives the held messages (`delivered`: the reader got them) or puts them back unread; never fails. */
+  /**
+   * Archives the held messages (`delivered`: the reader got them; those with `ack_required` then await an
+   * acknowledgement) or puts them back unread; never fails.
+   */
   readonly settle: (delivered: boolean) => Effect.Effect<void>
 }
 
@@ -87,6 +107,14 @@ export interface MailboxShape {
     topic: Option.Option<string>,
     limit?: number
   ) => Effect.Effect<Taken, MailboxUnavailable>
+  /** Where the copy of message `messageId` for `agentId` is; none when its inbox holds no such message. */
+  readonly locate: (agentId: AgentId, messageId: string) => Effect.Effect<Option.Option<Located>, MailboxUnavailable>
+  /** Every message of an inbox that still reads, unread and archived, oldest first (for indexing). */
+  readonly history: (agentId: AgentId) => Effect.Effect<ReadonlyArray<HeldMessage>, MailboxUnavailable>
+  /** The ids of the messages read with `ack_required` that the agent has not acknowledged, oldest first. */
+  readonly awaitingAck: (agentId: AgentId) => Effect.Effect<ReadonlyArray<string>, MailboxUnavailable>
+  /** Takes message `messageId` off the agent's awaiting-acknowledgement list; does nothing when it is not on it. */
+  readonly acknowledged: (agentId: AgentId, messageId: string) => Effect.Effect<void, MailboxUnavailable>
   /** Waits, without polling, until a message not in `known` (file names) is unread, and returns the new ones. */
   readonly awaitNew: (
     agentId: AgentId,

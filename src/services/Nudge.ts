@@ -1,5 +1,6 @@
 import { Context, type Effect } from "effect"
 import type { AgentRow } from "../domain/AgentRecord.js"
+import type { Priority } from "../domain/Message.js"
 import type { WakeMethod } from "../domain/Wake.js"
 
 /** Why a wake was not done, or not seen to take effect. */
@@ -42,9 +43,9 @@ export interface NudgeShape {
    * its pane is alive, shows no dialog, has started up and runs no turn, and it was not woken within the throttle: the
    * fixed notice is
    * typed, then Enter, and the pane is watched until the notice left the input line and a turn started (Enter is
-   * pressed once more when it did not).
+   * pressed once more when it did not). For an `urgent` message the throttle is at most 5 s.
    */
-  readonly wake: (recipient: AgentRow, waiterAtDelivery?: boolean) => Effect.Effect<NudgeOutcome>
+  readonly wake: (recipient: AgentRow, waiterAtDelivery?: boolean, priority?: Priority) => Effect.Effect<NudgeOutcome>
 }
 
 /** The nudger. */

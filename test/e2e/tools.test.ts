@@ -1,4 +1,4 @@
-/** The seven bus tools through the MCP SDK Client against the built `helioy-bus serve`. */
+/** The bus tools through the MCP SDK Client against the built `helioy-bus serve`. */
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
@@ -49,15 +49,19 @@ const carol = "api:backend"
 const dave = "tools:general"
 
 describe("tools/list", () => {
-  it("lists the seven tools; whoami and list_agents are read-only", async () => {
+  it("lists the eleven tools; whoami, list_agents, message_status, get_thread and search_messages are read-only", async () => {
     const bus = freshBus()
     const server = await bus.start(alice)
     const { tools } = await server.client.listTools()
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "acknowledge_message",
       "get_messages",
+      "get_thread",
       "heartbeat",
       "list_agents",
+      "message_status",
       "register_agent",
+      "search_messages",
       "send_message",
       "unregister_agent",
       "whoami"
@@ -70,7 +74,11 @@ describe("tools/list", () => {
       unregister_agent: false,
       heartbeat: false,
       send_message: false,
-      get_messages: false
+      get_messages: false,
+      message_status: true,
+      acknowledge_message: false,
+      get_thread: true,
+      search_messages: true
     })
     for (const tool of tools) expect(tool.description?.length).toBeGreaterThan(20)
     const send = tools.find((tool) => tool.name === "send_message")!
@@ -173,6 +181,10 @@ describe("send_message and get_messages", () => {
       to: bob,
       reply_to: carol,
       topic: "review",
+      thread_id: direct.message_id,
+      in_reply_to: null,
+      priority: "normal",
+      ack_required: false,
       content: "direct",
       sent_at: expect.stringMatching(referenceTimestamp)
     }])
@@ -419,7 +431,7 @@ describe("the on-disk format shared with the Python reference", () => {
     expect(fs.existsSync(join(dir, "quarantine"))).toBe(false)
   })
 
-  it("messages we write have exactly the reference's keys, timestamp format and file-name shape", async () => {
+  it("messages we write have the reference's keys (and only the four extra ones), timestamp format and file-name shape", async () => {
     const { inbox, server } = await populatedBus()
     const sent = await server.ok("send_message", { to: `${bob};${carol}`, content: "shape", topic: "t" })
     const names = [unreadFiles(inbox(bob)), unreadFiles(inbox(carol))]
@@ -430,7 +442,19 @@ describe("the on-disk format shared with the Python reference", () => {
     expect(name.endsWith(`_${String(sent.message_id).slice(0, 8)}.json`)).toBe(true)
 
     const stored = JSON.parse(fs.readFileSync(join(inbox(bob), name), "utf8")) as Record<string, unknown>
-    expect(Object.keys(stored).sort()).toEqual(["content", "from", "id", "reply_to", "sent_at", "to", "topic"])
+    expect(Object.keys(stored)).toEqual([
+      "id",
+      "from",
+      "to",
+      "reply_to",
+      "topic",
+      "thread_id",
+      "in_reply_to",
+      "priority",
+      "ack_required",
+      "content",
+      "sent_at"
+    ])
     expect(stored).toMatchObject({
       id: sent.message_id,
       from: alice,

@@ -141,7 +141,8 @@ describe("MailboxLive files", () => {
         file: name,
         id: expect.any(String),
         from: "web:frontend",
-        topic: null
+        topic: null,
+        priority: "normal"
       }])
       const claimed = yield* claimAll
       expect(claimed.quarantined).toEqual([])

@@ -300,6 +300,33 @@ describe("NudgeLive", () => {
       expect((yield* sends).map((call) => call.op)).toEqual(["typeLiteral", "pressEnter"])
     }).pipe(Effect.provide(nudgeLayer)))
 
+  it.effect("an urgent message wakes inside the normal throttle, but never twice within 5 s", () =>
+    Effect.gen(function*() {
+      const nudge = yield* Nudge
+      yield* withPanes(pane("%5", "s:0.1"))
+      const urgently = (recipient: AgentRow) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(nudge.wake(recipient, false, "urgent"))
+          yield* TestClock.adjust("150 millis")
+          for (let step = 0; step < 60 && (yield* Fiber.poll(fiber))._tag === "None"; step++) {
+            yield* TestClock.adjust("100 millis")
+          }
+          return yield* Fiber.join(fiber)
+        })
+      expect(yield* wakeThroughPause(bob)).toEqual(confirmed)
+      yield* withScreen("%5", idleTui())
+      yield* TestClock.adjust("2 seconds")
+      expect(yield* nudge.wake(bob)).toEqual(skipped("throttled"))
+      expect(yield* urgently(bob)).toEqual(skipped("throttled"))
+      yield* TestClock.adjust("3 seconds")
+      expect(yield* urgently(bob)).toEqual(confirmed)
+      yield* withScreen("%5", idleTui())
+      yield* TestClock.adjust("1 second")
+      expect(yield* urgently(bob)).toEqual(skipped("throttled"))
+      expect(yield* nudge.wake(bob)).toEqual(skipped("throttled"))
+      expect((yield* sends).filter((call) => call.op === "typeLiteral")).toHaveLength(2)
+    }).pipe(Effect.provide(nudgeLayer)))
+
   it.effect("a recipient whose waiter holds its inbox is left to it: nothing is typed, the wake is pending", () =>
     Effect.gen(function*() {
       const nudge = yield* Nudge

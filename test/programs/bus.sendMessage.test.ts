@@ -21,6 +21,7 @@ describe("sendMessage", () => {
         const result = yield* sendMessage({ to: "proj:bob", content: "ship it" })
         expect(result).toEqual({
           message_id: expect.any(String),
+          thread_id: result.message_id,
           delivered: true,
           nudged: false,
           recipients: ["proj:bob"],

@@ -6,6 +6,8 @@ import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
 import * as MailboxLive from "../../src/layers/MailboxLive.js"
 import * as MailboxTest from "../../src/layers/MailboxTest.js"
+import * as MessageLogLive from "../../src/layers/MessageLogLive.js"
+import * as MessageLogTest from "../../src/layers/MessageLogTest.js"
 import * as RegistryLive from "../../src/layers/RegistryLive.js"
 import * as RegistryTest from "../../src/layers/RegistryTest.js"
 import * as SqlLive from "../../src/layers/SqlLive.js"
@@ -28,6 +30,17 @@ export const registryLive = Layer.unwrapScoped(Effect.map(freshBusDir, (busDir) 
     Layer.provide(BusDirLive.layer),
     Layer.provide(BusConfigLive.layer({ busDir }))
   )))
+
+/** The SQLite message log over a fresh bus dir, each build with its own database. */
+export const messageLogLive = Layer.unwrapScoped(Effect.map(freshBusDir, (busDir) =>
+  MessageLogLive.layer.pipe(
+    Layer.provide(SqlLive.layer),
+    Layer.provide(BusDirLive.layer),
+    Layer.provide(BusConfigLive.layer({ busDir }))
+  )))
+
+/** The in-memory message log. */
+export const messageLogTest = MessageLogTest.layerTest
 
 /** The in-memory registry. */
 export const registryTest = RegistryTest.layerTest

@@ -1,0 +1,166 @@
+import { SqlClient, type SqlError } from "@effect/sql"
+import { Clock, Effect, Layer, Option, Schema } from "effect"
+import { BusConfig } from "../services/BusConfig.js"
+import { type LoggedMessage, MessageLog, type MessageLogShape } from "../services/MessageLog.js"
+import { registryUnavailable } from "./registryUnavailable.js"
+
+const MessageRow = Schema.Struct({
+  message_id: Schema.String,
+  thread_id: Schema.String,
+  in_reply_to: Schema.NullOr(Schema.String),
+  from_agent: Schema.String,
+  topic: Schema.NullOr(Schema.String),
+  priority: Schema.String,
+  ack_required: Schema.Number,
+  ack_notify: Schema.Number,
+  sent_at: Schema.String,
+  content: Schema.String,
+  recipients: Schema.NullOr(Schema.String)
+})
+
+const decodeMessages = Schema.decodeUnknown(Schema.Array(MessageRow))
+const decodeHits = Schema.decodeUnknown(Schema.Array(Schema.Struct({ ...MessageRow.fields, rank: Schema.Number })))
+const decodeAcks = Schema.decodeUnknown(
+  Schema.Array(Schema.Struct({ agent_id: Schema.String, at: Schema.String, note: Schema.NullOr(Schema.String) }))
+)
+
+const logged = (row: typeof MessageRow.Type): LoggedMessage => ({
+  message_id: row.message_id,
+  thread_id: row.thread_id,
+  in_reply_to: row.in_reply_to,
+  from: row.from_agent,
+  topic: row.topic,
+  priority: row.priority === "urgent" ? "urgent" : "normal",
+  ack_required: row.ack_required !== 0,
+  ack_notify: row.ack_notify !== 0,
+  sent_at: row.sent_at,
+  content: row.content,
+  recipients: row.recipients === null || row.recipients === "" ? [] : row.recipients.split("\n")
+})
+
+/** The recipients of the message row `m`, one per line. */
+const recipientList =
+  `(SELECT group_concat(agent_id, char(10)) FROM message_recipients r WHERE r.message_id = m.message_id) AS recipients`
+
+/** How often one process forgets expired entries (on a record). */
+const pruneEveryMillis = 3_600_000
+
+/** An FTS5 query matching every word as a literal term (no operator of the query syntax can slip in). */
+const matchAll = (words: ReadonlyArray<string>) => words.map((word) => `"${word.replaceAll("\"", "\"\"")}"`).join(" ")
+
+/** Builds the SQLite message log on the registry's connection; every SQL failure becomes a RegistryUnavailable. */
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const { busyTimeout } = yield* BusConfig
+  const unavailable = registryUnavailable(busyTimeout)
+  let lastPrune = Number.NEGATIVE_INFINITY
+
+  const messages = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+    query.pipe(
+      Effect.flatMap(decodeMessages),
+      Effect.map((rows) => rows.map(logged)),
+      Effect.mapError(unavailable)
+    )
+
+  const record: MessageLogShape["record"] = Effect.fn("MessageLog.record")(function*(entries, forgetBefore) {
+    if (entries.length === 0) return
+    const now = yield* Clock.currentTimeMillis
+    const prune = now - lastPrune >= pruneEveryMillis
+    if (prune) lastPrune = now
+    yield* Effect.gen(function*() {
+      yield* sql`INSERT OR IGNORE INTO messages ${
+        sql.insert(entries.map((entry) => ({
+          message_id: entry.message_id,
+          thread_id: entry.thread_id,
+          in_reply_to: entry.in_reply_to,
+          from_agent: entry.from,
+          topic: entry.topic,
+          priority: entry.priority,
+          ack_required: entry.ack_required ? 1 : 0,
+          ack_notify: entry.ack_notify ? 1 : 0,
+          sent_at: entry.sent_at,
+          content: entry.content
+        })))
+      }`
+      const recipients = entries.flatMap((entry) =>
+        entry.recipients.map((agentId) => ({ message_id: entry.message_id, agent_id: agentId }))
+      )
+      if (recipients.length > 0) yield* sql`INSERT OR IGNORE INTO message_recipients ${sql.insert(recipients)}`
+      if (prune) {
+        const expired = sql`SELECT message_id FROM messages WHERE sent_at < ${forgetBefore}`
+        yield* sql`DELETE FROM message_recipients WHERE message_id IN (${expired})`
+        yield* sql`DELETE FROM acknowledgements WHERE message_id IN (${expired})`
+        yield* sql`DELETE FROM messages WHERE sent_at < ${forgetBefore}`
+      }
+    }).pipe(sql.withTransaction, Effect.mapError(unavailable))
+  })
+
+  return {
+    record,
+    known: Effect.fn("MessageLog.known")(function*(messageIds) {
+      if (messageIds.length === 0) return new Set<string>()
+      const rows = yield* Effect.mapError(
+        sql<{ readonly message_id: string }>`SELECT message_id FROM messages WHERE ${
+          sql.in("message_id", messageIds)
+        }`,
+        unavailable
+      )
+      return new Set(rows.map((row) => row.message_id))
+    }),
+    find: Effect.fn("MessageLog.find")(function*(messageId) {
+      const found = yield* messages(sql`SELECT m.*, ${sql.unsafe(recipientList)} FROM messages m WHERE message_id = ${messageId}`)
+      return Option.fromNullable(found[0])
+    }),
+    thread: Effect.fn("MessageLog.thread")(function*(threadId, limit) {
+      return yield* messages(
+        sql`SELECT m.*, ${sql.unsafe(recipientList)} FROM messages m WHERE thread_id = ${threadId}
+            ORDER BY sent_at, rowid LIMIT ${limit}`
+      )
+    }),
+    inThread: Effect.fn("MessageLog.inThread")(function*(threadId, agentId) {
+      const rows = yield* Effect.mapError(
+        sql`SELECT 1 FROM messages m WHERE thread_id = ${threadId} AND (from_agent = ${agentId} OR EXISTS (
+              SELECT 1 FROM message_recipients r WHERE r.message_id = m.message_id AND r.agent_id = ${agentId}
+            )) LIMIT 1`,
+        unavailable
+      )
+      return rows.length > 0
+    }),
+    acknowledge: Effect.fn("MessageLog.acknowledge")(function*(messageId, acknowledgement) {
+      const rows = yield* Effect.mapError(
+        sql`INSERT OR IGNORE INTO acknowledgements ${
+          sql.insert({ message_id: messageId, ...acknowledgement })
+        } RETURNING agent_id`,
+        unavailable
+      )
+      return rows.length > 0
+    }),
+    acknowledgements: Effect.fn("MessageLog.acknowledgements")(function*(messageId) {
+      const rows = yield* sql`SELECT agent_id, at, note FROM acknowledgements WHERE message_id = ${messageId}
+        ORDER BY at`.pipe(Effect.flatMap(decodeAcks), Effect.mapError(unavailable))
+      return rows
+    }),
+    search: Effect.fn("MessageLog.search")(function*(agentId, words, limit) {
+      const rows = yield* sql`SELECT m.*, ${sql.unsafe(recipientList)}, message_search.rank AS rank
+          FROM message_search JOIN messages m ON m.rowid = message_search.rowid
+          WHERE message_search MATCH ${matchAll(words)} AND (m.from_agent = ${agentId} OR EXISTS (
+            SELECT 1 FROM message_recipients r WHERE r.message_id = m.message_id AND r.agent_id = ${agentId}
+          ))
+          ORDER BY message_search.rank LIMIT ${limit}`.pipe(Effect.flatMap(decodeHits), Effect.mapError(unavailable))
+      return rows.map((row) => ({ message: logged(row), rank: row.rank }))
+    }),
+    filesIndexed: Effect.map(
+      Effect.mapError(sql`SELECT value FROM message_log_meta WHERE key = 'files_indexed'`, unavailable),
+      (rows) => rows.length > 0
+    ),
+    markFilesIndexed: Effect.asVoid(
+      Effect.mapError(
+        sql`INSERT OR REPLACE INTO message_log_meta (key, value) VALUES ('files_indexed', '1')`,
+        unavailable
+      )
+    )
+  } satisfies MessageLogShape
+})
+
+/** The message log in registry.db (requires its SqlClient). */
+export const layer = Layer.effect(MessageLog, make)
