@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks"
 import { clearTimeout, setTimeout } from "node:timers"
 import { coldStart } from "./figures/coldStart.js"
 import { concurrentSenders } from "./figures/concurrentSenders.js"
+import { deliveryStatus } from "./figures/deliveryStatus.js"
 import { hookLatency } from "./figures/hookLatency.js"
 import { idleMemory } from "./figures/idleMemory.js"
 import { listAgentsWithPanes } from "./figures/listAgents.js"
@@ -29,6 +30,7 @@ const steps = [
   ["fan-out to a role of 100", fanOut],
   ["list_agents with 50 tmux agents", listAgentsWithPanes],
   ["get_messages of 1000", getThousand],
+  ["delivery status", deliveryStatus],
   ["8 concurrent senders", concurrentSenders],
   ["idle memory", idleMemory],
   ["hook latency", hookLatency],

@@ -4,8 +4,8 @@
  */
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { readMessageHead } from "./messageHead.js"
 import { type BusTree, checkDirectory } from "./directories.js"
+import { readMessageHead } from "./messageHead.js"
 import { isMessageFileName } from "./messageNames.js"
 
 const markerSuffix = ".ack"

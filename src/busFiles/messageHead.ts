@@ -2,8 +2,8 @@
  * The id, sender, topic and priority of a message file, read from its first few KiB (what hooks, waiters and summaries
  * need, at any file size).
  */
-import { isBeingPublished } from "./atomicWrite.js"
 import { type Priority, priorityOf } from "../domain/Message.js"
+import { isBeingPublished } from "./atomicWrite.js"
 import { readBusFile } from "./boundedRead.js"
 
 /** Which message it is, who sent it and on which topic. */
@@ -60,5 +60,10 @@ export const readMessageHead = (path: string): MessageHead | undefined => {
   const from = stringField(read.text, "from")
   if (from === undefined) return undefined
   const topic = /"topic"\s*:\s*null/.test(read.text) ? null : stringField(read.text, "topic") ?? null
-  return { id: stringField(read.text, "id") ?? "", from, topic, priority: priorityOf({ priority: stringField(read.text, "priority") }) }
+  return {
+    id: stringField(read.text, "id") ?? "",
+    from,
+    topic,
+    priority: priorityOf({ priority: stringField(read.text, "priority") })
+  }
 }

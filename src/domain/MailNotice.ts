@@ -11,7 +11,9 @@ const senders = (mail: ReadonlyArray<NoticeMail>) => {
   const urgent = mail.filter((message) => message.priority === "urgent")
   return {
     names: [...new Set([...urgent, ...mail].map((message) => message.from))].join(", "),
-    urgent: urgent.length === 0 ? "" : ` (${urgent.length} urgent, from ${[...new Set(urgent.map((m) => m.from))].join(", ")})`
+    urgent: urgent.length === 0
+      ? ""
+      : ` (${urgent.length} urgent, from ${[...new Set(urgent.map((m) => m.from))].join(", ")})`
   }
 }
 
@@ -25,7 +27,8 @@ const awaitingText = (count: number) =>
 export const mailNotice = (agentId: string, unread: ReadonlyArray<NoticeMail>, awaitingAck = 0): string => {
   if (unread.length === 0) return awaitingAck === 0 ? "" : `helioy-bus: ${awaitingText(awaitingAck)}`
   const { names, urgent } = senders(unread)
-  const line = `helioy-bus: ${unread.length} unread message(s) for '${agentId}'${urgent} from ${names} — call get_messages to read them.`
+  const line =
+    `helioy-bus: ${unread.length} unread message(s) for '${agentId}'${urgent} from ${names} — call get_messages to read them.`
   return awaitingAck === 0 ? line : `${line} ${awaitingText(awaitingAck)}`
 }
 

@@ -1,11 +1,9 @@
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
-import { awaitingIds, clearAwaiting } from "../busFiles/awaitingAck.js"
 import { checkDirectory } from "../busFiles/directories.js"
 import { BusFileError, codeField, describeFileError } from "../busFiles/fileErrors.js"
 import { deliverFile, deliverFiles } from "../busFiles/inboxDelivery.js"
-import { findCopy, inboxHistory, readTimestamp } from "../busFiles/messageLocation.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
 import { lockHeld, releaseLock, tryLock } from "../busFiles/pidLock.js"
@@ -18,6 +16,7 @@ import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
+import { copyMethods } from "./mailboxCopies.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
 import { inboxWaits } from "./mailboxWaits.js"
 
@@ -179,17 +178,7 @@ export const make = Effect.gen(function*() {
     return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
   })
 
-  /** Runs `use` on the inbox directory when it exists (`empty` when it does not). */
-  const inExisting = <A>(agentId: AgentId, empty: A, use: (dir: string) => A) =>
-    Effect.map(existingInbox(agentId), Option.match({ onNone: () => empty, onSome: use }))
-
-  const locate: MailboxShape["locate"] = (agentId, messageId) =>
-    inExisting(agentId, Option.none(), (dir) =>
-      Option.map(Option.fromNullable(findCopy(reader, dir, messageId)), (copy) => ({
-        state: copy.state,
-        readAt: copy.state === "read" ? Option.some(readTimestamp(copy)) : Option.none(),
-        message: Option.fromNullable(copy.message)
-      })))
+  const copies = copyMethods(reader, (agentId) => existingInbox(agentId))
 
   const { rescanned, watched } = inboxWaits(unavailable, config.mailRescan)
 
@@ -239,11 +228,7 @@ export const make = Effect.gen(function*() {
     take,
     claim,
     awaitNew,
-    locate,
-    history: (agentId) => inExisting(agentId, [], (dir) => inboxHistory(reader, dir)),
-    awaitingAck: (agentId) => inExisting(agentId, [], (dir) => awaitingIds(busDir.tree, dir)),
-    acknowledged: (agentId, messageId) =>
-      inExisting(agentId, undefined, (dir) => clearAwaiting(busDir.tree, dir, messageId)),
+    ...copies,
     holdWaiter: (agentId) =>
       Effect.acquireRelease(
         Effect.flatMap(ensureInbox(agentId), (dir) => Effect.try(() => tryLock(join(dir, waiterFile)))),

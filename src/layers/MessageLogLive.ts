@@ -100,15 +100,15 @@ export const make = Effect.gen(function*() {
     known: Effect.fn("MessageLog.known")(function*(messageIds) {
       if (messageIds.length === 0) return new Set<string>()
       const rows = yield* Effect.mapError(
-        sql<{ readonly message_id: string }>`SELECT message_id FROM messages WHERE ${
-          sql.in("message_id", messageIds)
-        }`,
+        sql<{ readonly message_id: string }>`SELECT message_id FROM messages WHERE ${sql.in("message_id", messageIds)}`,
         unavailable
       )
       return new Set(rows.map((row) => row.message_id))
     }),
     find: Effect.fn("MessageLog.find")(function*(messageId) {
-      const found = yield* messages(sql`SELECT m.*, ${sql.unsafe(recipientList)} FROM messages m WHERE message_id = ${messageId}`)
+      const found = yield* messages(
+        sql`SELECT m.*, ${sql.unsafe(recipientList)} FROM messages m WHERE message_id = ${messageId}`
+      )
       return Option.fromNullable(found[0])
     }),
     thread: Effect.fn("MessageLog.thread")(function*(threadId, limit) {

@@ -64,9 +64,7 @@ export const make = Effect.gen(function*() {
       Effect.map(
         Ref.get(state),
         (current) =>
-          [...current.messages.values()].some((message) =>
-            message.thread_id === threadId && involves(message, agentId)
-          )
+          [...current.messages.values()].some((message) => message.thread_id === threadId && involves(message, agentId))
       ),
     acknowledge: (messageId, acknowledgement) =>
       Ref.modify(state, (current) => {

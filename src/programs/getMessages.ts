@@ -1,8 +1,8 @@
 import { Effect, Option, Schema } from "effect"
-import { defaultReadLimit, readLimitProblem } from "../domain/ReadLimits.js"
-import { InvalidInput } from "../errors/bus.js"
 import type { AgentId } from "../domain/AgentId.js"
 import type { Message } from "../domain/Message.js"
+import { defaultReadLimit, readLimitProblem } from "../domain/ReadLimits.js"
+import { InvalidInput } from "../errors/bus.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { MessageLog } from "../services/MessageLog.js"
 import { callerId } from "./caller.js"
@@ -29,7 +29,9 @@ const logUnknown = (agentId: AgentId, messages: ReadonlyArray<Message>) =>
     const log = yield* MessageLog
     const known = yield* log.known(messages.map((message) => message.id))
     const unknown = messages.filter((message) => !known.has(message.id))
-    if (unknown.length > 0) yield* log.record(unknown.map((message) => loggedFrom(message, [agentId])), yield* logHorizon)
+    if (unknown.length > 0) {
+      yield* log.record(unknown.map((message) => loggedFrom(message, [agentId])), yield* logHorizon)
+    }
   }).pipe(Effect.catchAll((error) => Effect.logWarning(`messages read by ${agentId} not logged: ${error.message}`)))
 
 /**

@@ -75,7 +75,10 @@ export const recipientStatus = (
 export const messageStatus = Effect.fn("bus.messageStatus")(function*(given: MessageStatusInput) {
   const input = yield* decodeMessageStatus(given)
   if (input.message_id === "") {
-    return yield* new InvalidInput({ field: "message_id", reason: "required: the id send_message or get_messages gave" })
+    return yield* new InvalidInput({
+      field: "message_id",
+      reason: "required: the id send_message or get_messages gave"
+    })
   }
   const caller = yield* callerId("agent_id", input.agent_id)
   const message = yield* visibleMessage(caller, input.message_id)
@@ -85,7 +88,10 @@ export const messageStatus = Effect.fn("bus.messageStatus")(function*(given: Mes
   const acks = yield* log.acknowledgements(message.message_id)
   // A recipient sees its own part; the sender sees everyone's.
   const shown = message.from === caller ? message.recipients : [caller]
-  const recipients = yield* Effect.forEach(shown, (agentId) => recipientStatus(agentId, message.message_id, wakes, acks))
+  const recipients = yield* Effect.forEach(
+    shown,
+    (agentId) => recipientStatus(agentId, message.message_id, wakes, acks)
+  )
   return {
     message_id: message.message_id,
     thread_id: message.thread_id,

@@ -140,19 +140,22 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   const delivered = recipients.filter((_, index) => Either.isRight(outcomes[index]!))
   const deliveryFailures = outcomes.flatMap((outcome) => Either.isLeft(outcome) ? [outcome.left] : [])
   if (delivered.length === 0) return yield* Effect.fail(deliveryFailures[0]!)
-  yield* Effect.catchAll(log.record([{
-    message_id: id,
-    thread_id: threadId,
-    in_reply_to: inReplyTo,
-    from: sender,
-    topic,
-    priority: input.priority,
-    ack_required: input.ack_required,
-    ack_notify: input.ack_notify,
-    sent_at: sentAt,
-    content: input.content,
-    recipients: delivered.map((row) => row.agent_id)
-  }], yield* logHorizon), (error) => Effect.logWarning(`message ${id} delivered but not logged: ${error.message}`))
+  yield* Effect.catchAll(
+    log.record([{
+      message_id: id,
+      thread_id: threadId,
+      in_reply_to: inReplyTo,
+      from: sender,
+      topic,
+      priority: input.priority,
+      ack_required: input.ack_required,
+      ack_notify: input.ack_notify,
+      sent_at: sentAt,
+      content: input.content,
+      recipients: delivered.map((row) => row.agent_id)
+    }], yield* logHorizon),
+    (error) => Effect.logWarning(`message ${id} delivered but not logged: ${error.message}`)
+  )
   const nudges = !input.nudge
     ? []
     : yield* Effect.forEach(delivered, (row) => nudge.wake(row, waiting.has(row.agent_id), input.priority), {

@@ -53,7 +53,8 @@ export const getThread = Effect.fn("bus.getThread")(function*(given: GetThreadIn
     if (known) return yield* new NotAParticipant({ agentId: caller, what: `thread '${input.thread_id}'` })
     return yield* new InvalidInput({
       field: "thread_id",
-      reason: `no thread '${input.thread_id}' is known (or it is older than the archive TTL); use a thread_id that send_message, get_messages or search_messages showed`
+      reason:
+        `no thread '${input.thread_id}' is known (or it is older than the archive TTL); use a thread_id that send_message, get_messages or search_messages showed`
     })
   }
   const messages = yield* log.thread(input.thread_id, input.limit)

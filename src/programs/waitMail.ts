@@ -1,5 +1,6 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
+import { newMailNotice } from "../domain/MailNotice.js"
 import type { WakeMethod } from "../domain/Wake.js"
 import { slotFreeIn, throttleFor, wakeSlot } from "../domain/WakeThrottle.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -9,7 +10,6 @@ import { Registry } from "../services/Registry.js"
 import { hookAgent } from "./hookAgent.js"
 import { type HookContext, type HookOutput, quiet } from "./hookContext.js"
 import { recordWakes } from "./wakeRecords.js"
-import { newMailNotice } from "../domain/MailNotice.js"
 
 const runtimeGone = (pid: number) =>
   Effect.flatMap(Processes, (processes) =>

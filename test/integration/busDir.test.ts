@@ -197,7 +197,11 @@ describe("the built server with an unsafe bus dir", () => {
     ["list_agents", {}],
     ["heartbeat", {}],
     ["send_message", { to: "*", content: "hi" }],
-    ["get_messages", {}]
+    ["get_messages", {}],
+    ["message_status", { message_id: "m" }],
+    ["acknowledge_message", { message_id: "m" }],
+    ["get_thread", { thread_id: "t" }],
+    ["search_messages", { query: "q" }]
   ]
 
   for (const unsafe of unsafeDirs.slice(0, 2)) {
@@ -206,7 +210,7 @@ describe("the built server with an unsafe bus dir", () => {
       const { busDir, refused } = unsafe.prepare(root)
       const server = await servers.start({ home: root, busDir, agentId: "me:general" })
       const { tools } = await server.client.listTools()
-      expect(tools).toHaveLength(7)
+      expect(tools).toHaveLength(everyTool.length)
       for (const [name, args] of everyTool) {
         const { message, structured } = await server.fails(name, args)
         expect(message).toContain(`refusing bus dir ${refused}`)

@@ -83,7 +83,11 @@ export const snapshotDb = (path: string) => {
     const schema = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").all()
     const tables = schema.filter((entry) => entry.type === "table").map((entry) => String(entry.name))
     const rows = Object.fromEntries(
-      tables.map((table) => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all()])
+      // Sorted by content: WITHOUT ROWID tables have no rowid to order by.
+      tables.map((table) => [
+        table,
+        db.prepare(`SELECT * FROM "${table}"`).all().map((row) => JSON.stringify(row)).sort()
+      ])
     )
     return { schema, rows }
   } finally {

@@ -66,7 +66,7 @@ const contract = (name: string, layer: Layer.Layer<MessageLog, unknown>) =>
           "s1"
         ])
         expect(yield* log.search("proj:bob", ["red", "purple"], 10)).toEqual([])
-        expect((yield* log.search("proj:alice", ["red"], 10))).toHaveLength(2)
+        expect(yield* log.search("proj:alice", ["red"], 10)).toHaveLength(2)
       }).pipe(Effect.provide(layer)))
 
     it.effect("entries sent before the horizon are forgotten, with their recipients and acknowledgements", () =>

@@ -181,7 +181,10 @@ describe("search", () => {
       yield* sendMessage({ to: carol, content: "lunch?", topic: "migration", from_agent: alice })
       yield* sendMessage({ to: dave, content: "migration between dave and carol", from_agent: carol })
       const found = yield* searchMessages({ query: "migration", agent_id: bob })
-      expect(found.results.map((result) => [result.content, result.state])).toEqual([["the migration failed", "unread"]])
+      expect(found.results.map((result) => [result.content, result.state])).toEqual([[
+        "the migration failed",
+        "unread"
+      ]])
       const sent = yield* searchMessages({ query: "MIGRATION", agent_id: alice })
       expect(sent.results.map((result) => result.state)).toEqual(["sent", "sent"])
       expect((yield* Effect.flip(searchMessages({ query: "   ", agent_id: bob })))._tag).toBe("InvalidInput")
@@ -191,7 +194,10 @@ describe("search", () => {
 /** One step of the property's bus: a send, a read handed over, a read put back (a reader that died), an ack. */
 const step = FastCheck.oneof(
   FastCheck.record({ op: FastCheck.constant("send" as const), ack: FastCheck.boolean(), urgent: FastCheck.boolean() }),
-  FastCheck.record({ op: FastCheck.constantFrom("read" as const, "crash" as const), limit: FastCheck.integer({ min: 1, max: 3 }) }),
+  FastCheck.record({
+    op: FastCheck.constantFrom("read" as const, "crash" as const),
+    limit: FastCheck.integer({ min: 1, max: 3 })
+  }),
   FastCheck.record({ op: FastCheck.constant("ack" as const), pick: FastCheck.nat() })
 )
 
@@ -218,7 +224,7 @@ describe("the state machine", () => {
             sent.push(result.message_id)
           } else if (next.op === "ack") {
             if (sent.length > 0) {
-              yield* acknowledgeMessage({ message_id: sent[next.pick % sent.length]!, agent_id: bob, }).pipe(
+              yield* acknowledgeMessage({ message_id: sent[next.pick % sent.length]!, agent_id: bob }).pipe(
                 Effect.ignore
               )
             }
