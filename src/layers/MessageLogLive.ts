@@ -45,6 +45,15 @@ const recipientList =
 /** How often one process forgets expired entries (on a record). */
 const pruneEveryMillis = 3_600_000
 
+/** Rows per INSERT: well inside SQLite's limit of bound variables per statement. */
+const rowsPerInsert = 500
+
+const chunked = <A>(rows: ReadonlyArray<A>): ReadonlyArray<ReadonlyArray<A>> =>
+  Array.from(
+    { length: Math.ceil(rows.length / rowsPerInsert) },
+    (_, index) => rows.slice(index * rowsPerInsert, (index + 1) * rowsPerInsert)
+  )
+
 /** An FTS5 query matching every word as a literal term (no operator of the query syntax can slip in). */
 const matchAll = (words: ReadonlyArray<string>) => words.map((word) => `"${word.replaceAll("\"", "\"\"")}"`).join(" ")
 
@@ -68,24 +77,28 @@ export const make = Effect.gen(function*() {
     const prune = now - lastPrune >= pruneEveryMillis
     if (prune) lastPrune = now
     yield* Effect.gen(function*() {
-      yield* sql`INSERT OR IGNORE INTO messages ${
-        sql.insert(entries.map((entry) => ({
-          message_id: entry.message_id,
-          thread_id: entry.thread_id,
-          in_reply_to: entry.in_reply_to,
-          from_agent: entry.from,
-          topic: entry.topic,
-          priority: entry.priority,
-          ack_required: entry.ack_required ? 1 : 0,
-          ack_notify: entry.ack_notify ? 1 : 0,
-          sent_at: entry.sent_at,
-          content: entry.content
-        })))
-      }`
+      for (const chunk of chunked(entries)) {
+        yield* sql`INSERT OR IGNORE INTO messages ${
+          sql.insert(chunk.map((entry) => ({
+            message_id: entry.message_id,
+            thread_id: entry.thread_id,
+            in_reply_to: entry.in_reply_to,
+            from_agent: entry.from,
+            topic: entry.topic,
+            priority: entry.priority,
+            ack_required: entry.ack_required ? 1 : 0,
+            ack_notify: entry.ack_notify ? 1 : 0,
+            sent_at: entry.sent_at,
+            content: entry.content
+          })))
+        }`
+      }
       const recipients = entries.flatMap((entry) =>
         entry.recipients.map((agentId) => ({ message_id: entry.message_id, agent_id: agentId }))
       )
-      if (recipients.length > 0) yield* sql`INSERT OR IGNORE INTO message_recipients ${sql.insert(recipients)}`
+      for (const chunk of chunked(recipients)) {
+        yield* sql`INSERT OR IGNORE INTO message_recipients ${sql.insert(chunk)}`
+      }
       if (prune) {
         const expired = sql`SELECT message_id FROM messages WHERE sent_at < ${forgetBefore}`
         yield* sql`DELETE FROM message_recipients WHERE message_id IN (${expired})`

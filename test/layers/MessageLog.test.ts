@@ -85,6 +85,15 @@ const contract = (name: string, layer: Layer.Layer<MessageLog, unknown>) =>
         expect(Option.isSome(yield* log.find("new1"))).toBe(true)
       }).pipe(Effect.provide(layer)))
 
+    it.effect("records thousands of messages at once (an inbox indexed from its files)", () =>
+      Effect.gen(function*() {
+        const log = yield* MessageLog
+        const many = Array.from({ length: 5000 }, (_, n) => entry(`bulk-${n}`, { content: `bulk ${n}` }))
+        yield* log.record(many, old)
+        expect(yield* log.known(["bulk-0", "bulk-4999"])).toEqual(new Set(["bulk-0", "bulk-4999"]))
+        expect(yield* log.search("proj:bob", ["bulk"], 3)).toHaveLength(3)
+      }).pipe(Effect.provide(layer)))
+
     it.effect("remembers that the inbox files were indexed", () =>
       Effect.gen(function*() {
         const log = yield* MessageLog
