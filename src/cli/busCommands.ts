@@ -4,6 +4,7 @@ import { version } from "../version.js"
 import { devProxyCommand } from "./devProxyCommand.js"
 import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
+import { humanCommands } from "./humanCommands.js"
 import { installCommand } from "./installCommand.js"
 import { runCommand } from "./runCommand.js"
 import { uninstallCommand } from "./uninstallCommand.js"
@@ -41,7 +42,8 @@ export const busCommand = Command.make("helioy-bus").pipe(
     installCommand,
     uninstallCommand,
     doctorCommand,
-    devProxyCommand
+    devProxyCommand,
+    ...humanCommands
   ])
 )
 

@@ -183,6 +183,12 @@ export const make = Effect.gen(function*() {
       )
       return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)
     }),
+    wakesSince: Effect.fn("Registry.wakesSince")(function*(since, limit) {
+      const raw = yield* sql`SELECT * FROM wakes WHERE at >= ${since} ORDER BY at ASC, rowid ASC LIMIT ${limit}`.pipe(
+        Effect.mapError(unavailable)
+      )
+      return (yield* Effect.mapError(decodeWakes(raw), unavailable)).map(wakeOf)
+    }),
     wakesFor: Effect.fn("Registry.wakesFor")(function*(messageId) {
       const raw = yield* sql`SELECT * FROM wakes WHERE message_id = ${messageId} ORDER BY at ASC, rowid ASC`.pipe(
         Effect.mapError(unavailable)

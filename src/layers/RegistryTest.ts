@@ -71,6 +71,8 @@ export const make = Effect.gen(function*() {
     recordWakes: (records, forgetBefore) =>
       Ref.update(wakes, (log) => [...log.filter((wake) => wake.at >= forgetBefore), ...records]),
     wakesOf: (agentId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.agentId === agentId)),
+    wakesSince: (since, limit) =>
+      Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.at >= since).slice(0, limit)),
     wakesFor: (messageId) => Effect.map(Ref.get(wakes), (log) => log.filter((wake) => wake.messageId === messageId)),
     health: Effect.map(Ref.get(agents), (rows) => ({
       migration: Option.some(latestMigration),

@@ -37,8 +37,8 @@ const RegisterAgentArgs = Schema.Struct({
   runtime: OptionalText,
   pane_id: OptionalText,
   profile: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-  /** The runtime process the agent is (default: this server's parent); not a tool argument. */
-  pid: Schema.optional(Schema.Number),
+  /** The runtime process the agent is (default: this server's parent; null: none, such as a person); not a tool argument. */
+  pid: Schema.optional(Schema.NullOr(Schema.Number)),
   /**
    * Whether `agent_id` is only a fallback guess that the pane's existing identity may override; not a tool argument.
    */
@@ -89,7 +89,7 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(given: Reg
       cwd: input.pwd,
       tmuxTarget,
       paneId,
-      pid: input.pid ?? Option.getOrNull(yield* processes.parentOf(processes.self)),
+      pid: input.pid === undefined ? Option.getOrNull(yield* processes.parentOf(processes.self)) : input.pid,
       sessionId: input.session_id || hints.sessionId,
       agentType: input.agent_type || "general",
       runtime: input.runtime || hints.runtime || "claude",

@@ -79,6 +79,8 @@ export interface RegistryShape {
   ) => Effect.Effect<void, RegistryUnavailable>
   /** The recorded wakes of an agent, oldest first. */
   readonly wakesOf: (agentId: AgentId) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
+  /** The wakes recorded at or after `since` (a reference timestamp), oldest first, at most `limit`. */
+  readonly wakesSince: (since: string, limit: number) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
   /** The recorded wakes for one message, oldest first. */
   readonly wakesFor: (messageId: string) => Effect.Effect<ReadonlyArray<WakeRecord>, RegistryUnavailable>
   /** The schema migration, agent count and integrity of the registry, read only (for `helioy-bus doctor`). */
