@@ -145,5 +145,25 @@ const tail = Command.make("tail", {
   Command.withDescription("Follow deliveries, reads and wakes live, until interrupted.")
 )
 
+const dashboard = Command.make(
+  "dashboard",
+  {
+    port: Options.integer("port").pipe(
+      Options.optional,
+      Options.withDescription("The port (default 4780, or a free one).")
+    ),
+    noOpen: Options.boolean("no-open").pipe(Options.withDescription("Do not open a browser."))
+  },
+  (options) =>
+    Effect.flatMap(
+      Effect.promise(() => import("./dashboard/dashboardCommand.js")),
+      (module) => module.runDashboard(options)
+    )
+).pipe(
+  Command.withDescription(
+    "A live page of the bus on 127.0.0.1: agents, messages and their paths, warrooms; send from it."
+  )
+)
+
 /** The person's commands. */
-export const humanCommands = [agents, send, inbox, read, status, tail] as const
+export const humanCommands = [agents, send, inbox, read, status, tail, dashboard] as const

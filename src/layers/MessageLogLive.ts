@@ -124,6 +124,11 @@ export const make = Effect.gen(function*() {
       )
       return Option.fromNullable(found[0])
     }),
+    recent: Effect.fn("MessageLog.recent")(function*(limit) {
+      return yield* messages(
+        sql`SELECT m.*, ${sql.unsafe(recipientList)} FROM messages m ORDER BY sent_at DESC, rowid DESC LIMIT ${limit}`
+      )
+    }),
     thread: Effect.fn("MessageLog.thread")(function*(threadId, limit) {
       return yield* messages(
         sql`SELECT m.*, ${sql.unsafe(recipientList)} FROM messages m WHERE thread_id = ${threadId}

@@ -51,6 +51,8 @@ export const make = Effect.gen(function*() {
     known: (messageIds) =>
       Effect.map(Ref.get(state), (current) => new Set(messageIds.filter((id) => current.messages.has(id)))),
     find: (messageId) => Effect.map(Ref.get(state), (current) => Option.fromNullable(current.messages.get(messageId))),
+    recent: (limit) =>
+      Effect.map(Ref.get(state), (current) => [...current.messages.values()].sort(bySend).reverse().slice(0, limit)),
     thread: (threadId, limit) =>
       Effect.map(
         Ref.get(state),

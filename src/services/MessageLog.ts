@@ -49,6 +49,8 @@ export interface MessageLogShape {
   readonly known: (messageIds: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, RegistryUnavailable>
   /** One logged message, if the log knows it. */
   readonly find: (messageId: string) => Effect.Effect<Option.Option<LoggedMessage>, RegistryUnavailable>
+  /** The latest messages sent on the bus, newest first, at most `limit` (for a person's dashboard). */
+  readonly recent: (limit: number) => Effect.Effect<ReadonlyArray<LoggedMessage>, RegistryUnavailable>
   /** The messages of a thread, oldest first, at most `limit`. */
   readonly thread: (threadId: string, limit: number) => Effect.Effect<ReadonlyArray<LoggedMessage>, RegistryUnavailable>
   /** Whether `agentId` sent or received a message of the thread. */

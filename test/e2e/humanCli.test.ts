@@ -123,3 +123,24 @@ describe("helioy-bus tail", () => {
     expect(await next((event) => event.event === "read")).toMatchObject({ agent_id: bob, message_id: sent.message_id })
   })
 })
+
+describe("helioy-bus dashboard", () => {
+  it("a second dashboard on a busy port says so and exits 1; stopping the first stops its server", async () => {
+    const { env } = await busWithBob()
+    const first = spawn(process.execPath, [busBin, "dashboard", "--no-open", "--port", "0"], { env })
+    children.push(first)
+    const url = await new Promise<string>((resolve) => createInterface({ input: first.stdout! }).once("line", resolve))
+    const port = new URL(url).port
+    expect((await fetch(url.replace("/?", "/api/agents?"))).status).toBe(200)
+    const second = spawnSync(process.execPath, [busBin, "dashboard", "--no-open", "--port", port], {
+      encoding: "utf8",
+      env
+    })
+    expect(second.status).toBe(1)
+    expect(second.stderr).toContain(`port ${port} on 127.0.0.1 is in use`)
+    const exited = new Promise((resolve) => first.once("exit", resolve))
+    first.kill("SIGINT")
+    await exited
+    await expect(fetch(url)).rejects.toThrow()
+  })
+})

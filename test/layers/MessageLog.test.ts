@@ -42,6 +42,7 @@ const contract = (name: string, layer: Layer.Layer<MessageLog, unknown>) =>
           entry("t-1", { thread_id: "t", sent_at: "2026-11-30T10:00:01.000000+00:00" })
         ], old)
         expect((yield* log.thread("t", 10)).map((message) => message.message_id)).toEqual(["t-1", "t-2"])
+        expect((yield* log.recent(1)).map((message) => message.message_id)).toEqual(["t-2"])
         expect(yield* log.inThread("t", "proj:bob")).toBe(true)
         expect(yield* log.inThread("t", "proj:dave")).toBe(false)
       }).pipe(Effect.provide(layer)))
