@@ -91,7 +91,9 @@ function renderWarrooms(warrooms) {
   for (const room of warrooms) {
     box.append(el("h3", room.warroom_id + " (" + room.status + ")"));
     const list = el("ul");
-    for (const member of room.members || []) list.append(el("li", (member.agent_id || member.desired_role) + " — " + (member.state || member.status || "")));
+    for (const member of room.members || []) {
+      list.append(el("li", (member.agent_instance_id || member.desired_role) + " (" + member.desired_runtime + ") — " + member.state + (member.pane_alive ? "" : ", pane gone")));
+    }
     box.append(list);
   }
 }

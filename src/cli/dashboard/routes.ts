@@ -39,11 +39,17 @@ const replyJson = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     )
   )
 
-/** The agents (grouped by the page) and the active warrooms. */
+/** The agents, each with the warroom its pane belongs to (the page groups by it, else by tmux session), and the warrooms. */
 const overview = Effect.gen(function*() {
   const agents = yield* agentsOverview("")
   const warrooms = yield* Effect.orElseSucceed(Warroom.status(), () => [])
-  return { agents, warrooms }
+  const roomOfPane = new Map(
+    warrooms.flatMap((room) => room.members.map((member) => [member.pane_id, room.warroom_id] as const))
+  )
+  return {
+    agents: agents.map((agent) => ({ ...agent, warroom: roomOfPane.get(agent.pane_id) ?? null })),
+    warrooms
+  }
 })
 
 const encoder = new TextEncoder()
