@@ -3,7 +3,7 @@ import { type AddressPart, parseAddress } from "../domain/Address.js"
 import type { AgentRow } from "../domain/AgentRecord.js"
 import { Message } from "../domain/Message.js"
 import { newMessageId } from "../domain/MessageId.js"
-import { InvalidInput, MessageTooLarge, RecipientNotFound } from "../errors/bus.js"
+import { InvalidInput, MessageTooLarge, NotAParticipant, RecipientNotFound } from "../errors/bus.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { MessageLog } from "../services/MessageLog.js"
@@ -80,7 +80,7 @@ const resolveRecipients = (
  * live agents only), atomically per inbox, logs it (thread, priority, recipients; a failed log entry never fails the
  * send), then wakes idle recipients (urgent mail inside the throttle, at most once in 5 s; the wakes reported and
  * recorded); fails when nothing could be delivered (unknown recipients, content empty or too large, inbox full, disk
- * errors) or `in_reply_to` names a message the sender may not see.
+ * errors) or `in_reply_to` or `thread_id` names a message or thread the sender is no participant of.
  */
 export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMessageInput) {
   const input = yield* decodeSendMessage(given)
@@ -96,6 +96,13 @@ export const sendMessage = Effect.fn("bus.sendMessage")(function*(given: SendMes
   const sender = yield* callerId("from_agent", input.from_agent)
   // A reply inherits the thread of the message it answers (one its sender may see); a new message starts its own.
   const answered = input.in_reply_to === "" ? undefined : yield* visibleMessage(sender, input.in_reply_to)
+  // Naming a thread joins it only for one of its participants: a thread's id is no key to read it by.
+  if (
+    input.thread_id !== "" && !(yield* log.inThread(input.thread_id, sender)) &&
+    (yield* log.thread(input.thread_id, 1)).length > 0
+  ) {
+    return yield* new NotAParticipant({ agentId: sender, what: `thread '${input.thread_id}'` })
+  }
   const parts = parseAddress(input.to)
   const fansOut = parts.some((part) => part._tag === "Broadcast" || part._tag === "Role")
   const rows = fansOut

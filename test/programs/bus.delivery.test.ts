@@ -152,7 +152,16 @@ describe("threads", () => {
         sendMessage({ to: bob, content: "x", from_agent: dave, in_reply_to: question.message_id })
       )
       expect(refused._tag).toBe("NotAParticipant")
+      // Nor does naming the thread let an outsider in.
+      const intruder = yield* Effect.flip(
+        sendMessage({ to: bob, content: "x", from_agent: dave, thread_id: question.thread_id })
+      )
+      expect(intruder._tag).toBe("NotAParticipant")
       expect(yield* mailbox.pending(bob as AgentId)).toHaveLength(1)
+      // A new thread id of one's own is fine.
+      expect((yield* sendMessage({ to: bob, content: "y", from_agent: dave, thread_id: "dave-topic" })).thread_id).toBe(
+        "dave-topic"
+      )
     }).pipe(Effect.provide(bus)))
 })
 
