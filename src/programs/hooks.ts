@@ -92,8 +92,8 @@ export const sessionEnd = Effect.fn("hooks.sessionEnd")(function*(hook: HookCont
 })
 
 /**
- * UserPromptSubmit / PreToolUse: adds "N message(s) from A, B — call get_messages" as context when mail waits; never
- * claims it.
+ * UserPromptSubmit / PreToolUse (Gemini: BeforeAgent): adds "N message(s) from A, B — call get_messages" as context
+ * when mail waits; never claims it.
  */
 export const mailContext = (hookEventName: string) =>
   Effect.fn("hooks.mailContext")(function*(hook: HookContext) {
@@ -103,7 +103,10 @@ export const mailContext = (hookEventName: string) =>
     return Option.match(mail, { onNone: () => quiet, onSome: (summary) => context(hookEventName, summary.text) })
   })
 
-/** Stop: with unread mail, keeps the session working once (`decision: block`), never again while `stop_hook_active`. */
+/**
+ * Stop (Gemini: AfterAgent): with unread mail, keeps the session working once (`decision: block`), never again while
+ * `stop_hook_active`.
+ */
 export const stop = Effect.fn("hooks.stop")(function*(hook: HookContext) {
   if (hook.event.stop_hook_active) return quiet
   const agentId = yield* hookAgent(hook, promptWait)
