@@ -10,7 +10,7 @@ export const geminiScreen: ScreenModel = {
   prompt: ">",
   busy: [/esc to cancel/],
   dialog: [
-    /^\s*[●❯›>] \d+\. /m,
+    /^[\s│]*[●❯›>] \d+\. /m,
     /Do you trust/i,
     /Allow once/i,
     /Allow execution/i,

@@ -160,10 +160,12 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
 
   it("10 sends to an idle session: each woken by a confirmed nudge", async () => {
     const latencies: Array<number> = []
+    const reasons: Array<unknown> = []
     for (let round = 0; round < 10; round++) {
       await idle(gemini)
       const { at, result } = await send(gemini.agentId, `SECRET-ROUND-${round}`)
       expect(result, `round ${round}`).toMatchObject({ wakes: [{ wake: "nudge", confirmed: true }] })
+      reasons.push((result.wakes as Array<{ readonly reason?: unknown }>)[0]!.reason)
       const turn = await waitFor(
         `turn ${round}`,
         30,
@@ -174,7 +176,8 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
     figure("gemini-nudge", {
       sends: 10,
       sendToTurnStartMedianMs: median(latencies),
-      sendToTurnStartMaxMs: Math.max(...latencies)
+      sendToTurnStartMaxMs: Math.max(...latencies),
+      confirmedOnFirstEnterShare: reasons.filter((reason) => reason === undefined).length / reasons.length
     })
     await idle(gemini)
     for (let round = 0; round < 10; round++) {
