@@ -4,7 +4,9 @@ import type { LaunchOptions, RuntimeAdapter, ScreenModel } from "../domain/Runti
 /**
  * Gemini CLI's TUI (0.61): a ` > ` input line inside a box (the placeholder `Type your message` when empty); `esc to
  * cancel` while a turn runs; the folder trust and tool confirmation dialogs. Its ` > ` input line exists only once
- * it has started.
+ * it has started. While a turn's AfterAgent hook runs, the status line shows only `Executing Hook: …`: that is not
+ * counted as busy, so a notice typed then is queued by Gemini (shown under `Queued`) and runs after the turn, rather
+ * than left to a hook that may have read the inbox before the mail came.
  */
 export const geminiScreen: ScreenModel = {
   prompt: ">",
@@ -17,7 +19,8 @@ export const geminiScreen: ScreenModel = {
     /Waiting for user confirmation/i
   ],
   starting: [/Initializing\.\.\./],
-  ready: [/^ > /m]
+  ready: [/^ > /m],
+  queued: /Queued \(press ↑ to edit\):/
 }
 
 /** The first prompt of a Gemini member playing an agent type: names the file that describes the role. */

@@ -48,6 +48,11 @@ const running = screen(
   "  Type your message or @path/to/file"
 )
 const box = (line: string) => ` │ ${line.padEnd(60)} │`
+const queuedDuringHook = screen(
+  [" > hello there", "✦ ok", "  Queued (press ↑ to edit):", `    ${nudgeText}`],
+  " ⠇ Executing Hook: /usr/bin/node /opt/helioy-bus/bin/helioy-bus.js hook after-agent               ? for shortcuts",
+  "  Type your message or @path/to/file"
+)
 const trustDialog = [
   ...header,
   "ℹ Skipping project agents due to untrusted folder. To enable, ensure that the project root is trusted.",
@@ -73,6 +78,14 @@ describe("Gemini CLI's screen model", () => {
     expect(noticeSubmitted(geminiScreen, nudgeText, idle, typed)).toBe(false)
     expect(showsBusy(geminiScreen, running)).toBe(true)
     expect(noticeSubmitted(geminiScreen, nudgeText, idle, running)).toBe(true)
+  })
+
+  it("a notice typed while the AfterAgent hook ends a turn is queued by Gemini: taken, though no turn shows yet", () => {
+    expect(showsBusy(geminiScreen, queuedDuringHook)).toBe(false)
+    expect(noticeSubmitted(geminiScreen, nudgeText, idle, queuedDuringHook)).toBe(true)
+    expect(noticeSubmitted(geminiScreen, nudgeText, idle, queuedDuringHook.replace(nudgeText, "something else"))).toBe(
+      false
+    )
   })
 
   it("a notice that left the input line while no turn shows and the transcript did not grow is not submitted", () => {

@@ -142,7 +142,7 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
     expect(whoami.text).toContain(gemini.sessionId)
   })
 
-  it("mail to an idle session: a confirmed nudge starts its turn, the mail notice is in that turn's model request (BeforeAgent), and the content never reaches the screen", async () => {
+  it("mail to an idle session: a confirmed nudge starts its turn, the mail notice is in that turn's model request (BeforeAgent), AfterAgent keeps the session working once while it is unread, and the content never reaches the screen", async () => {
     rig.gemini.setReadMail(false)
     await idle(gemini)
     const secret = "SECRET-CONTENT-FOR-GEMINI-1"
@@ -163,7 +163,18 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
       method: "nudge",
       confirmed: 1
     }])
+    // The turn ended with the mail unread: the AfterAgent hook's `decision: block` kept the session working, once.
+    const kept = await waitFor(
+      "the turn the AfterAgent hook kept going",
+      30,
+      () =>
+        geminiTurns(rig, gemini).find((request) =>
+          request.at > turn.at && request.lastUserText.includes(mailNotice(gemini.agentId, ["tester"])) &&
+          !request.lastUserText.includes(nudgeText)
+        )
+    )
     await idle(gemini)
+    expect(geminiTurns(rig, gemini).filter((request) => request.at > kept.at)).toEqual([])
     expect(rig.tmux.capture(gemini.paneId)).not.toContain(secret)
   })
 
@@ -196,6 +207,7 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
       sends: 10,
       sendToTurnStartMedianMs: median(latencies),
       sendToTurnStartMaxMs: Math.max(...latencies),
+      sendToTurnStartMs: latencies,
       confirmedOnFirstEnterShare: reasons.filter((reason) => reason === undefined).length / reasons.length
     })
     expect(rig.wakesOf(gemini.agentId).filter((wake) => wake.method === "nudge" && wake.confirmed === 1)).toHaveLength(

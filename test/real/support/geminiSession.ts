@@ -46,8 +46,9 @@ export const seedGemini = (rig: RealRig, projects: ReadonlyArray<string>) => {
   fs.writeFileSync(settingsPath(rig), JSON.stringify(settings, null, 2))
 }
 
-/** Whether a Gemini CLI screen shows its input line and no running turn. */
-export const geminiIdle = (screen: string): boolean => /^ > /m.test(screen) && !/esc to cancel/.test(screen)
+/** Whether a Gemini CLI screen shows its input line, no running turn and no hook running (a turn's last step). */
+export const geminiIdle = (screen: string): boolean =>
+  /^ > /m.test(screen) && !/esc to cancel/.test(screen) && !/Executing Hooks?: /.test(screen)
 
 /**
  * Starts `gemini` in a new pane in `cwd` and waits until it is registered under that pane and idle at its prompt. CI
@@ -91,6 +92,7 @@ export const quitGemini = async (rig: RealRig, session: GeminiSession) => {
   await waitFor(
     "the Gemini CLI pane to close",
     30,
-    () => rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n").includes(session.paneId) ? undefined : true
+    () => rig.tmux.run("list-panes", "-a", "-F", "#{pane_id}").split("\n").includes(session.paneId) ? undefined : true,
+    () => rig.tmux.capture(session.paneId)
   )
 }
