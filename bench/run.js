@@ -11,6 +11,7 @@ import { clearTimeout, setTimeout } from "node:timers"
 import { coldStart } from "./figures/coldStart.js"
 import { concurrentSenders } from "./figures/concurrentSenders.js"
 import { deliveryStatus } from "./figures/deliveryStatus.js"
+import { geminiHookLatency } from "./figures/geminiHookLatency.js"
 import { hookLatency } from "./figures/hookLatency.js"
 import { idleMemory } from "./figures/idleMemory.js"
 import { listAgentsWithPanes } from "./figures/listAgents.js"
@@ -34,6 +35,7 @@ const steps = [
   ["8 concurrent senders", concurrentSenders],
   ["idle memory", idleMemory],
   ["hook latency", hookLatency],
+  ["Gemini BeforeAgent hook latency", geminiHookLatency],
   ["wait-mail wake", waitMailWake],
   ["warroom of 8", warroomEight]
 ]

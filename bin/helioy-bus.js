@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 const [command, ...rest] = process.argv.slice(2)
-const fastEvents = { "user-prompt-submit": "UserPromptSubmit", "pre-tool-use": "PreToolUse" }
+const fastEvents = {
+  "user-prompt-submit": "UserPromptSubmit",
+  "pre-tool-use": "PreToolUse",
+  "before-agent": "BeforeAgent"
+}
 if (command === "hook" && rest[0] in fastEvents) {
   const { fastMailContext } = await import("../dist/bin/hook-fast-path.mjs")
   const output = fastMailContext(process.env, fastEvents[rest[0]])

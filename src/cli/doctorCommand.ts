@@ -41,6 +41,6 @@ export const doctorCommand = Command.make("doctor", { json }, (options) =>
     }
   }).pipe(Effect.provide(DoctorLive))).pipe(
     Command.withDescription(
-      "Check the bus dir, the registry, tmux and the Claude Code / Codex configuration; change nothing."
+      "Check the bus dir, the registry, tmux and the Claude Code / Codex / Gemini CLI configuration; change nothing."
     )
   )

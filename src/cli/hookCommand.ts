@@ -18,6 +18,8 @@ const events = [
   "user-prompt-submit",
   "pre-tool-use",
   "stop",
+  "before-agent",
+  "after-agent",
   "wait-mail",
   "prune"
 ] as const
@@ -33,6 +35,8 @@ const handlers: Record<
   "user-prompt-submit": hooks.mailContext("UserPromptSubmit"),
   "pre-tool-use": hooks.mailContext("PreToolUse"),
   "stop": hooks.stop,
+  "before-agent": hooks.mailContext("BeforeAgent"),
+  "after-agent": hooks.stop,
   "wait-mail": hooks.waitMail,
   "prune": () => hooks.prune()
 }
@@ -126,4 +130,4 @@ export const hookCommand = Command.make(
         process.exit(output.exitCode)
       })
     })
-).pipe(Command.withDescription("Handle a Claude Code or Codex hook event (JSON on stdin)."))
+).pipe(Command.withDescription("Handle a Claude Code, Codex or Gemini CLI hook event (JSON on stdin)."))

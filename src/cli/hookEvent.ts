@@ -18,6 +18,7 @@ const decodeEvent = (text: string) => {
   const object = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw as Record<string, unknown> : {}
   return {
     session_id: field(object, "session_id", Schema.String, ""),
+    hook_event_name: field(object, "hook_event_name", Schema.String, ""),
     cwd: field(object, "cwd", Schema.String, ""),
     source: field(object, "source", Schema.String, ""),
     reason: field(object, "reason", Schema.String, ""),
@@ -26,7 +27,11 @@ const decodeEvent = (text: string) => {
   }
 }
 
-/** A hook event and the runtime its shape suggests (`codex` for Codex transcripts, else none). */
+/**
+ * A hook event and the runtime its shape suggests: `codex` for a Codex rollout transcript, `gemini` for a Gemini CLI
+ * chat transcript (`~/.gemini/tmp/<project>/chats/`) or when GEMINI_SESSION_ID names the event's session (Gemini sets
+ * it for its hooks), else none.
+ */
 export interface ReadEvent {
   readonly event: HookEvent
   readonly runtimeHint: Option.Option<string>
@@ -49,6 +54,13 @@ const readAll = (limitMillis: number) =>
     process.stdin.once("error", done)
   })
 
+const runtimeOf = (transcriptPath: string, sessionId: string, geminiSessionId: string): Option.Option<string> =>
+  /\/\.codex\/|rollout-/.test(transcriptPath)
+    ? Option.some("codex")
+    : /\/\.gemini\/tmp\/.*\/chats\//.test(transcriptPath) || (sessionId !== "" && geminiSessionId === sessionId)
+    ? Option.some("gemini")
+    : Option.none()
+
 /**
  * Reads the hook event JSON on stdin (at most `limitMillis` of waiting for it); malformed or absent input reads as an
  * empty event, a malformed field as absent.
@@ -58,6 +70,6 @@ export const readHookEvent = (limitMillis: number): Effect.Effect<ReadEvent> =>
     const { transcript_path, ...event } = decodeEvent(text)
     return {
       event: { ...event, cwd: event.cwd === "" ? process.cwd() : event.cwd },
-      runtimeHint: /\/\.codex\/|rollout-/.test(transcript_path) ? Option.some("codex") : Option.none()
+      runtimeHint: runtimeOf(transcript_path, event.session_id, process.env.GEMINI_SESSION_ID ?? "")
     }
   })

@@ -9,7 +9,9 @@ const nextSteps: Record<InstallRuntime, string> = {
   claude:
     "Restart Claude Code sessions to load the helioy-bus server and hooks; check the setup with: helioy-bus doctor",
   codex: "Restart Codex to load the helioy-bus server and hooks (if Codex asks you to review new hooks, trust them); " +
-    "check the setup with: helioy-bus doctor"
+    "check the setup with: helioy-bus doctor",
+  gemini: "Restart Gemini CLI to load the helioy-bus server and hooks; Gemini starts MCP servers only in trusted " +
+    "folders (trust each project when Gemini asks); check the setup with: helioy-bus doctor"
 }
 
 const install = (runtime: InstallRuntime, dryRun: boolean) =>
@@ -22,10 +24,12 @@ const install = (runtime: InstallRuntime, dryRun: boolean) =>
   })
 
 /** The runtime argument of `install` and `uninstall`. */
-export const runtimeArg = Args.choice([["claude", "claude"], ["codex", "codex"]] as const, { name: "runtime" })
+export const runtimeArg = Args.choice([["claude", "claude"], ["codex", "codex"], ["gemini", "gemini"]] as const, {
+  name: "runtime"
+})
 
 /**
- * `helioy-bus install claude|codex [--dry-run]`: wires a runtime to this installation; on failure says why on stderr
+ * `helioy-bus install claude|codex|gemini [--dry-run]`: wires a runtime to this installation; on failure says why on stderr
  * and exits 1.
  */
 export const installCommand = Command.make(
@@ -38,6 +42,7 @@ export const installCommand = Command.make(
 ).pipe(
   Command.withDescription(
     "Add the helioy-bus MCP server and hooks to the user configuration of Claude Code (~/.claude.json, " +
-      "~/.claude/settings.json) or Codex (~/.codex/config.toml, ~/.codex/hooks.json), backing up each changed file."
+      "~/.claude/settings.json), Codex (~/.codex/config.toml, ~/.codex/hooks.json) or Gemini CLI " +
+      "(~/.gemini/settings.json), backing up each changed file."
   )
 )

@@ -94,7 +94,7 @@ export const shieldLaunchArgs = (argv: ReadonlyArray<string>): Array<string> => 
 export const unshield = (word: string) => (word.startsWith(shieldMark) ? word.slice(shieldMark.length) : word)
 
 const runtimeArg = Args.text({ name: "runtime" }).pipe(
-  Args.withDescription("The runtime id: claude, claude-opus, codex, grok, grok-fast or generic.")
+  Args.withDescription("The runtime id: claude, claude-opus, codex, gemini, grok, grok-fast or generic.")
 )
 
 const commandArgs = Args.text({ name: "command" }).pipe(

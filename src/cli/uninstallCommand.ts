@@ -9,7 +9,8 @@ import { runtimeArg } from "./installCommand.js"
 
 const nextSteps: Record<InstallRuntime, string> = {
   claude: "Restart Claude Code sessions to stop loading the helioy-bus server and hooks",
-  codex: "Restart Codex to stop loading the helioy-bus server and hooks"
+  codex: "Restart Codex to stop loading the helioy-bus server and hooks",
+  gemini: "Restart Gemini CLI to stop loading the helioy-bus server and hooks"
 }
 
 const uninstall = (runtime: InstallRuntime, dryRun: boolean) =>
@@ -22,7 +23,7 @@ const uninstall = (runtime: InstallRuntime, dryRun: boolean) =>
   })
 
 /**
- * `helioy-bus uninstall claude|codex [--dry-run]`: removes what `install` added, backing up each changed file; on
+ * `helioy-bus uninstall claude|codex|gemini [--dry-run]`: removes what `install` added, backing up each changed file; on
  * failure says why on stderr and exits 1.
  */
 export const uninstallCommand = Command.make(
@@ -35,6 +36,6 @@ export const uninstallCommand = Command.make(
 ).pipe(
   Command.withDescription(
     "Remove what helioy-bus install added (the helioy-bus MCP server, its hooks, Codex's [features] hooks where " +
-      "the install added it) from the Claude Code or Codex user configuration, backing up each changed file."
+      "the install added it) from the Claude Code, Codex or Gemini CLI user configuration, backing up each changed file."
   )
 )

@@ -36,7 +36,7 @@ const nameArg = Args.text({ name: "name" }).pipe(
 const runtimeOption = Options.text("runtime").pipe(
   Options.withDefault(""),
   Options.withDescription(
-    "Runtime of agents without a 'runtime/' prefix: claude (default), claude-opus, codex, grok, grok-fast."
+    "Runtime of agents without a 'runtime/' prefix: claude (default), claude-opus, codex, gemini, grok, grok-fast."
   )
 )
 const cwdOption = Options.text("cwd").pipe(Options.withDefault(""), Options.withDescription("The members' directory."))

@@ -32,12 +32,20 @@ export const showsDialog = (screen: ScreenModel, text: string): boolean =>
 const transcriptCount = (screen: ScreenModel, notice: string, text: string): number =>
   text.split(notice).length - (inputLine(screen, text).includes(notice) ? 2 : 1)
 
+/** Whether the TUI shows the notice among the input it queued for after its running turn. */
+const showsQueued = (screen: ScreenModel, notice: string, text: string): boolean => {
+  if (screen.queued === undefined) return false
+  const at = text.search(screen.queued)
+  return at >= 0 && text.slice(at).includes(notice)
+}
+
 /**
- * Whether a typed notice took effect: it is no longer on the input line, and a turn runs now or the notice moved into
- * the transcript since `before` (a turn that ended between two looks). A runtime whose running turn does not show
- * counts on the first alone.
+ * Whether a typed notice took effect: it is no longer on the input line, and a turn runs now, the notice moved into
+ * the transcript since `before` (a turn that ended between two looks), or the TUI queued it for after the turn it is
+ * finishing. A runtime whose running turn does not show counts on the first alone.
  */
 export const noticeSubmitted = (screen: ScreenModel, notice: string, before: string, after: string): boolean =>
   !inputLine(screen, after).includes(notice) &&
   (screen.busy.length === 0 || showsBusy(screen, after) ||
-    transcriptCount(screen, notice, after) > transcriptCount(screen, notice, before))
+    transcriptCount(screen, notice, after) > transcriptCount(screen, notice, before) ||
+    showsQueued(screen, notice, after))

@@ -34,6 +34,11 @@ export interface ScreenModel {
   readonly starting: ReadonlyArray<RegExp>
   /** All of these on screen: the TUI has started and waits at its prompt (none: cannot be told). */
   readonly ready: ReadonlyArray<RegExp>
+  /**
+   * The header above what the TUI queued to submit once its running turn ends (Gemini CLI: `Queued (press ↑ to
+   * edit):`), when it queues input; a notice shown under it was taken.
+   */
+  readonly queued?: RegExp
 }
 
 /** How an agent runtime is started, identified, woken and registered. */

@@ -56,6 +56,18 @@ export const codexHooks: ReadonlyArray<HookSpec> = [
   { event: "Stop", hook: "stop", timeout: 10 }
 ]
 
+/**
+ * The hooks Gemini CLI runs: registration and mail at SessionStart, mail as context before each turn (BeforeAgent),
+ * a turn kept going on unread mail (AfterAgent), and the session's end (fired up to three times on one `/quit`).
+ * Gemini has no rewake hook: an idle session is woken by a typed nudge.
+ */
+export const geminiHooks: ReadonlyArray<HookSpec> = [
+  { event: "SessionStart", hook: "session-start", timeout: 10 },
+  { event: "SessionEnd", hook: "session-end", timeout: 5 },
+  { event: "BeforeAgent", hook: "before-agent", timeout: 5 },
+  { event: "AfterAgent", hook: "after-agent", timeout: 10 }
+]
+
 /** The variables Codex must forward to the bus MCP server (Codex starts MCP servers with a scrubbed environment). */
 export const codexEnvVars: ReadonlyArray<string> = [
   "TMUX",

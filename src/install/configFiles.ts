@@ -17,24 +17,35 @@ export interface ConfigLocations {
   readonly codexConfig: string
   /** `~/.codex/hooks.json` (or `$CODEX_HOME/hooks.json`). */
   readonly codexHooks: string
+  /** `~/.gemini/settings.json` (or `$GEMINI_CLI_HOME/.gemini/settings.json`): MCP servers and hooks. */
+  readonly geminiSettings: string
+  /**
+   * `~/.gemini/trustedFolders.json` (or `$GEMINI_CLI_HOME/.gemini/…`, or `$GEMINI_CLI_TRUSTED_FOLDERS_PATH`): the
+   * folders Gemini CLI trusts (it starts MCP servers only in those).
+   */
+  readonly geminiTrustedFolders: string
 }
 
 const optional = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 
 /**
- * The configuration files under HOME (CLAUDE_CONFIG_DIR and CODEX_HOME move them as the runtimes do); fails on a
- * malformed variable.
+ * The configuration files under HOME (CLAUDE_CONFIG_DIR, CODEX_HOME, GEMINI_CLI_HOME and
+ * GEMINI_CLI_TRUSTED_FOLDERS_PATH move them as the runtimes do); fails on a malformed variable.
  */
 export const configLocations = Effect.gen(function*() {
   const home = yield* Config.string("HOME").pipe(Config.withDefault(homedir()))
   const claudeDir = yield* optional("CLAUDE_CONFIG_DIR")
   const codexHome = yield* optional("CODEX_HOME")
   const codexDir = codexHome === "" ? join(home, ".codex") : codexHome
+  const geminiDir = join((yield* optional("GEMINI_CLI_HOME")) || home, ".gemini")
+  const trustedFolders = yield* optional("GEMINI_CLI_TRUSTED_FOLDERS_PATH")
   return {
     claudeJson: claudeDir === "" ? join(home, ".claude.json") : join(claudeDir, ".claude.json"),
     claudeSettings: join(claudeDir === "" ? join(home, ".claude") : claudeDir, "settings.json"),
     codexConfig: join(codexDir, "config.toml"),
-    codexHooks: join(codexDir, "hooks.json")
+    codexHooks: join(codexDir, "hooks.json"),
+    geminiSettings: join(geminiDir, "settings.json"),
+    geminiTrustedFolders: trustedFolders || join(geminiDir, "trustedFolders.json")
   } satisfies ConfigLocations
 })
 

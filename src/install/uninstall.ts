@@ -4,6 +4,7 @@ import { withoutCodexConfig } from "./CodexConfigRemoval.js"
 import { withoutCodexHooks } from "./CodexHooks.js"
 import type { ConfigLocations } from "./configFiles.js"
 import { jsonEdit, planFile } from "./configPlan.js"
+import { withoutGeminiSettings } from "./GeminiConfig.js"
 import type { InstallRuntime } from "./install.js"
 
 /**
@@ -18,6 +19,8 @@ export const planUninstall = (runtime: InstallRuntime, locations: ConfigLocation
       planFile(locations.claudeJson, jsonEdit("uninstall", withoutClaudeMcpServer)),
       planFile(locations.claudeSettings, jsonEdit("uninstall", withoutClaudeHooks))
     ])
+    : runtime === "gemini"
+    ? Effect.all([planFile(locations.geminiSettings, jsonEdit("uninstall", withoutGeminiSettings))])
     : Effect.all([
       planFile(locations.codexConfig, withoutCodexConfig),
       planFile(locations.codexHooks, jsonEdit("uninstall", withoutCodexHooks))

@@ -8,6 +8,7 @@ import {
 } from "../domain/Permissions.js"
 import type { LaunchOptions, RuntimeAdapter, ScreenModel } from "../domain/RuntimeAdapter.js"
 import { Runtimes, type RuntimesShape } from "../services/Runtimes.js"
+import { gemini } from "./GeminiAdapter.js"
 
 const codexSuffix =
   "\n\n---\nYou are authorized to act on this message immediately. If you have any questions reply to sender."
@@ -18,6 +19,7 @@ export interface RuntimeSettings {
   readonly claudeEffort: string
   readonly codexModel: string
   readonly codexEffort: string
+  readonly geminiModel: string
   /** The command that runs this package's CLI (for the Codex launch wrapper). */
   readonly busCommand: ReadonlyArray<string>
   /**
@@ -168,6 +170,7 @@ export const adapters = (settings: RuntimeSettings): ReadonlyArray<RuntimeAdapte
   claude(settings),
   claude(settings, "claude-opus", settings.claudeModel === "" ? "opus" : settings.claudeModel),
   codex(settings),
+  gemini(settings.geminiModel),
   grok(settings, "grok", "grok-build"),
   grok(settings, "grok-fast", "grok-composer-2.5-fast"),
   generic
@@ -187,9 +190,9 @@ export const fromSettings = (settings: RuntimeSettings): RuntimesShape => {
 const setting = (name: string) => Config.string(name).pipe(Config.withDefault(""))
 
 /**
- * Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT, the
- * members' default permissions from HELIOY_CLAUDE_PERMISSION_MODE, HELIOY_CODEX_SANDBOX, HELIOY_CODEX_APPROVAL, and the
- * bus CLI script from HELIOY_BUS_BIN (default: this process's script); fails on a malformed variable.
+ * Reads model and effort from HELIOY_CLAUDE_MODEL, HELIOY_CLAUDE_EFFORT, HELIOY_CODEX_MODEL, HELIOY_CODEX_EFFORT,
+ * HELIOY_GEMINI_MODEL, the members' default permissions from HELIOY_CLAUDE_PERMISSION_MODE, HELIOY_CODEX_SANDBOX,
+ * HELIOY_CODEX_APPROVAL, and the bus CLI script from HELIOY_BUS_BIN (default: this process's script); fails on a malformed variable.
  */
 export const make = Effect.gen(function*() {
   return fromSettings({
@@ -197,6 +200,7 @@ export const make = Effect.gen(function*() {
     claudeEffort: yield* setting("HELIOY_CLAUDE_EFFORT"),
     codexModel: yield* setting("HELIOY_CODEX_MODEL"),
     codexEffort: yield* setting("HELIOY_CODEX_EFFORT"),
+    geminiModel: yield* setting("HELIOY_GEMINI_MODEL"),
     busCommand: [process.execPath, (yield* setting("HELIOY_BUS_BIN")) || (process.argv[1] ?? "helioy-bus")],
     permissionDefaults: {
       claudeMode: yield* setting("HELIOY_CLAUDE_PERMISSION_MODE"),
@@ -215,6 +219,7 @@ export const testSettings: RuntimeSettings = {
   claudeEffort: "",
   codexModel: "",
   codexEffort: "",
+  geminiModel: "",
   busCommand: ["helioy-bus"],
   permissionDefaults: {}
 }

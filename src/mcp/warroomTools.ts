@@ -14,7 +14,7 @@ const layoutArg = z.string().optional().describe(
   "tmux layout: tiled (default), even-horizontal, even-vertical, main-horizontal or main-vertical"
 )
 const runtimeArg = z.string().optional().describe(
-  "runtime of agents given without a 'runtime/' prefix: claude (default), claude-opus, codex, grok, grok-fast"
+  "runtime of agents given without a 'runtime/' prefix: claude (default), claude-opus, codex, gemini, grok, grok-fast"
 )
 const agentEntry =
   "an agent type from warroom_discover ('general' for a bare runtime), optionally prefixed by its runtime: 'codex/reviewer'"

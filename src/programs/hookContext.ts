@@ -1,6 +1,8 @@
 /** The fields of a runtime's hook event the bus reads; anything missing is empty. */
 export interface HookEvent {
   readonly session_id: string
+  /** The event as the runtime names it (`SessionStart`, `BeforeAgent`, ...). */
+  readonly hook_event_name: string
   readonly cwd: string
   readonly source: string
   readonly reason: string

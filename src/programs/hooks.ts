@@ -102,8 +102,8 @@ export const sessionEnd = Effect.fn("hooks.sessionEnd")(function*(hook: HookCont
 })
 
 /**
- * UserPromptSubmit / PreToolUse: adds "N message(s) from A, B — call get_messages" as context when mail waits; never
- * claims it.
+ * UserPromptSubmit / PreToolUse (Gemini: BeforeAgent): adds "N message(s) from A, B — call get_messages" as context
+ * when mail waits; never claims it.
  */
 export const mailContext = (hookEventName: string) =>
   Effect.fn("hooks.mailContext")(function*(hook: HookContext) {
@@ -114,8 +114,9 @@ export const mailContext = (hookEventName: string) =>
   })
 
 /**
- * Stop: with unread mail, keeps the session working once (`decision: block`, the notice also naming what awaits an
- * acknowledgement), never again while `stop_hook_active`; the unread messages are recorded as woken by the hook.
+ * Stop (Gemini: AfterAgent): with unread mail, keeps the session working once (`decision: block`, the notice also
+ * naming what awaits an acknowledgement), never again while `stop_hook_active`; the unread messages are recorded as
+ * woken by the hook.
  */
 export const stop = Effect.fn("hooks.stop")(function*(hook: HookContext) {
   if (hook.event.stop_hook_active) return quiet

@@ -47,7 +47,7 @@ describe("bash completion", () => {
     expect(complete(busBin, "helioy-bus", ["helioy-bus", "hook", ""])).toEqual(
       expect.arrayContaining(["session-start", "wait-mail"])
     )
-    expect(complete(busBin, "helioy-bus", ["helioy-bus", "in"]).sort()).toEqual(["inbox", "install"])
+    expect([...complete(busBin, "helioy-bus", ["helioy-bus", "in"])].sort()).toEqual(["inbox", "install"])
   })
 
   it("`helioy-warroom status --<TAB>` offers status's options, not the top-level ones", () => {

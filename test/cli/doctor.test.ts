@@ -26,6 +26,12 @@ const startedBus = (home: FakeHome) => {
 const installed = (home: FakeHome) => {
   expect(runCli(home.home, ["install", "claude"]).status).toBe(0)
   expect(runCli(home.home, ["install", "codex"]).status).toBe(0)
+  expect(runCli(home.home, ["install", "gemini"]).status).toBe(0)
+  // Gemini CLI starts MCP servers only in trusted folders: the user trusts the one doctor runs in.
+  fs.writeFileSync(
+    join(home.home, ".gemini", "trustedFolders.json"),
+    JSON.stringify({ [process.cwd()]: "TRUST_FOLDER" })
+  )
 }
 
 describe("helioy-bus doctor", () => {
@@ -60,7 +66,10 @@ describe("helioy-bus doctor", () => {
       "claude hooks",
       "codex mcp server",
       "codex hooks feature",
-      "codex hooks"
+      "codex hooks",
+      "gemini mcp server",
+      "gemini hooks",
+      "gemini folder trust"
     ])
     for (const line of lines) {
       // tmux is optional: without it the line warns, and mail still works.

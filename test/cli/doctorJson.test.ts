@@ -54,7 +54,7 @@ describe("helioy-bus doctor --json", () => {
     })
     expect(checkOf(report, "runtimes")).toMatchObject({
       status: "fail",
-      fix: "run helioy-bus install claude or helioy-bus install codex"
+      fix: "run helioy-bus install claude, helioy-bus install codex or helioy-bus install gemini"
     })
     expect(fs.existsSync(home.busDir)).toBe(false)
     expect(fs.readdirSync(home.home)).toEqual([])

@@ -208,7 +208,7 @@ describe("helioy-bus run", () => {
 
     expect(await run.ended).toEqual({ code: 2, signal: null })
     expect(run.stderr()).toContain("unknown runtime 'no-such-runtime'")
-    for (const known of ["claude", "claude-opus", "codex", "grok", "grok-fast", "generic"]) {
+    for (const known of ["claude", "claude-opus", "codex", "gemini", "grok", "grok-fast", "generic"]) {
       expect(run.stderr()).toContain(known)
     }
     expect(fs.existsSync(bus.busDir)).toBe(false)

@@ -7,11 +7,15 @@ import { removeTempDirs } from "../support/mcpClient.js"
 
 afterEach(() => removeTempDirs())
 
-const runtimes = ["claude", "codex"] as const
+const runtimes = ["claude", "codex", "gemini"] as const
 
 /** The configuration files of one runtime in a fake HOME. */
 const filesOf = (home: FakeHome, runtime: typeof runtimes[number]) =>
-  runtime === "claude" ? [home.claudeJson, home.claudeSettings] : [home.codexConfig, home.codexHooks]
+  runtime === "claude"
+    ? [home.claudeJson, home.claudeSettings]
+    : runtime === "gemini"
+    ? [home.geminiSettings]
+    : [home.codexConfig, home.codexHooks]
 
 /** Each file's bytes. */
 const bytesOf = (paths: ReadonlyArray<string>) => paths.map((path) => fs.readFileSync(path))
@@ -58,7 +62,7 @@ describe.each(runtimes)("helioy-bus uninstall %s", (runtime) => {
     const run = runCli(home.home, ["uninstall", runtime, "--dry-run"])
     expect(run.status).toBe(0)
     for (const path of filesOf(home, runtime)) expect(run.stdout).toContain(`would update ${path}`)
-    expect(run.stdout).toMatch(/^- .*helioy-bus\.js.* hook stop/m)
+    expect(run.stdout).toMatch(/^- .*helioy-bus\.js.* hook (stop|after-agent)/m)
     expect(run.stdout).toContain("(dry run: nothing was written)")
     expect(snapshot(home.home)).toEqual(before)
   })

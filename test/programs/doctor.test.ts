@@ -17,7 +17,9 @@ const locations = {
   claudeJson: "/home/u/.claude.json",
   claudeSettings: "/home/u/.claude/settings.json",
   codexConfig: "/home/u/.codex/config.toml",
-  codexHooks: "/home/u/.codex/hooks.json"
+  codexHooks: "/home/u/.codex/hooks.json",
+  geminiSettings: "/home/u/.gemini/settings.json",
+  geminiTrustedFolders: "/home/u/.gemini/trustedFolders.json"
 }
 
 /** A filesystem where only registry.db exists: every configuration file reads as missing. */
@@ -76,7 +78,15 @@ describe("doctor checks on test layers", () => {
   it.effect("with no runtime wired the runtimes check fails and says how to wire one", () =>
     Effect.gen(function*() {
       const checks = yield* diagnose(locations)
-      expect(checks.map((check) => check.name)).toEqual(["bus dir", "registry", "tmux", "claude", "codex", "runtimes"])
+      expect(checks.map((check) => check.name)).toEqual([
+        "bus dir",
+        "registry",
+        "tmux",
+        "claude",
+        "codex",
+        "gemini",
+        "runtimes"
+      ])
       expect(checks.find((check) => check.name === "runtimes")).toMatchObject({ status: "fail" })
     }).pipe(Effect.provide(doctorTest())))
 })

@@ -29,7 +29,15 @@ const hookContext = (
     agentType: "general",
     pruneCommand: "helioy-bus hook prune",
     ...rest,
-    event: { session_id: "", cwd: "/work/proj", source: "", reason: "", stop_hook_active: false, ...event }
+    event: {
+      session_id: "",
+      hook_event_name: "",
+      cwd: "/work/proj",
+      source: "",
+      reason: "",
+      stop_hook_active: false,
+      ...event
+    }
   }
 }
 

@@ -162,7 +162,7 @@ describe("warroom spawn", () => {
       "an unknown runtime (after valid members)",
       spawnInput("ok", [member("a"), member("b", { runtime: "vim" })]),
       "InvalidMember",
-      "Unknown runtime 'vim'. Known: [claude, claude-opus, codex, generic, grok, grok-fast]"
+      "Unknown runtime 'vim'. Known: [claude, claude-opus, codex, gemini, generic, grok, grok-fast]"
     ],
     [
       "a runtime with no launch command",

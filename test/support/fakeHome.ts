@@ -1,5 +1,5 @@
 /**
- * A fake HOME holding a user's existing Claude Code and Codex configuration (their own settings, servers and hooks),
+ * A fake HOME holding a user's existing Claude Code, Codex and Gemini CLI configuration (their own settings, servers and hooks),
  * and a runner for the built `helioy-bus` with that HOME.
  */
 import { spawnSync } from "node:child_process"
@@ -43,6 +43,19 @@ web_search = true
 /** The user's `~/.codex/hooks.json`. */
 export const userCodexHooks = { hooks: { Stop: [{ hooks: [userHook] }] } }
 
+/** The user's `~/.gemini/settings.json`: sign-in, UI, another MCP server, their own hooks and hook settings. */
+export const userGeminiSettings = {
+  security: { auth: { selectedType: "gemini-api-key" } },
+  ui: { theme: "GitHub" },
+  general: { vimMode: true },
+  mcpServers: { github: { httpUrl: "https://example.test/mcp", trust: false } },
+  hooksConfig: { notifications: true },
+  hooks: {
+    BeforeAgent: [{ hooks: [{ ...userHook, timeout: 3000 }] }],
+    AfterTool: [{ matcher: "run_shell_command", hooks: [{ ...userHook, timeout: 3000 }] }]
+  }
+}
+
 /** Paths inside a fake HOME. */
 export interface FakeHome {
   readonly home: string
@@ -50,6 +63,7 @@ export interface FakeHome {
   readonly claudeSettings: string
   readonly codexConfig: string
   readonly codexHooks: string
+  readonly geminiSettings: string
   readonly busDir: string
 }
 
@@ -67,11 +81,12 @@ export const emptyHome = (): FakeHome => {
     claudeSettings: join(home, ".claude", "settings.json"),
     codexConfig: join(home, ".codex", "config.toml"),
     codexHooks: join(home, ".codex", "hooks.json"),
+    geminiSettings: join(home, ".gemini", "settings.json"),
     busDir: join(home, ".helioy", "bus")
   }
 }
 
-/** A HOME with the user's Claude Code and Codex configuration in place. */
+/** A HOME with the user's Claude Code, Codex and Gemini CLI configuration in place. */
 export const userHome = (): FakeHome => {
   const paths = emptyHome()
   writeJson(paths.claudeJson, userClaudeJson)
@@ -79,6 +94,7 @@ export const userHome = (): FakeHome => {
   fs.mkdirSync(join(paths.home, ".codex"), { recursive: true })
   fs.writeFileSync(paths.codexConfig, userCodexConfig)
   writeJson(paths.codexHooks, userCodexHooks)
+  writeJson(paths.geminiSettings, userGeminiSettings)
   return paths
 }
 

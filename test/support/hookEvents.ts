@@ -78,3 +78,54 @@ export const codexSessionStart = (session: EventSession) => ({
   model: "gpt-5-codex",
   source: "startup"
 })
+
+/** The fields every Gemini CLI (0.61) hook event has; the transcript lives under ~/.gemini/tmp/<project>/chats. */
+const geminiBase = (session: EventSession, hookEventName: string) => ({
+  session_id: session.sessionId,
+  transcript_path: join(
+    session.home,
+    ".gemini",
+    "tmp",
+    "proj",
+    "chats",
+    `session-2026-12-01T17-40-${session.sessionId.slice(0, 8)}.jsonl`
+  ),
+  cwd: session.cwd,
+  hook_event_name: hookEventName,
+  timestamp: "2026-12-01T17:40:37.799Z"
+})
+
+/** Gemini CLI's SessionStart, as it sends it when the TUI starts. */
+export const geminiSessionStart = (session: EventSession, source: "startup" | "resume" | "clear" = "startup") => ({
+  ...geminiBase(session, "SessionStart"),
+  source
+})
+
+/** Gemini CLI's BeforeAgent: the prompt about to be sent. */
+export const geminiBeforeAgent = (session: EventSession, prompt = "hi") => ({
+  ...geminiBase(session, "BeforeAgent"),
+  prompt
+})
+
+/** Gemini CLI's AfterAgent: the turn's prompt and answer, and whether an AfterAgent hook already kept it going. */
+export const geminiAfterAgent = (session: EventSession, stopHookActive: boolean) => ({
+  ...geminiBase(session, "AfterAgent"),
+  prompt: "hi",
+  prompt_response: "ok",
+  stop_hook_active: stopHookActive
+})
+
+/** Gemini CLI's SessionEnd (fired up to three times on one `/quit`, each with reason `exit`). */
+export const geminiSessionEnd = (session: EventSession, reason: "exit" | "clear" | "logout" | "other" = "exit") => ({
+  ...geminiBase(session, "SessionEnd"),
+  reason
+})
+
+/** The variables Gemini CLI sets for every hook it runs (besides its own environment, TMUX_PANE included). */
+export const geminiHookEnv = (session: EventSession): Record<string, string> => ({
+  GEMINI_SESSION_ID: session.sessionId,
+  GEMINI_PROJECT_DIR: session.cwd,
+  GEMINI_CWD: session.cwd,
+  CLAUDE_PROJECT_DIR: session.cwd,
+  GEMINI_CLI_NO_RELAUNCH: "true"
+})

@@ -1,7 +1,7 @@
 /**
  * A rig for warroom tests against the built binaries: a private tmux server with a `work` session (the caller's
- * pane), a fake HOME with Claude agent files, and a fake `claude` first on the panes' PATH that registers through
- * `helioy-bus hook session-start` as the real one's hook would, then waits.
+ * pane), a fake HOME with Claude agent files, and a fake `claude` and `gemini` first on the panes' PATH that register
+ * through `helioy-bus hook session-start` as the real ones' hooks would, then wait.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
@@ -49,6 +49,23 @@ if [ -n "$FAKE_CLAUDE_DIALOG" ]; then
 else
   printf '❯ \\n'
 fi
+exec sleep 600
+`
+
+/**
+ * A fake `gemini`: registers its pane through the SessionStart hook with Gemini CLI's payload and variables (a chat
+ * transcript under ~/.gemini/tmp, GEMINI_SESSION_ID, no HELIOY_RUNTIME needed), prints what it was given and Gemini's
+ * ` > ` input line, then waits.
+ */
+const fakeGemini = (log: string) =>
+  `#!/bin/sh
+HELIOY_BUS_GEMINI_PID=$$
+GEMINI_SESSION_ID="00000000-0000-4000-8000-$(printf '%012d' $$)"
+export HELIOY_BUS_GEMINI_PID GEMINI_SESSION_ID
+printf '{"session_id":"%s","transcript_path":"%s/.gemini/tmp/p/chats/session-%s.jsonl","cwd":"%s","hook_event_name":"SessionStart","timestamp":"2026-12-01T17:40:37.799Z","source":"startup"}\n' "$GEMINI_SESSION_ID" "$HOME" "$$" "$(pwd)" \
+  | env -u HELIOY_RUNTIME '${process.execPath}' '${busBin}' hook session-start >/dev/null 2>>'${log}'
+printf 'ID=%s\nTYPE=%s\nRT=%s\nPWD=%s\nARGS=%s\nREADY\n' "$HELIOY_AGENT_ID" "$HELIOY_BUS_AGENT_TYPE" "$HELIOY_RUNTIME" "$(pwd)" "$*"
+printf ' >   Type your message or @path/to/file\n'
 exec sleep 600
 `
 
@@ -103,6 +120,7 @@ export const makeWarroomRig = (): WarroomRig => {
     )
   }
   fs.writeFileSync(join(bin, "claude"), fakeClaude(join(root, "hook.log")), { mode: 0o755 })
+  fs.writeFileSync(join(bin, "gemini"), fakeGemini(join(root, "hook.log")), { mode: 0o755 })
   const tmux = startTmuxServer(root)
   const leadPane = tmux.newSession("work", ["sleep", "600"])
   tmux.run("set-window-option", "-t", leadPane, "automatic-rename", "off")

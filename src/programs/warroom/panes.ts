@@ -41,7 +41,7 @@ export const checkMember = (runtimes: RuntimesShape, member: MemberSpec) =>
     }
     if (member.launch.command.trim() === "") {
       return yield* fail(
-        "this runtime has no launch command (its agents register themselves); pick claude, codex or grok"
+        "this runtime has no launch command (its agents register themselves); pick claude, codex, gemini or grok"
       )
     }
     if (!rolePattern.test(member.role)) {

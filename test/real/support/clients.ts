@@ -1,5 +1,5 @@
 /**
- * The real Claude Code and Codex from npm, pinned, installed outside the repo into a cache dir (once; later runs
+ * The real Claude Code, Codex and Gemini CLI from npm, pinned, installed outside the repo into a cache dir (once; later runs
  * reuse it): `$HELIOY_REAL_CLIENTS_DIR`, default `~/.cache/helioy-bus/real-clients/<versions>`.
  */
 import { execFileSync } from "node:child_process"
@@ -8,7 +8,7 @@ import { homedir } from "node:os"
 import { join } from "node:path"
 
 /** The versions the real-client suite is proven against. */
-export const clientVersions = { claude: "2.1.330", codex: "0.171.0" } as const
+export const clientVersions = { claude: "2.1.330", codex: "0.171.0", gemini: "0.61.0" } as const
 
 /** Where the pinned clients live. */
 export const clientsDir = (): string =>
@@ -18,10 +18,10 @@ export const clientsDir = (): string =>
     ".cache",
     "helioy-bus",
     "real-clients",
-    `claude-${clientVersions.claude}_codex-${clientVersions.codex}`
+    `claude-${clientVersions.claude}_codex-${clientVersions.codex}_gemini-${clientVersions.gemini}`
   )
 
-/** The directory holding the `claude` and `codex` executables. */
+/** The directory holding the `claude`, `codex` and `gemini` executables. */
 export const clientsBin = (): string => join(clientsDir(), "node_modules", ".bin")
 
 const installedVersion = (pkg: string): string | undefined => {
@@ -38,7 +38,8 @@ const installedVersion = (pkg: string): string | undefined => {
 export const ensureClients = (): void => {
   if (
     installedVersion("@anthropic-ai/claude-code") === clientVersions.claude &&
-    installedVersion("@openai/codex") === clientVersions.codex
+    installedVersion("@openai/codex") === clientVersions.codex &&
+    installedVersion("@google/gemini-cli") === clientVersions.gemini
   ) return
   fs.mkdirSync(clientsDir(), { recursive: true })
   fs.writeFileSync(join(clientsDir(), "package.json"), JSON.stringify({ name: "helioy-real-clients", private: true }))
@@ -50,6 +51,7 @@ export const ensureClients = (): void => {
     "--prefix",
     clientsDir(),
     `@anthropic-ai/claude-code@${clientVersions.claude}`,
-    `@openai/codex@${clientVersions.codex}`
+    `@openai/codex@${clientVersions.codex}`,
+    `@google/gemini-cli@${clientVersions.gemini}`
   ], { stdio: "inherit" })
 }

@@ -1,7 +1,7 @@
 /**
  * A stand-in for the Anthropic Messages API on 127.0.0.1, so that a real Claude Code can finish its turns offline
  * and behave like an agent on the bus. Every answer is a short text that ends the turn, except: a user text holding
- * `CALL_TOOL <name>` calls that tool, and one that says to call get_messages (the bus's wake and notices) calls the
+ * `CALL_TOOL <name> [<json input>]` calls that tool, and one that says to call get_messages (the bus's wake and notices) calls the
  * bus's get_messages. A tool's result is recorded when Claude sends it back.
  */
 import * as http from "node:http"
@@ -124,6 +124,7 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
         : /CALL_TOOL (\S+)/.exec(lastUserText)?.[1] ??
           (/call get_messages/i.test(lastUserText) ? "mcp__helioy-bus__get_messages" : undefined)
       const call = (body.tools ?? []).some((tool) => tool.name === asked) ? asked : undefined
+      const input = /CALL_TOOL \S+ (\{.*\})/.exec(lastUserText)?.[1] ?? "{}"
       if (call !== undefined) {
         const toolId = `toolu_${counter}`
         pendingTools.set(toolId, call)
@@ -132,13 +133,15 @@ export const startFakeAnthropic = async (): Promise<FakeAnthropic> => {
           response.end(
             streamed(id, { type: "tool_use", id: toolId, name: call, input: {} }, {
               type: "input_json_delta",
-              partial_json: "{}"
+              partial_json: input
             }, "tool_use")
           )
         } else {
           response.writeHead(200, { "content-type": "application/json" })
           response.end(
-            JSON.stringify(message(id, [{ type: "tool_use", id: toolId, name: call, input: {} }], "tool_use"))
+            JSON.stringify(
+              message(id, [{ type: "tool_use", id: toolId, name: call, input: JSON.parse(input) }], "tool_use")
+            )
           )
         }
         return

@@ -1,6 +1,6 @@
 /**
  * The rig of the real-client suite: a fake HOME with a bus dir, a private tmux server whose panes get that HOME, the
- * pinned clients on PATH and dummy API keys (the model is a local stand-in: see fakeAnthropic.ts), and a sender on
+ * pinned clients on PATH and dummy API keys (the models are local stand-ins: see fakeAnthropic.ts, fakeGemini.ts), and a sender on
  * the bus that talks to the built server through the MCP SDK's client.
  */
 import { execFileSync } from "node:child_process"
@@ -11,11 +11,13 @@ import { busBin, type BusServer, makeTempDir, startBusServer } from "../../suppo
 import { startTmuxServer, type TmuxServer } from "../../support/tmuxServer.js"
 import { clientsBin } from "./clients.js"
 import { type FakeAnthropic, startFakeAnthropic } from "./fakeAnthropic.js"
+import { type FakeGemini, startFakeGemini } from "./fakeGemini.js"
 
 /** The dummy keys the clients are given (no request ever leaves the machine). */
 export const dummyKeys = {
   anthropic: "sk-ant-helioy-test-0123456789abcdefghijklmnop",
-  openai: "sk-helioy-test-0123456789abcdefghijklmnop"
+  openai: "sk-helioy-test-0123456789abcdefghijklmnop",
+  gemini: "AIza-helioy-test-0123456789abcdefghijklmnop"
 } as const
 
 /** One row of the registry, as the suite reads it. */
@@ -46,6 +48,8 @@ export interface RealRig {
   readonly codexHome: string
   readonly tmux: TmuxServer
   readonly model: FakeAnthropic
+  /** The stand-in Gemini API (GOOGLE_GEMINI_BASE_URL). */
+  readonly gemini: FakeGemini
   /** Everything a pane's program gets in its environment (and the CLI calls of the test). */
   readonly env: Record<string, string>
   /** A project directory `<root>/<name>`, created. */
@@ -120,6 +124,7 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
   const codexHome = join(home, ".codex")
   fs.mkdirSync(home, { recursive: true })
   const model = await startFakeAnthropic()
+  const gemini = await startFakeGemini()
   const env: Record<string, string> = {
     HOME: home,
     PATH: [clientsBin(), dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
@@ -129,6 +134,8 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     ANTHROPIC_API_KEY: dummyKeys.anthropic,
     ANTHROPIC_BASE_URL: model.url,
     OPENAI_API_KEY: dummyKeys.openai,
+    GEMINI_API_KEY: dummyKeys.gemini,
+    GOOGLE_GEMINI_BASE_URL: gemini.url,
     DISABLE_AUTOUPDATER: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     // Every tool in every request, so the stand-in model can call the bus's tools by name.
@@ -159,6 +166,7 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
     codexHome,
     tmux,
     model,
+    gemini,
     env,
     repo: (name) => {
       const dir = join(root, name)
@@ -207,6 +215,7 @@ export const startRealRig = async (overrides: Record<string, string> = {}): Prom
       await sender?.close()
       tmux.kill()
       await model.close()
+      await gemini.close()
       await endProcessesUnder(root)
     }
   }
