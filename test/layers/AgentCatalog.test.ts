@@ -10,7 +10,8 @@ import * as RuntimesLive from "../../src/layers/RuntimesLive.js"
 import { AgentCatalog, AgentResolution } from "../../src/services/AgentCatalog.js"
 
 const plugin = ["claude", "claude-opus", "grok", "grok-fast"]
-const claudeOnly = ["claude", "claude-opus"]
+// Gemini CLI reads the same agent files as Claude Code.
+const claudeFileRuntimes = ["claude", "claude-opus", "gemini"]
 const longDescription = `Explains ${"very ".repeat(60)}long things.`
 const reviewerSummary = "Use this agent to review code. Examples: <example>Context: after a change</example>"
 
@@ -170,19 +171,19 @@ const catalogTest = AgentCatalogTest.layerTest([
     summary: "Voltagent backend",
     runtimes: plugin
   }),
-  AgentCatalogTest.agentType({ namespace: "user", name: "my-helper", summary: "Helps me", runtimes: claudeOnly }),
+  AgentCatalogTest.agentType({ namespace: "user", name: "my-helper", summary: "Helps me", runtimes: claudeFileRuntimes }),
   AgentCatalogTest.agentType({
     namespace: "user",
     name: "general",
     summary: "A user agent named like the reserved role",
-    runtimes: claudeOnly
+    runtimes: claudeFileRuntimes
   }),
   AgentCatalogTest.agentType({
     namespace: "project",
     name: "repo-guide",
     summary: "Knows this repository",
     model: "sonnet",
-    runtimes: claudeOnly
+    runtimes: claudeFileRuntimes
   }),
   AgentCatalogTest.agentType({
     namespace: "codex",
@@ -244,7 +245,7 @@ const catalogContract = (name: string, layer: Layer.Layer<AgentCatalog, unknown>
           model: "opus",
           runtimes: plugin
         })
-        expect(all.find((type) => type.qualified_name === "project:repo-guide")?.runtimes).toEqual(claudeOnly)
+        expect(all.find((type) => type.qualified_name === "project:repo-guide")?.runtimes).toEqual(claudeFileRuntimes)
       }).pipe(Effect.provide(layer)))
 
     it.effect("one runtime's list holds only what it can launch, listed under that runtime", () =>
@@ -277,7 +278,7 @@ const catalogContract = (name: string, layer: Layer.Layer<AgentCatalog, unknown>
         const listError = yield* Effect.flip(catalog.list(Option.some("nope")))
         expect(listError).toMatchObject({ _tag: "UnknownRuntime", runtime: "nope" })
         expect(listError.message).toBe(
-          "Unknown runtime 'nope'. Known: ['claude', 'claude-opus', 'codex', 'generic', 'grok', 'grok-fast']"
+          "Unknown runtime 'nope'. Known: ['claude', 'claude-opus', 'codex', 'gemini', 'generic', 'grok', 'grok-fast']"
         )
         expect((yield* Effect.flip(catalog.resolve("backend-engineer", Option.some("nope"))))._tag).toBe(
           "UnknownRuntime"
