@@ -171,7 +171,12 @@ const catalogTest = AgentCatalogTest.layerTest([
     summary: "Voltagent backend",
     runtimes: plugin
   }),
-  AgentCatalogTest.agentType({ namespace: "user", name: "my-helper", summary: "Helps me", runtimes: claudeFileRuntimes }),
+  AgentCatalogTest.agentType({
+    namespace: "user",
+    name: "my-helper",
+    summary: "Helps me",
+    runtimes: claudeFileRuntimes
+  }),
   AgentCatalogTest.agentType({
     namespace: "user",
     name: "general",
