@@ -1,0 +1,102 @@
+/**
+ * The PostgreSQL bus's schema, one migration per entry; applied in one transaction under an advisory lock, every
+ * statement idempotent and unqualified (the connection's search_path is the bus's schema alone).
+ */
+
+/** The migrations, by id: what each creates (the ids and meaning of the SQLite registry's, plus the mailboxes). */
+export const pgMigrations: ReadonlyArray<
+  { readonly id: number; readonly name: string; readonly statements: ReadonlyArray<string> }
+> = [
+  {
+    id: 1,
+    name: "bus_schema",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS agents (
+        agent_id TEXT PRIMARY KEY,
+        cwd TEXT NOT NULL,
+        tmux_target TEXT NOT NULL DEFAULT '',
+        pane_id TEXT NOT NULL DEFAULT '',
+        pid INTEGER,
+        session_id TEXT NOT NULL DEFAULT '',
+        agent_type TEXT NOT NULL DEFAULT 'general',
+        runtime TEXT NOT NULL DEFAULT 'unknown',
+        profile TEXT,
+        registered_at TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        token_usage TEXT NOT NULL DEFAULT '{}',
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
+      )`,
+      `CREATE TABLE IF NOT EXISTS nudge_log (agent_id TEXT NOT NULL, nudged_at TEXT NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS idx_nudge_log_agent ON nudge_log(agent_id, nudged_at)`,
+      `CREATE TABLE IF NOT EXISTS warrooms (
+        warroom_id TEXT PRIMARY KEY,
+        tmux_session TEXT NOT NULL,
+        tmux_window TEXT NOT NULL,
+        cwd TEXT NOT NULL,
+        layout TEXT NOT NULL DEFAULT 'tiled',
+        runtime_policy TEXT,
+        metadata TEXT,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active',
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
+      )`,
+      `CREATE TABLE IF NOT EXISTS warroom_members (
+        warroom_member_id TEXT PRIMARY KEY,
+        warroom_id TEXT NOT NULL REFERENCES warrooms(warroom_id) ON DELETE CASCADE,
+        desired_runtime TEXT NOT NULL,
+        desired_role TEXT NOT NULL,
+        desired_repo TEXT,
+        state TEXT NOT NULL DEFAULT 'pending',
+        agent_instance_id TEXT,
+        spawn_order INTEGER NOT NULL,
+        tmux_target TEXT NOT NULL,
+        pane_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
+      )`,
+      `CREATE INDEX IF NOT EXISTS idx_warroom_members_warroom_order ON warroom_members(warroom_id, spawn_order)`
+    ]
+  },
+  {
+    id: 2,
+    name: "wakes",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS wakes (
+        agent_id TEXT NOT NULL,
+        message_id TEXT NOT NULL DEFAULT '',
+        method TEXT NOT NULL,
+        at TEXT NOT NULL,
+        confirmed INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        seq BIGINT GENERATED ALWAYS AS IDENTITY
+      )`,
+      `CREATE INDEX IF NOT EXISTS idx_wakes_agent ON wakes(agent_id, at)`
+    ]
+  },
+  {
+    id: 3,
+    name: "hosts_and_messages",
+    statements: [
+      `ALTER TABLE agents ADD COLUMN IF NOT EXISTS host TEXT NOT NULL DEFAULT ''`,
+      `CREATE TABLE IF NOT EXISTS messages (
+        recipient TEXT NOT NULL,
+        file TEXT NOT NULL,
+        id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        topic TEXT,
+        body TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'unread' CHECK (state IN ('unread', 'archived')),
+        delivered_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        read_at TIMESTAMPTZ,
+        PRIMARY KEY (recipient, file)
+      )`,
+      `CREATE INDEX IF NOT EXISTS idx_messages_unread ON messages(recipient, file) WHERE state = 'unread'`,
+      `CREATE INDEX IF NOT EXISTS idx_messages_archived ON messages(read_at) WHERE state = 'archived'`
+    ]
+  }
+]
+
+/** The id of the latest PostgreSQL migration this code knows. */
+export const latestPgMigration = Math.max(...pgMigrations.map((migration) => migration.id))
