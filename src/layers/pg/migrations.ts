@@ -87,9 +87,10 @@ export const pgMigrations: ReadonlyArray<
         topic TEXT,
         body TEXT NOT NULL,
         bytes INTEGER NOT NULL,
-        state TEXT NOT NULL DEFAULT 'unread' CHECK (state IN ('unread', 'archived')),
+        state TEXT NOT NULL DEFAULT 'unread' CHECK (state IN ('unread', 'archived', 'quarantined')),
         delivered_at TIMESTAMPTZ NOT NULL DEFAULT now(),
         read_at TIMESTAMPTZ,
+        reason TEXT,
         PRIMARY KEY (recipient, file)
       )`,
       `CREATE INDEX IF NOT EXISTS idx_messages_unread ON messages(recipient, file) WHERE state = 'unread'`,

@@ -5,7 +5,7 @@ import { Client } from "pg"
 import { inject } from "vitest"
 import * as BusConfigLive from "../../../src/layers/BusConfigLive.js"
 import * as PgBus from "../../../src/layers/pg/PgBus.js"
-import type { BusConfigShape } from "../../../src/services/BusConfig.js"
+import type { BusConfig, BusConfigShape } from "../../../src/services/BusConfig.js"
 
 /** The test server's URL; "" when PostgreSQL is not installed here (the PostgreSQL suites skip). */
 export const pgUrl: string = inject("pgUrl")
@@ -36,13 +36,16 @@ export const freshSchema = Effect.acquireRelease(
   (schema) => Effect.ignore(adminQuery(pgUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
 )
 
-/** Settings of a PostgreSQL bus in `schema` of the test server, any field overridden. */
+/**
+ * Settings of a PostgreSQL bus in `schema` of the test server, any field overridden; the host is the schema's name (so
+ * its sessions are `helioy-bus@<schema>` in pg_stat_activity).
+ */
 export const pgConfig = (schema: string, config: Partial<BusConfigShape> = {}) =>
-  BusConfigLive.layer({ ...config, busUrl: Option.some(Redacted.make(pgUrl)), pgSchema: schema })
+  BusConfigLive.layer({ host: schema, ...config, busUrl: Option.some(Redacted.make(pgUrl)), pgSchema: schema })
 
 /** `layer` on a PostgreSQL bus in a fresh schema, with its settings. */
 export const onFreshPgBus = <A, E>(
-  layer: Layer.Layer<A, E, PgBus.PgBus>,
+  layer: Layer.Layer<A, E, PgBus.PgBus | BusConfig>,
   config: Partial<BusConfigShape> = {}
 ) =>
   Layer.unwrapScoped(Effect.map(freshSchema, (schema) => {
