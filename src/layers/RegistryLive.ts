@@ -92,7 +92,9 @@ export const make = Effect.gen(function*() {
             cwd = excluded.cwd, tmux_target = excluded.tmux_target, pane_id = excluded.pane_id,
             pid = excluded.pid, session_id = excluded.session_id, agent_type = excluded.agent_type,
             runtime = excluded.runtime, profile = excluded.profile,
-            registered_at = excluded.registered_at, last_seen = excluded.last_seen`.pipe(Effect.mapError(unavailable))
+            registered_at = excluded.registered_at, last_seen = excluded.last_seen, host = excluded.host`.pipe(
+          Effect.mapError(unavailable)
+        )
         return row
       }).pipe(
         sql.withTransaction,
