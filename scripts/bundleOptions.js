@@ -28,7 +28,8 @@ const requireBanner = {
 /**
  * The esbuild options of the four bundles in dist/bin, from the modules under `sourceDir` ending in `extension`:
  * tsc's output (dist, ".js") for `npm run build`, or the TypeScript sources (src, ".ts") for the plugin's bootstrap.
- * better-sqlite3 (native) stays outside the bundles; so do ws's optional native helpers.
+ * better-sqlite3 (native) stays outside the bundles; so do ws's optional native helpers and pg's (pg-native, never
+ * used: pg runs in pure JavaScript).
  */
 export const bundleOptions = (sourceDir, extension, outdir) => ({
   entryPoints: {
@@ -46,7 +47,7 @@ export const bundleOptions = (sourceDir, extension, outdir) => ({
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   minify: true,
-  external: ["better-sqlite3", "bufferutil", "utf-8-validate"],
+  external: ["better-sqlite3", "bufferutil", "utf-8-validate", "pg-native"],
   banner: requireBanner,
   plugins: [serverWithoutAjv(sourceDir, extension)],
   logLevel: "warning"

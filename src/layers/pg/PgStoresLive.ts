@@ -1,0 +1,14 @@
+/**
+ * The stores of a PostgreSQL bus (registry, warroom store, mailboxes) on one pool, migrated once; loaded only when
+ * HELIOY_BUS_URL names PostgreSQL, so a file bus never loads the driver.
+ */
+import { Layer } from "effect"
+import * as MailboxPg from "../MailboxPg.js"
+import * as RegistryPg from "../RegistryPg.js"
+import * as WarroomsPg from "../WarroomsPg.js"
+import * as PgBus from "./PgBus.js"
+
+/** Registry, Warrooms and Mailbox on the PostgreSQL bus of BusConfig; fails with RegistryUnavailable when unusable. */
+export const layer = Layer.mergeAll(RegistryPg.layer, WarroomsPg.layer, MailboxPg.layer).pipe(
+  Layer.provide(PgBus.layer)
+)

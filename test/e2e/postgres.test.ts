@@ -1,0 +1,93 @@
+/**
+ * Two "hosts" on one PostgreSQL bus: built `helioy-bus serve` processes with their own HELIOY_HOST, HOME and bus dir,
+ * talking through the SDK client; sends by id, role and `*` cross from one host to the other.
+ */
+import { Effect } from "effect"
+import { randomBytes } from "node:crypto"
+import { join } from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
+import { adminQuery, noPostgres, pgUrl } from "../support/pg/pgLayers.js"
+
+const servers = serverPool()
+const schemas: Array<string> = []
+
+afterEach(async () => {
+  await servers.closeAll()
+  removeTempDirs()
+  for (const schema of schemas.splice(0)) {
+    await Effect.runPromise(adminQuery(pgUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+  }
+})
+
+/** A host: its own home and bus dir, the shared bus in `schema`; starts servers as `agentId`. */
+const host = (name: string, schema: string, url = pgUrl) => {
+  const root = makeTempDir(`helioy-pg-${name}-`)
+  return (agentId: string) =>
+    servers.start({
+      home: root,
+      busDir: join(root, "bus"),
+      agentId,
+      env: { HELIOY_BUS_URL: url, HELIOY_BUS_PG_SCHEMA: schema, HELIOY_HOST: name }
+    })
+}
+
+const freshSchema = () => {
+  const schema = `hb_e2e_${randomBytes(6).toString("hex")}`
+  schemas.push(schema)
+  return schema
+}
+
+const contents = (result: Record<string, unknown>) =>
+  (result.result as ReadonlyArray<{ readonly content: string; readonly from: string }>).map((m) => [m.from, m.content])
+
+describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
+  it("direct, role and broadcast sends cross hosts; list_agents shows each agent's host", async () => {
+    const schema = freshSchema()
+    const onA = host("host-a", schema)
+    const onB = host("host-b", schema)
+    const alice = await onA("web:frontend")
+    const bob = await onB("api:backend")
+    const carol = await onB("api:reviewer")
+    await alice.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend", agent_type: "frontend" })
+    await bob.ok("register_agent", { pwd: "/home/b/api", agent_id: "api:backend", agent_type: "backend" })
+    await carol.ok("register_agent", { pwd: "/home/b/api", agent_id: "api:reviewer", agent_type: "reviewer" })
+
+    const listed = (await alice.ok("list_agents")).result as ReadonlyArray<Record<string, unknown>>
+    expect(listed.map((row) => [row.agent_id, row.host])).toEqual([
+      ["web:frontend", "host-a"],
+      ["api:backend", "host-b"],
+      ["api:reviewer", "host-b"]
+    ])
+
+    expect(await alice.ok("send_message", { to: "api:backend", content: "direct" })).toMatchObject({
+      delivered: true,
+      recipients: ["api:backend"]
+    })
+    expect(await alice.ok("send_message", { to: "role:reviewer", content: "role" })).toMatchObject({
+      recipients: ["api:reviewer"]
+    })
+    expect(await alice.ok("send_message", { to: "*", content: "all" })).toMatchObject({
+      recipients: ["api:backend", "api:reviewer"]
+    })
+    expect(contents(await bob.ok("get_messages"))).toEqual([["web:frontend", "direct"], ["web:frontend", "all"]])
+    expect(contents(await carol.ok("get_messages"))).toEqual([["web:frontend", "role"], ["web:frontend", "all"]])
+    expect(contents(await bob.ok("get_messages"))).toEqual([])
+
+    expect(await bob.ok("send_message", { to: "web:frontend", content: "back" })).toMatchObject({
+      recipients: ["web:frontend"]
+    })
+    expect(contents(await alice.ok("get_messages"))).toEqual([["api:backend", "back"]])
+  })
+
+  it("an unreachable server: tools answer isError naming the URL with the password masked, and what to check", async () => {
+    const schema = freshSchema()
+    const server = await host("host-a", schema, "postgres://agent:hunter2@127.0.0.1:1/bus")("web:frontend")
+    const failed = await server.fails("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
+    expect(failed.message).toContain("postgres://agent:***@127.0.0.1:1/bus")
+    expect(failed.message).toMatch(/ECONNREFUSED/)
+    expect(failed.message).toMatch(/check that the server runs/)
+    expect(failed.message).not.toContain("hunter2")
+    expect(server.stderr()).not.toContain("hunter2")
+  })
+})
