@@ -6,13 +6,19 @@ import { Effect } from "effect"
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
+import * as events from "../support/hookEvents.js"
+import { killHookProcesses, startFakeRuntime, startHook } from "../support/hookProcess.js"
 import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { adminQuery, noPostgres, pgUrl } from "../support/pg/pgLayers.js"
 
 const servers = serverPool()
 const schemas: Array<string> = []
 
+const runtimes: Array<{ readonly stop: () => Promise<void> }> = []
+
 afterEach(async () => {
+  killHookProcesses()
+  await Promise.all(runtimes.splice(0).map((runtime) => runtime.stop()))
   await servers.closeAll()
   removeTempDirs()
   for (const schema of schemas.splice(0)) {
@@ -20,16 +26,30 @@ afterEach(async () => {
   }
 })
 
+/** The environment of a host `name` on the bus in `schema`. */
+const hostEnv = (name: string, schema: string, url = pgUrl) => ({
+  HELIOY_BUS_URL: url,
+  HELIOY_BUS_PG_SCHEMA: schema,
+  HELIOY_HOST: name
+})
+
 /** A host: its own home and bus dir, the shared bus in `schema`; starts servers as `agentId`. */
 const host = (name: string, schema: string, url = pgUrl) => {
   const root = makeTempDir(`helioy-pg-${name}-`)
   return (agentId: string) =>
-    servers.start({
-      home: root,
-      busDir: join(root, "bus"),
-      agentId,
-      env: { HELIOY_BUS_URL: url, HELIOY_BUS_PG_SCHEMA: schema, HELIOY_HOST: name }
-    })
+    servers.start({ home: root, busDir: join(root, "bus"), agentId, env: hostEnv(name, schema, url) })
+}
+
+/** Polls the server's sessions until one of host `name` is listening (the waiter is armed). */
+const listening = async (name: string) => {
+  for (;;) {
+    const rows = await Effect.runPromise(adminQuery(
+      pgUrl,
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'helioy-bus@${name}' AND query LIKE 'LISTEN %'`
+    ))
+    if (rows.length > 0) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 const freshSchema = () => {
@@ -78,6 +98,43 @@ describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
       recipients: ["web:frontend"]
     })
     expect(contents(await alice.ok("get_messages"))).toEqual([["api:backend", "back"]])
+  })
+
+  it("a Claude Code waiter (hook wait-mail) on host B is woken by a send from host A", async () => {
+    const schema = freshSchema()
+    const hostB = `host-b-${schema}`
+    const alice = await host("host-a", schema)("web:frontend")
+    await alice.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
+    const root = makeTempDir("helioy-pg-waiter-")
+    const runtime = startFakeRuntime()
+    runtimes.push(runtime)
+    const where = {
+      home: root,
+      busDir: join(root, "bus"),
+      env: {
+        ...hostEnv(hostB, schema),
+        HELIOY_RUNTIME: "claude",
+        HELIOY_BUS_CLAUDE_PID: String(runtime.pid),
+        HELIOY_AGENT_ID: "api:worker"
+      }
+    }
+    const session = { sessionId: "sess-worker", cwd: root, home: root }
+    const started = await startHook("session-start", events.sessionStart(session), where).exited
+    expect(started.code).toBe(0)
+    const waiter = startHook("wait-mail", events.stop(session, false), where)
+    await listening(hostB)
+    expect(waiter.done()).toBe(false)
+
+    expect(await alice.ok("send_message", { to: "api:worker", content: "please review #42" })).toMatchObject({
+      recipients: ["api:worker"],
+      wakes: [expect.objectContaining({ agent_id: "api:worker", wake: "rewake", pending: true })]
+    })
+    expect(await waiter.exited).toEqual({
+      code: 2,
+      signal: null,
+      stdout: "",
+      stderr: "helioy-bus: 1 new message(s) for 'api:worker' from web:frontend — call get_messages to read them.\n"
+    })
   })
 
   it("an unreachable server: tools answer isError naming the URL with the password masked, and what to check", async () => {
