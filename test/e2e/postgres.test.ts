@@ -10,16 +10,19 @@ import * as events from "../support/hookEvents.js"
 import { killHookProcesses, startFakeRuntime, startHook } from "../support/hookProcess.js"
 import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { adminQuery, noPostgres, pgUrl } from "../support/pg/pgLayers.js"
+import { type PostgresServer, startPostgres } from "../support/pg/postgresServer.js"
 
 const servers = serverPool()
 const schemas: Array<string> = []
 
 const runtimes: Array<{ readonly stop: () => Promise<void> }> = []
+const ownServers: Array<PostgresServer> = []
 
 afterEach(async () => {
   killHookProcesses()
   await Promise.all(runtimes.splice(0).map((runtime) => runtime.stop()))
   await servers.closeAll()
+  await Promise.all(ownServers.splice(0).map((server) => server.destroy()))
   removeTempDirs()
   for (const schema of schemas.splice(0)) {
     await Effect.runPromise(adminQuery(pgUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
@@ -146,5 +149,33 @@ describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
     expect(failed.message).toMatch(/check that the server runs/)
     expect(failed.message).not.toContain("hunter2")
     expect(server.stderr()).not.toContain("hunter2")
+  })
+
+  it("a server that is down at start, then restarted mid-session: tools fail while it is down, work again once it is back (no bus server restart), and no acknowledged message is lost", async () => {
+    const own = await startPostgres()
+    ownServers.push(own)
+    await own.stop()
+    const schema = freshSchema()
+    const alice = await host("host-a", schema, own.url)("web:frontend")
+    const bob = await host("host-b", schema, own.url)("api:backend")
+    const down = await alice.fails("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
+    expect(down.message).toContain(`postgres://postgres@127.0.0.1:${own.port}/postgres`)
+
+    await own.start()
+    await alice.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
+    await bob.ok("register_agent", { pwd: "/home/b/api", agent_id: "api:backend" })
+    const acknowledged: Array<string> = []
+    for (let n = 0; n < 20; n++) {
+      acknowledged.push((await alice.ok("send_message", { to: "api:backend", content: `m${n}` })).message_id as string)
+    }
+    await own.stop()
+    const whileDown = await alice.call("send_message", { to: "api:backend", content: "lost?" })
+    expect(whileDown.isError).toBe(true)
+    await own.start()
+    for (let n = 20; n < 30; n++) {
+      acknowledged.push((await alice.ok("send_message", { to: "api:backend", content: `m${n}` })).message_id as string)
+    }
+    const read = (await bob.ok("get_messages")).result as ReadonlyArray<{ readonly id: string }>
+    expect(read.map((message) => message.id)).toEqual(acknowledged)
   })
 })
