@@ -5,6 +5,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { type ConfigError, Effect, Layer, Option, Redacted } from "effect"
 import { RegistryUnavailable } from "../errors/stores.js"
 import type { AgentCatalog } from "../services/AgentCatalog.js"
+import { BusBackend } from "../services/BusBackend.js"
 import { BusConfig } from "../services/BusConfig.js"
 import type { BusDir } from "../services/BusDir.js"
 import type { BusDirCheck } from "../services/BusDirCheck.js"
@@ -128,7 +129,27 @@ const WarroomOnlyLive = Layer.unwrapEffect(
 export const WarroomLive = WarroomOnlyLive.pipe(Layer.provideMerge(BusLive))
 
 /** Every service `helioy-bus doctor` asks, and the file system it reads configuration files with. */
-export type DoctorServices = BusConfig | BusDirCheck | Registry | Tmux | FileSystem.FileSystem
+export type DoctorServices = BusConfig | BusDirCheck | Registry | BusBackend | Tmux | FileSystem.FileSystem
+
+/**
+ * What doctor asks of the bus's store: the bus dir's (nothing to report), or the PostgreSQL bus of HELIOY_BUS_URL,
+ * connected on first use; a URL that names no PostgreSQL bus is reported by its first question.
+ */
+const BusBackendLive = Layer.unwrapEffect(Effect.gen(function*() {
+  const { busUrl } = yield* BusConfig
+  if (Option.isNone(busUrl)) return Layer.succeed(BusBackend, { report: Effect.succeed({ _tag: "Files" as const }) })
+  const url = Redacted.value(busUrl.value)
+  if (!isPostgresUrl(url)) {
+    return Layer.succeed(BusBackend, {
+      report: Effect.fail(
+        new RegistryUnavailable({
+          reason: `HELIOY_BUS_URL is ${maskedUrl(url)}: only postgres:// or postgresql:// URLs name a bus`
+        })
+      )
+    })
+  }
+  return Layer.orDie((yield* pgStores).backendLayer)
+}))
 
 /**
  * What `helioy-bus doctor` asks, read-only: the bus dir check (nothing created), the registry over an existing
@@ -136,6 +157,7 @@ export type DoctorServices = BusConfig | BusDirCheck | Registry | Tmux | FileSys
  */
 export const DoctorLive: Layer.Layer<DoctorServices, ConfigError.ConfigError> = Layer.mergeAll(
   RegistryLive.layer.pipe(Layer.provide(SqlLive.layerExisting)),
+  BusBackendLive,
   TmuxLive.layer.pipe(Layer.provide(CommandExecutorLive)),
   BusDirCheckLive.layer,
   NodeFileSystem.layer

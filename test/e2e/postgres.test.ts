@@ -3,12 +3,13 @@
  * talking through the SDK client; sends by id, role and `*` cross from one host to the other.
  */
 import { Effect } from "effect"
+import { spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import * as events from "../support/hookEvents.js"
 import { killHookProcesses, startFakeRuntime, startHook } from "../support/hookProcess.js"
-import { makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
+import { busBin, makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
 import { adminQuery, noPostgres, pgUrl } from "../support/pg/pgLayers.js"
 import { type PostgresServer, startPostgres } from "../support/pg/postgresServer.js"
 
@@ -177,5 +178,24 @@ describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
     }
     const read = (await bob.ok("get_messages")).result as ReadonlyArray<{ readonly id: string }>
     expect(read.map((message) => message.id)).toEqual(acknowledged)
+  })
+
+  it("helioy-bus doctor on a PostgreSQL bus reports the connection, the schema version and the clock skew", async () => {
+    const schema = freshSchema()
+    const alice = await host("host-a", schema)("web:frontend")
+    await alice.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
+    const root = makeTempDir("helioy-pg-doctor-")
+    const run = spawnSync(process.execPath, [busBin, "doctor", "--json"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: root, HELIOY_BUS_DIR: join(root, "bus"), ...hostEnv("host-a", schema) }
+    })
+    const report = JSON.parse(run.stdout) as { readonly checks: ReadonlyArray<Record<string, unknown>> }
+    const named = (name: string) => report.checks.find((check) => check.name === name)
+    expect(named("postgres")).toMatchObject({
+      status: "ok",
+      detail: `${pgUrl}: schema ${schema} at migration 3, 1 agent(s) registered`
+    })
+    expect(named("clock")).toMatchObject({ status: "ok" })
+    expect(named("registry")).toBeUndefined()
   })
 })

@@ -87,8 +87,8 @@ export const appliedMigration = (sql: SqlClient.SqlClient): Effect.Effect<Option
 export { latestPgMigration }
 
 /**
- * Opens the pool of `HELIOY_BUS_URL` (search_path the bus's schema, connect timeout the busy timeout, at least 5 s),
- * checks it with a first query and migrates the schema; fails with RegistryUnavailable naming the masked URL and what
+ * Opens the pool of `HELIOY_BUS_URL` (search_path the bus's schema, connect timeout the busy timeout, at least 5 s);
+ * with `migrate`, checks it with a first query and migrates the schema (without, nothing is asked until first use); fails with RegistryUnavailable naming the masked URL and what
  * to check.
  */
 export const make = (options: { readonly migrate: boolean } = { migrate: true }) =>
@@ -127,8 +127,10 @@ export const make = (options: { readonly migrate: boolean } = { migrate: true })
     const sql = yield* PgClient.fromPool({ acquire: Effect.succeed(pool), applicationName: "helioy-bus" }).pipe(
       Effect.mapError(fail)
     )
-    yield* sql`SELECT 1`.pipe(Effect.mapError(fail))
-    if (options.migrate) yield* migrate(sql, schema).pipe(Effect.mapError(fail))
+    if (options.migrate) {
+      yield* sql`SELECT 1`.pipe(Effect.mapError(fail))
+      yield* migrate(sql, schema).pipe(Effect.mapError(fail))
+    }
     return {
       sql,
       pool,
@@ -146,5 +148,5 @@ export const make = (options: { readonly migrate: boolean } = { migrate: true })
 /** The migrated PostgreSQL bus, and its SqlClient for the registry and warroom store. */
 export const layer = Layer.scoped(PgBus, make()).pipe(Layer.provide(Reactivity.layer))
 
-/** The PostgreSQL bus as it is, never migrated (for `helioy-bus doctor`). */
+/** The PostgreSQL bus as it is, connected on first use and never migrated (for `helioy-bus doctor`). */
 export const layerExisting = Layer.scoped(PgBus, make({ migrate: false })).pipe(Layer.provide(Reactivity.layer))

@@ -12,3 +12,5 @@ import * as PgBus from "./PgBus.js"
 export const layer = Layer.mergeAll(RegistryPg.layer, WarroomsPg.layer, MailboxPg.layer).pipe(
   Layer.provide(PgBus.layer)
 )
+
+export { layer as backendLayer } from "./BusBackendPg.js"
