@@ -5,6 +5,7 @@ import { devProxyCommand } from "./devProxyCommand.js"
 import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
 import { installCommand } from "./installCommand.js"
+import { migrateCommand } from "./migrateCommand.js"
 import { runCommand } from "./runCommand.js"
 import { uninstallCommand } from "./uninstallCommand.js"
 
@@ -51,6 +52,7 @@ export const busCommand = Command.make("helioy-bus").pipe(
     installCommand,
     uninstallCommand,
     doctorCommand,
+    migrateCommand,
     devProxyCommand
   ])
 )

@@ -198,4 +198,43 @@ describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
     expect(named("clock")).toMatchObject({ status: "ok" })
     expect(named("registry")).toBeUndefined()
   })
+
+  it("helioy-bus migrate --to copies a file bus's registry and unread mail once; a second run adds nothing", async () => {
+    const schema = freshSchema()
+    const root = makeTempDir("helioy-pg-migrate-")
+    const busDir = join(root, "bus")
+    const fileBus = await servers.start({ home: root, busDir, agentId: "web:frontend", env: { HELIOY_HOST: "host-a" } })
+    await fileBus.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
+    await fileBus.ok("register_agent", { pwd: "/home/a/api", agent_id: "api:backend" })
+    for (const content of ["one", "two", "three"]) {
+      await fileBus.ok("send_message", { to: "api:backend", content })
+    }
+    await fileBus.ok("get_messages", { agent_id: "api:backend", limit: 1 })
+    const migrate = () =>
+      spawnSync(process.execPath, [busBin, "migrate", "--to", pgUrl], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", HOME: root, HELIOY_BUS_DIR: busDir, ...hostEnv("host-a", schema) }
+      })
+    const first = migrate()
+    expect(first.status, first.stderr).toBe(0)
+    expect(first.stdout).toContain(
+      "2 agent(s) and 2 unread message(s) added, 0 agent(s) and 0 message(s) already there"
+    )
+    const second = migrate()
+    expect(second.stdout).toContain(
+      "0 agent(s) and 0 unread message(s) added, 2 agent(s) and 2 message(s) already there"
+    )
+
+    const onPg = await host("host-a", schema)("api:backend")
+    const listed = (await onPg.ok("list_agents")).result as ReadonlyArray<Record<string, unknown>>
+    expect(listed.map((row) => [row.agent_id, row.host])).toEqual([
+      ["web:frontend", "host-a"],
+      ["api:backend", "host-a"]
+    ])
+    expect(contents(await onPg.ok("get_messages"))).toEqual([["web:frontend", "two"], ["web:frontend", "three"]])
+    expect(contents(await fileBus.ok("get_messages", { agent_id: "api:backend" }))).toEqual([
+      ["web:frontend", "two"],
+      ["web:frontend", "three"]
+    ])
+  })
 })
