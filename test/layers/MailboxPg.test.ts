@@ -97,6 +97,16 @@ describe.skipIf(noPostgres)("Mailbox on PostgreSQL: claims, wakes and waiters ac
     }))
 })
 
+describe.skipIf(noPostgres)("PostgreSQL bus migrations", () => {
+  it.scoped("servers starting at once on a fresh schema all come up, and each migration is applied once", () =>
+    Effect.gen(function*() {
+      const schema = yield* freshSchema
+      yield* Effect.all(Array.from({ length: 6 }, () => mailboxOn(schema)), { concurrency: "unbounded" })
+      const applied = yield* adminQuery(pgUrl, `SELECT migration_id FROM "${schema}".schema_migrations ORDER BY 1`)
+      expect(applied.map((row) => row.migration_id)).toEqual([1, 2, 3])
+    }))
+})
+
 describe.skipIf(noPostgres)("PostgreSQL bus unreachable", () => {
   it.scoped("building the bus fails with RegistryUnavailable naming the URL, its password masked", () =>
     Effect.gen(function*() {

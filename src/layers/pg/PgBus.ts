@@ -128,8 +128,12 @@ export const make = (options: { readonly migrate: boolean } = { migrate: true })
       Effect.mapError(fail)
     )
     if (options.migrate) {
-      yield* sql`SELECT 1`.pipe(Effect.mapError(fail))
-      yield* migrate(sql, schema).pipe(Effect.mapError(fail))
+      // The first query checks the connection too; a schema already at the latest migration is not locked again (every
+      // hook process builds this layer).
+      const applied = yield* appliedMigration(sql).pipe(Effect.mapError(fail))
+      if (Option.getOrElse(applied, () => 0) < latestPgMigration) {
+        yield* migrate(sql, schema).pipe(Effect.mapError(fail))
+      }
     }
     return {
       sql,
