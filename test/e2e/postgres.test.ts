@@ -3,46 +3,26 @@
  * talking through the SDK client; sends by id, role and `*` cross from one host to the other.
  */
 import { Effect } from "effect"
-import { spawnSync } from "node:child_process"
-import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import * as events from "../support/hookEvents.js"
 import { killHookProcesses, startFakeRuntime, startHook } from "../support/hookProcess.js"
-import { busBin, makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
+import { makeTempDir, removeTempDirs } from "../support/mcpClient.js"
+import { contents, hostEnv, pgHosts } from "../support/pg/pgHosts.js"
 import { adminQuery, noPostgres, pgUrl } from "../support/pg/pgLayers.js"
 import { type PostgresServer, startPostgres } from "../support/pg/postgresServer.js"
 
-const servers = serverPool()
-const schemas: Array<string> = []
-
+const { cleanUp, freshSchema, host } = pgHosts()
 const runtimes: Array<{ readonly stop: () => Promise<void> }> = []
 const ownServers: Array<PostgresServer> = []
 
 afterEach(async () => {
   killHookProcesses()
   await Promise.all(runtimes.splice(0).map((runtime) => runtime.stop()))
-  await servers.closeAll()
+  await cleanUp()
   await Promise.all(ownServers.splice(0).map((server) => server.destroy()))
   removeTempDirs()
-  for (const schema of schemas.splice(0)) {
-    await Effect.runPromise(adminQuery(pgUrl, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
-  }
 })
-
-/** The environment of a host `name` on the bus in `schema`. */
-const hostEnv = (name: string, schema: string, url = pgUrl) => ({
-  HELIOY_BUS_URL: url,
-  HELIOY_BUS_PG_SCHEMA: schema,
-  HELIOY_HOST: name
-})
-
-/** A host: its own home and bus dir, the shared bus in `schema`; starts servers as `agentId`. */
-const host = (name: string, schema: string, url = pgUrl) => {
-  const root = makeTempDir(`helioy-pg-${name}-`)
-  return (agentId: string) =>
-    servers.start({ home: root, busDir: join(root, "bus"), agentId, env: hostEnv(name, schema, url) })
-}
 
 /** Polls the server's sessions until one of host `name` is listening (the waiter is armed). */
 const listening = async (name: string) => {
@@ -55,15 +35,6 @@ const listening = async (name: string) => {
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
-
-const freshSchema = () => {
-  const schema = `hb_e2e_${randomBytes(6).toString("hex")}`
-  schemas.push(schema)
-  return schema
-}
-
-const contents = (result: Record<string, unknown>) =>
-  (result.result as ReadonlyArray<{ readonly content: string; readonly from: string }>).map((m) => [m.from, m.content])
 
 describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
   it("direct, role and broadcast sends cross hosts; list_agents shows each agent's host", async () => {
@@ -180,61 +151,17 @@ describe.skipIf(noPostgres)("helioy-bus serve on PostgreSQL, two hosts", () => {
     expect(read.map((message) => message.id)).toEqual(acknowledged)
   })
 
-  it("helioy-bus doctor on a PostgreSQL bus reports the connection, the schema version and the clock skew", async () => {
-    const schema = freshSchema()
-    const alice = await host("host-a", schema)("web:frontend")
-    await alice.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
-    const root = makeTempDir("helioy-pg-doctor-")
-    const run = spawnSync(process.execPath, [busBin, "doctor", "--json"], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", HOME: root, HELIOY_BUS_DIR: join(root, "bus"), ...hostEnv("host-a", schema) }
-    })
-    const report = JSON.parse(run.stdout) as { readonly checks: ReadonlyArray<Record<string, unknown>> }
-    const named = (name: string) => report.checks.find((check) => check.name === name)
-    expect(named("postgres")).toMatchObject({
-      status: "ok",
-      detail: `${pgUrl}: schema ${schema} at migration 3, 1 agent(s) registered`
-    })
-    expect(named("clock")).toMatchObject({ status: "ok" })
-    expect(named("registry")).toBeUndefined()
-  })
-
-  it("helioy-bus migrate --to copies a file bus's registry and unread mail once; a second run adds nothing", async () => {
-    const schema = freshSchema()
-    const root = makeTempDir("helioy-pg-migrate-")
-    const busDir = join(root, "bus")
-    const fileBus = await servers.start({ home: root, busDir, agentId: "web:frontend", env: { HELIOY_HOST: "host-a" } })
-    await fileBus.ok("register_agent", { pwd: "/home/a/web", agent_id: "web:frontend" })
-    await fileBus.ok("register_agent", { pwd: "/home/a/api", agent_id: "api:backend" })
-    for (const content of ["one", "two", "three"]) {
-      await fileBus.ok("send_message", { to: "api:backend", content })
-    }
-    await fileBus.ok("get_messages", { agent_id: "api:backend", limit: 1 })
-    const migrate = () =>
-      spawnSync(process.execPath, [busBin, "migrate", "--to", pgUrl], {
-        encoding: "utf8",
-        env: { PATH: process.env.PATH ?? "", HOME: root, HELIOY_BUS_DIR: busDir, ...hostEnv("host-a", schema) }
-      })
-    const first = migrate()
-    expect(first.status, first.stderr).toBe(0)
-    expect(first.stdout).toContain(
-      "2 agent(s) and 2 unread message(s) added, 0 agent(s) and 0 message(s) already there"
-    )
-    const second = migrate()
-    expect(second.stdout).toContain(
-      "0 agent(s) and 0 unread message(s) added, 2 agent(s) and 2 message(s) already there"
-    )
-
-    const onPg = await host("host-a", schema)("api:backend")
-    const listed = (await onPg.ok("list_agents")).result as ReadonlyArray<Record<string, unknown>>
-    expect(listed.map((row) => [row.agent_id, row.host])).toEqual([
-      ["web:frontend", "host-a"],
-      ["api:backend", "host-a"]
-    ])
-    expect(contents(await onPg.ok("get_messages"))).toEqual([["web:frontend", "two"], ["web:frontend", "three"]])
-    expect(contents(await fileBus.ok("get_messages", { agent_id: "api:backend" }))).toEqual([
-      ["web:frontend", "two"],
-      ["web:frontend", "three"]
-    ])
+  it("a hook on an unreachable PostgreSQL bus exits 0 with nothing on stdout, and no password anywhere", async () => {
+    const root = makeTempDir("helioy-pg-hook-")
+    const session = { sessionId: "sess-hook", cwd: root, home: root }
+    const result = await startHook("user-prompt-submit", events.userPromptSubmit(session), {
+      home: root,
+      busDir: join(root, "bus"),
+      env: { ...hostEnv("host-a", freshSchema(), "postgres://agent:hunter2@127.0.0.1:1/bus"), HELIOY_AGENT_ID: "a:b" }
+    }).exited
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toContain("postgres://agent:***@127.0.0.1:1/bus")
+    expect(result.stderr).not.toContain("hunter2")
   })
 })

@@ -20,7 +20,3 @@ export const maskedUrl = (url: string): string => {
     return `${scheme}://(unparsable URL)`
   }
 }
-
-/** Removes every occurrence of `secret` from `text` (a driver message that quoted a connection string). */
-export const withoutSecret = (text: string, secret: string | undefined): string =>
-  secret === undefined || secret === "" ? text : text.split(secret).join("***")

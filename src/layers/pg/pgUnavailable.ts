@@ -1,5 +1,4 @@
 /** What a PostgreSQL failure means to a user: a sentence naming the (masked) URL and what to check, never a secret. */
-import { SqlError } from "@effect/sql"
 
 /** The driver's error code of a failure (`ECONNREFUSED`, SQLSTATE `28P01`, ...), found on it or the causes it wraps. */
 export const pgCode = (failure: unknown): string | undefined => {
@@ -64,6 +63,3 @@ export const describePgFailure = (
     code
   }
 }
-
-/** A SqlError carrying only a described failure (no driver object, which may hold connection settings). */
-export const sanitizedSqlError = (reason: string) => new SqlError.SqlError({ message: reason })
