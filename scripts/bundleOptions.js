@@ -53,7 +53,11 @@ export const bundleOptions = (sourceDir, extension, outdir) => ({
   logLevel: "warning"
 })
 
-/** The esbuild options of the library entry: Effect and its packages left to the caller (peers), the rest inside. */
+/**
+ * The esbuild options of the library entry: Effect and its packages left to the caller (peers), the rest inside. Split
+ * into chunks, so that the PostgreSQL layers (and their import of the optional peer @effect/sql-pg) load only when a
+ * caller's graph is built on a postgres URL.
+ */
 export const libraryOptions = (entry, outdir) => ({
   entryPoints: { index: entry },
   outdir,
@@ -61,6 +65,8 @@ export const libraryOptions = (entry, outdir) => ({
   platform: "node",
   target: "node20",
   format: "esm",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   external: ["effect", "effect/*", "@effect/*"],
   banner: requireBanner,
   logLevel: "warning"
