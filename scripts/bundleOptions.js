@@ -28,7 +28,8 @@ const requireBanner = {
 /**
  * The esbuild options of the four bundles in dist/bin, from the modules under `sourceDir` ending in `extension`:
  * tsc's output (dist, ".js") for `npm run build`, or the TypeScript sources (src, ".ts") for the plugin's bootstrap.
- * better-sqlite3 (native) stays outside the bundles; so do ws's optional native helpers.
+ * better-sqlite3 (native) stays outside the bundles; so do ws's optional native helpers and pg's (pg-native, never
+ * used: pg runs in pure JavaScript).
  */
 export const bundleOptions = (sourceDir, extension, outdir) => ({
   entryPoints: {
@@ -46,13 +47,17 @@ export const bundleOptions = (sourceDir, extension, outdir) => ({
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   minify: true,
-  external: ["better-sqlite3", "bufferutil", "utf-8-validate"],
+  external: ["better-sqlite3", "bufferutil", "utf-8-validate", "pg-native"],
   banner: requireBanner,
   plugins: [serverWithoutAjv(sourceDir, extension)],
   logLevel: "warning"
 })
 
-/** The esbuild options of the library entry: Effect and its packages left to the caller (peers), the rest inside. */
+/**
+ * The esbuild options of the library entry: Effect and its packages left to the caller (peers), the rest inside. Split
+ * into chunks, so that the PostgreSQL layers (and their import of the optional peer @effect/sql-pg) load only when a
+ * caller's graph is built on a postgres URL.
+ */
 export const libraryOptions = (entry, outdir) => ({
   entryPoints: { index: entry },
   outdir,
@@ -60,6 +65,8 @@ export const libraryOptions = (entry, outdir) => ({
   platform: "node",
   target: "node20",
   format: "esm",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   external: ["effect", "effect/*", "@effect/*"],
   banner: requireBanner,
   logLevel: "warning"

@@ -1,11 +1,12 @@
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { version } from "../version.js"
 import { devProxyCommand } from "./devProxyCommand.js"
 import { doctorCommand } from "./doctorCommand.js"
 import { hookCommand } from "./hookCommand.js"
 import { humanCommands } from "./humanCommands.js"
 import { installCommand } from "./installCommand.js"
+import { migrateCommand } from "./migrateCommand.js"
 import { runCommand } from "./runCommand.js"
 import { uninstallCommand } from "./uninstallCommand.js"
 
@@ -13,12 +14,22 @@ const warroom = Options.boolean("warroom").pipe(
   Options.withDescription("Also offer the warroom tools, so that a session runs one MCP server instead of two.")
 )
 
-// bin/helioy-bus.js starts `serve` and `serve --warroom` through src/mcp/serveMain.ts, without this parser.
+const busUrl = Options.redacted("bus-url").pipe(
+  Options.optional,
+  Options.withDescription("A postgres:// URL: the bus in PostgreSQL (as HELIOY_BUS_URL; the password never printed).")
+)
+
+// bin/helioy-bus.js starts `serve [--warroom] [--bus-url URL]` through src/mcp/serveMain.ts, without this parser.
 const serve = Command.make(
   "serve",
-  { warroom },
+  { warroom, busUrl },
   (options) =>
-    Effect.flatMap(Effect.promise(() => import("../mcp/busServer.js")), (module) => module.serveBus(version, options))
+    Effect.sync(() => {
+      if (Option.isSome(options.busUrl)) process.env.HELIOY_BUS_URL = Redacted.value(options.busUrl.value)
+    }).pipe(
+      Effect.zipRight(Effect.promise(() => import("../mcp/busServer.js"))),
+      Effect.flatMap((module) => module.serveBus(version, { warroom: options.warroom }))
+    )
 ).pipe(
   Command.withDescription("Run the bus MCP server on stdin/stdout.")
 )
@@ -42,6 +53,7 @@ export const busCommand = Command.make("helioy-bus").pipe(
     installCommand,
     uninstallCommand,
     doctorCommand,
+    migrateCommand,
     devProxyCommand,
     ...humanCommands
   ])

@@ -67,9 +67,12 @@ const describe = (error: unknown) =>
 
 /**
  * Whether there is a bus to prune: the tmux cleanup hooks keep their HELIOY_BUS_DIR for the life of the tmux server,
- * and pruning a bus dir that is gone (or never held a registry) must not create it again.
+ * and pruning a bus dir that is gone (or never held a registry) must not create it again. A PostgreSQL bus always is.
  */
-const registryExists = Effect.map(BusConfig, (config) => fs.existsSync(join(config.busDir, "registry.db")))
+const registryExists = Effect.map(
+  BusConfig,
+  (config) => Option.isSome(config.busUrl) || fs.existsSync(join(config.busDir, "registry.db"))
+)
 
 const runHook = (name: HookName) =>
   Effect.gen(function*() {

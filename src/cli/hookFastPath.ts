@@ -28,11 +28,13 @@ const ancestorAgent = (tree: BusTree, pidsDir: string): string | undefined => {
  * The per-prompt and per-tool hooks without loading Effect or SQLite: for a safe bus dir and an agent known from
  * HELIOY_AGENT_ID (not for Codex, whose daemon's environment may be another session's) or an ancestor's pid file, the
  * hook's whole stdout ("" when no mail waits and nothing awaits an acknowledgement, else the additionalContext JSON
- * naming the senders, urgent ones first, and the count awaiting acknowledgement). Every directory is checked and every file read as the server does (no link followed, no
- * FIFO opened for blocking). Undefined when the agent cannot be told this cheaply, so the full handler runs. Never
- * throws.
+ * naming the senders, urgent ones first, and the count awaiting acknowledgement). Every directory is checked and every
+ * file read as the server does (no link followed, no FIFO opened for blocking). Undefined when the agent cannot be told
+ * this cheaply, so the full handler runs: also whenever HELIOY_BUS_URL is set (the mail is then in PostgreSQL, not in
+ * the bus dir). Never throws.
  */
 export const fastMailContext = (env: NodeJS.ProcessEnv, hookEventName: string): string | undefined => {
+  if ((env.HELIOY_BUS_URL ?? "").trim() !== "") return undefined
   try {
     const busDir = resolve(env.HELIOY_BUS_DIR || join(homedir(), ".helioy", "bus"))
     const tree = openBusTree(busDir)

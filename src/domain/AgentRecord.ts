@@ -12,7 +12,9 @@ const storedColumns = {
   profile: Schema.NullOr(Schema.String),
   registered_at: Schema.String,
   last_seen: Schema.String,
-  token_usage: Schema.String
+  token_usage: Schema.String,
+  /** The host the agent runs on (`HELIOY_HOST`); "" in rows written before hosts were recorded (this host's). */
+  host: Schema.optionalWith(Schema.String, { default: () => "" })
 }
 
 /**
@@ -41,6 +43,8 @@ export interface AgentRegistration {
   readonly agentType: string
   readonly runtime: string
   readonly profile: string | null
+  /** The host the agent runs on (`HELIOY_HOST`, default the hostname). */
+  readonly host: string
 }
 
 const parseJsonOr = (text: string | null): unknown => {

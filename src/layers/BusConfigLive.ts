@@ -1,5 +1,5 @@
-import { Config, type ConfigError, Duration, Effect, Layer, LogLevel } from "effect"
-import { homedir } from "node:os"
+import { Config, type ConfigError, Duration, Effect, Layer, LogLevel, Option, Redacted } from "effect"
+import { homedir, hostname } from "node:os"
 import { join } from "node:path"
 import { BusConfig, type BusConfigShape } from "../services/BusConfig.js"
 
@@ -19,7 +19,11 @@ export const defaults: BusConfigShape = {
   tmuxBin: "tmux",
   warroomReadyWait: Duration.seconds(60),
   reposBase: join(homedir(), "Dev"),
-  codexDaemon: true
+  codexDaemon: true,
+  busUrl: Option.none(),
+  pgSchema: "helioy_bus",
+  host: hostname(),
+  staleAfter: Duration.seconds(120)
 }
 
 /** A setting read by `read`, with its default and what it means. */
@@ -103,6 +107,33 @@ export const config: Config.Config<BusConfigShape> = Config.all({
     Config.boolean("HELIOY_CODEX_DAEMON"),
     defaults.codexDaemon,
     "whether the Codex launch wrapper wakes its session through the Codex daemon"
+  ),
+  busUrl: setting(
+    Config.option(Config.redacted("HELIOY_BUS_URL")).pipe(
+      Config.map((url) => Option.filter(url, (value) => Redacted.value(value).trim() !== ""))
+    ),
+    defaults.busUrl,
+    "a postgres:// URL: the bus in PostgreSQL instead of the bus dir's registry and mailboxes"
+  ),
+  pgSchema: setting(
+    Config.string("HELIOY_BUS_PG_SCHEMA").pipe(
+      Config.validate({
+        message: "a schema name: letters, digits and _, starting with a letter or _",
+        validation: (name) => /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)
+      })
+    ),
+    defaults.pgSchema,
+    "the PostgreSQL schema of the bus"
+  ),
+  host: setting(
+    Config.string("HELIOY_HOST").pipe(Config.map((name) => name.trim() === "" ? defaults.host : name)),
+    defaults.host,
+    "this machine's name in the registry"
+  ),
+  staleAfter: seconds(
+    "HELIOY_BUS_STALE_SECONDS",
+    defaults.staleAfter,
+    "how long an agent of another host stays live without a heartbeat"
   )
 })
 

@@ -25,8 +25,8 @@ const watchStep = Duration.millis(100)
 const startupSteps = 150
 
 /**
- * Builds the nudger: a recipient whose mail waiter (its rewake hook, its launch wrapper) is alive is left to it;
- * otherwise its runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the
+ * Builds the nudger: a recipient whose mail waiter (its rewake hook, its launch wrapper) is alive is left to it, as
+ * is one on another host (this host's tmux cannot reach it); otherwise its runtime's adapter must take tmux nudges, a strict per-recipient throttle claimed atomically in the
  * registry, a live pane whose foreground program is no shell or multiplexer, that shows no dialog, has started up and
  * runs no turn, then copy-mode exit, the fixed text typed literally, a pause, a separate Enter, and the pane watched
  * until the turn started (one more Enter when it did not).
@@ -116,6 +116,7 @@ export const make = Effect.gen(function*() {
         pending: true
       } satisfies NudgeOutcome
     }
+    if (recipient.host !== "" && recipient.host !== config.host) return skipped("other_host")
     if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")
     const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
     if (address === "") return skipped("no_pane")

@@ -9,10 +9,11 @@ import { Registry, type RegistryShape } from "../services/Registry.js"
 import { latestMigration } from "./migrations/index.js"
 import { registryUnavailable } from "./registryUnavailable.js"
 
-const decodeRows = Schema.decodeUnknown(Schema.Array(StoredAgentRow))
+/** Decodes agent rows as any version stored them. */
+export const decodeRows = Schema.decodeUnknown(Schema.Array(StoredAgentRow))
 
 /** The rows with an id this version accepts, each other one logged as skipped (another version may have written it). */
-const usableRows = (stored: ReadonlyArray<StoredAgentRow>) =>
+export const usableRows = (stored: ReadonlyArray<StoredAgentRow>) =>
   Effect.gen(function*() {
     const usable: Array<AgentRow> = []
     for (const row of stored) {
@@ -38,7 +39,8 @@ const WakeRow = Schema.Struct({
   reason: Schema.String
 })
 
-const decodeWakes = Schema.decodeUnknown(Schema.Array(WakeRow))
+/** Decodes wake rows. */
+export const decodeWakes = Schema.decodeUnknown(Schema.Array(WakeRow))
 
 /** A SQL failure with the driver's own message beside the statement's (`file is not a database`, ...). */
 const withDriverMessage = (error: SqlError.SqlError) => {
@@ -48,7 +50,8 @@ const withDriverMessage = (error: SqlError.SqlError) => {
     : error
 }
 
-const wakeOf = (row: typeof WakeRow.Type): WakeRecord => ({
+/** A wake row as the record it stores. */
+export const wakeOf = (row: typeof WakeRow.Type): WakeRecord => ({
   agentId: row.agent_id,
   messageId: row.message_id,
   method: row.method,
@@ -89,7 +92,9 @@ export const make = Effect.gen(function*() {
             cwd = excluded.cwd, tmux_target = excluded.tmux_target, pane_id = excluded.pane_id,
             pid = excluded.pid, session_id = excluded.session_id, agent_type = excluded.agent_type,
             runtime = excluded.runtime, profile = excluded.profile,
-            registered_at = excluded.registered_at, last_seen = excluded.last_seen`.pipe(Effect.mapError(unavailable))
+            registered_at = excluded.registered_at, last_seen = excluded.last_seen, host = excluded.host`.pipe(
+          Effect.mapError(unavailable)
+        )
         return row
       }).pipe(
         sql.withTransaction,

@@ -1,7 +1,8 @@
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { BusLive, WarroomLive } from "../layers/AppLive.js"
+import { keepAlive } from "../programs/keepAlive.js"
 import { registerBusTools } from "./busTools.js"
-import { makeProgramRunner } from "./servicesOnDemand.js"
+import { makeProgramRunner, type ProgramRunner } from "./servicesOnDemand.js"
 import { serveStdio } from "./stdioServer.js"
 import { warroomInstructions } from "./warroomServer.js"
 
@@ -15,10 +16,18 @@ export interface ServeOptions {
   readonly warroom: boolean
 }
 
+/** How often a server heartbeats its agent on a PostgreSQL bus (well inside the default staleness of 120 s). */
+const heartbeatEvery = Duration.seconds(15)
+
+/** Heartbeats for the life of the server (see `keepAlive`: nothing happens on a file bus). */
+const keepingAlive = (run: ProgramRunner<Effect.Effect.Context<typeof keepAlive>>) =>
+  Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep(heartbeatEvery), Effect.promise(() => run(keepAlive)))))
+
 /** The bus server alone: the warroom programs are never loaded. */
 const serveBusOnly = (version: string) =>
   Effect.gen(function*() {
     const run = yield* makeProgramRunner(BusLive, "helioy-bus")
+    yield* keepingAlive(run)
     yield* serveStdio({ name: "helioy-bus", version, instructions }, (server, responses) =>
       registerBusTools(server, run, responses))
   })
@@ -28,6 +37,7 @@ const serveBusAndWarroom = (version: string) =>
   Effect.gen(function*() {
     const warroomTools = yield* Effect.promise(() => import("./warroomTools.js"))
     const run = yield* makeProgramRunner(WarroomLive, "helioy-bus")
+    yield* keepingAlive(run)
     yield* serveStdio(
       { name: "helioy-bus", version, instructions: `${instructions} ${warroomInstructions}` },
       (server, responses) => {

@@ -4,6 +4,7 @@ import { paneIdProblem, tmuxTargetProblem } from "../domain/PaneAddress.js"
 import { profileProblem } from "../domain/Profile.js"
 import { formatMillis } from "../domain/Timestamp.js"
 import { InvalidInput, NotRegistered } from "../errors/bus.js"
+import { BusConfig } from "../services/BusConfig.js"
 import { Identity } from "../services/Identity.js"
 import { Mailbox } from "../services/Mailbox.js"
 import { Processes } from "../services/Processes.js"
@@ -93,7 +94,8 @@ export const registerAgent = Effect.fn("bus.registerAgent")(function*(given: Reg
       sessionId: input.session_id || hints.sessionId,
       agentType: input.agent_type || "general",
       runtime: input.runtime || hints.runtime || "claude",
-      profile: input.profile ? JSON.stringify(input.profile) : null
+      profile: input.profile ? JSON.stringify(input.profile) : null,
+      host: (yield* BusConfig).host
     },
     livePanes,
     yield* now

@@ -1,6 +1,8 @@
-import { Effect, Option, Schema } from "effect"
+import { Clock, Duration, Effect, Option, Schema } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import { type AgentRow, agentView } from "../domain/AgentRecord.js"
+import { parseTimestampMillis } from "../domain/Timestamp.js"
+import { BusConfig } from "../services/BusConfig.js"
 import { Processes } from "../services/Processes.js"
 import { Registry } from "../services/Registry.js"
 import { Tmux } from "../services/Tmux.js"
@@ -21,13 +23,21 @@ const basename = (path: string) => {
 
 /**
  * Reconciles the registry with what is alive (one tmux call: moved panes are readdressed, agents whose pane or
- * process is gone are dropped) and returns the agents, optionally filtered by tmux session[:window] and cwd basename.
+ * process is gone are dropped) and returns the live agents. Panes and processes are judged only for agents of this
+ * host; an agent of another host is live while its heartbeat is younger than `staleAfter`, and a stale one is left
+ * out (its own host's servers decide whether it is gone).
  */
 export const reconcileAgents = Effect.fn("bus.reconcileAgents")(function*() {
   const registry = yield* Registry
   const tmux = yield* Tmux
   const processes = yield* Processes
-  const rows = yield* registry.list
+  const { host, staleAfter } = yield* BusConfig
+  const now = yield* Clock.currentTimeMillis
+  const listed = yield* registry.list
+  const isRemote = (row: AgentRow) => row.host !== "" && row.host !== host
+  const fresh = (row: AgentRow) => now - (parseTimestampMillis(row.last_seen) ?? 0) <= Duration.toMillis(staleAfter)
+  const remote = listed.filter((row) => isRemote(row) && fresh(row))
+  const rows = listed.filter((row) => !isRemote(row))
   const needsTmux = rows.some((row) => row.pane_id !== "" || row.tmux_target !== "")
   const panes = needsTmux ? yield* Effect.option(tmux.listPanes) : Option.none()
   const byId = Option.map(
@@ -66,7 +76,11 @@ export const reconcileAgents = Effect.fn("bus.reconcileAgents")(function*() {
   }
   yield* registry.readdress(moves)
   yield* registry.remove(dead)
-  return alive
+  const live = new Map([...alive, ...remote].map((row) => [row.agent_id, row]))
+  return listed.flatMap((row) => {
+    const found = live.get(row.agent_id)
+    return found === undefined ? [] : [found]
+  })
 })
 
 /** `list_agents`: the live agents, filtered; fails with RegistryUnavailable. */

@@ -1,4 +1,4 @@
-import { Context, type Duration } from "effect"
+import { Context, type Duration, type Option, type Redacted } from "effect"
 
 /** Settings of the bus, read once per process. */
 export interface BusConfigShape {
@@ -50,6 +50,20 @@ export interface BusConfigShape {
    * default on).
    */
   readonly codexDaemon: boolean
+  /**
+   * The PostgreSQL bus to use instead of the bus dir's registry and mailboxes (`HELIOY_BUS_URL` or `serve --bus-url`, a
+   * `postgres://` or `postgresql://` URL); none for the file bus.
+   */
+  readonly busUrl: Option.Option<Redacted.Redacted<string>>
+  /** The schema of the PostgreSQL bus (`HELIOY_BUS_PG_SCHEMA`, default `helioy_bus`); no other schema is touched. */
+  readonly pgSchema: string
+  /** This machine's name in the registry (`HELIOY_HOST`, default the hostname): whose panes and processes it can see. */
+  readonly host: string
+  /**
+   * How long an agent of another host stays live without a heartbeat (`HELIOY_BUS_STALE_SECONDS`, default 120 s); a
+   * stale one gets no role or broadcast sends.
+   */
+  readonly staleAfter: Duration.Duration
 }
 
 /** The bus settings. */

@@ -15,6 +15,8 @@ export type WakeSkipReason =
   | "runtime_starting"
   | "busy"
   | "not_confirmed"
+  /** The recipient runs on another host: its own side (hook, launch wrapper) wakes it, this host's tmux cannot. */
+  | "other_host"
   /** Not a failure: the nudge was confirmed, but only after a second Enter. */
   | "second_enter"
 

@@ -212,8 +212,35 @@ describe("planRegistration", () => {
         profile: "{\"a\":1}",
         registered_at: now,
         last_seen: now,
-        token_usage: "{}"
+        token_usage: "{}",
+        host: ""
       })
+    })
+  })
+
+  describe("hosts", () => {
+    it("an agent in pane %1 of another host is neither evicted nor continued by a registration in this host's %1", () => {
+      const remote = agentRow("proj:general:s:0.0", { pane_id: "%1", tmux_target: "s:0.0", host: "b" })
+      const plan = planRegistration(
+        registration({ paneId: "%1", tmuxTarget: "s:0.0", host: "a" }),
+        [remote],
+        Option.some(new Set(["%1"])),
+        now
+      )
+      expect(plan.evicted).toEqual([])
+      expect(plan.row.agent_id).toBe("proj:general:s:0.0:%1")
+      expect(plan.row.host).toBe("a")
+    })
+
+    it("a registration evicts the previous agent of its pane on its own host", () => {
+      const before = agentRow("proj:old", { pane_id: "%1", host: "a" })
+      const plan = planRegistration(
+        explicitRegistration("proj:new", { paneId: "%1", host: "a" }),
+        [before],
+        unknownLiveness,
+        now
+      )
+      expect(plan.evicted).toEqual(["proj:old"])
     })
   })
 })

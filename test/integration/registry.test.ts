@@ -71,7 +71,8 @@ describe("a registry.db created by the reference", () => {
         runtime: "unknown",
         profile: null,
         token_usage: "{}",
-        pane_id: ""
+        pane_id: "",
+        host: ""
       })
       expect(nudges).toEqual([{ agent_id: "legacy:backend", nudged_at: referenceTime }])
       expect(warroom).toEqual({ layout: "tiled", status: "active" })

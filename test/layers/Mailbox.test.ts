@@ -2,7 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, FastCheck, type Layer, Option, TestClock } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import { readBudgetBytes } from "../../src/domain/ReadLimits.js"
+import * as MailboxPg from "../../src/layers/MailboxPg.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
+import { noPostgres, onFreshPgBus } from "../support/pg/pgLayers.js"
 import { message } from "../support/unitFixtures.js"
 import { mailboxLive, mailboxTest, type UnitConfig } from "../support/unitLayers.js"
 
@@ -223,3 +225,6 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
 
 mailboxContract("live", mailboxLive)
 mailboxContract("test", mailboxTest)
+describe.skipIf(noPostgres)("on PostgreSQL", () => {
+  mailboxContract("PostgreSQL", (config) => onFreshPgBus(MailboxPg.layer, config))
+})

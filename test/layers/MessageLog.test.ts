@@ -1,7 +1,9 @@
 /** The message log's contract, on SQLite and in memory. */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, type Layer, Option, TestClock } from "effect"
+import * as MessageLogPg from "../../src/layers/MessageLogPg.js"
 import { type LoggedMessage, MessageLog } from "../../src/services/MessageLog.js"
+import { noPostgres, onFreshPgBus } from "../support/pg/pgLayers.js"
 import { messageLogLive, messageLogTest } from "../support/unitLayers.js"
 
 const entry = (id: string, overrides: Partial<LoggedMessage> = {}): LoggedMessage => ({
@@ -106,3 +108,7 @@ const contract = (name: string, layer: Layer.Layer<MessageLog, unknown>) =>
 
 contract("live", messageLogLive)
 contract("test", messageLogTest)
+
+describe.skipIf(noPostgres)("on PostgreSQL", () => {
+  contract("PostgreSQL", onFreshPgBus(MessageLogPg.layer))
+})

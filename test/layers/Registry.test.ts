@@ -2,7 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, FastCheck, Layer, Option } from "effect"
 import { formatMillis } from "../../src/domain/Timestamp.js"
 import { latestMigration } from "../../src/layers/migrations/index.js"
+import * as RegistryPg from "../../src/layers/RegistryPg.js"
 import { Registry } from "../../src/services/Registry.js"
+import { noPostgres, onFreshPgBus } from "../support/pg/pgLayers.js"
 import { explicitRegistration, id, registration } from "../support/unitFixtures.js"
 import { registryLive, registryTest } from "../support/unitLayers.js"
 
@@ -230,6 +232,9 @@ const registryContract = (name: string, layer: Layer.Layer<Registry, unknown>) =
 
 registryContract("live", registryLive)
 registryContract("test", registryTest)
+describe.skipIf(noPostgres)("on PostgreSQL", () => {
+  registryContract("PostgreSQL", onFreshPgBus(RegistryPg.layer))
+})
 
 describe("Registry: the test layer models the live one", () => {
   it.effect.prop(

@@ -5,8 +5,10 @@ import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirLive from "../../src/layers/BusDirLive.js"
 import * as SqlLive from "../../src/layers/SqlLive.js"
 import * as WarroomsLive from "../../src/layers/WarroomsLive.js"
+import * as WarroomsPg from "../../src/layers/WarroomsPg.js"
 import * as WarroomsTest from "../../src/layers/WarroomsTest.js"
 import { type NewMember, type NewWarroom, Warrooms } from "../../src/services/Warrooms.js"
+import { noPostgres, onFreshPgBus } from "../support/pg/pgLayers.js"
 import { freshBusDir } from "../support/unitLayers.js"
 
 const warroomsLive = Layer.unwrapScoped(Effect.map(freshBusDir, (busDir) =>
@@ -197,3 +199,6 @@ const warroomsContract = (name: string, layer: Layer.Layer<Warrooms, unknown>) =
 
 warroomsContract("SQLite", warroomsLive)
 warroomsContract("in-memory", WarroomsTest.layerTest)
+describe.skipIf(noPostgres)("on PostgreSQL", () => {
+  warroomsContract("PostgreSQL", onFreshPgBus(WarroomsPg.layer))
+})

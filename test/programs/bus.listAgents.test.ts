@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Ref } from "effect"
+import { Effect, Option, Ref, TestClock } from "effect"
 import * as AppTest from "../../src/layers/AppTest.js"
 import { ProcessTable } from "../../src/layers/ProcessesTest.js"
 import { TmuxTestControl } from "../../src/layers/TmuxTest.js"
@@ -25,6 +25,32 @@ const agentsAt = (targets: ReadonlyArray<readonly [agentId: string, target: stri
   })
 
 describe("listAgents", () => {
+  describe("agents of other hosts", () => {
+    const onHostA = AppTest.layerTest({ selfId: "proj:me", config: { host: "a" } })
+
+    it.effect("an agent of another host is listed (with its host) while its heartbeat is fresh, though its pane is not here", () =>
+      Effect.gen(function*() {
+        yield* setPanes(pane("%1", "s:0.0"))
+        yield* seedAgent("proj:here", { paneId: "%1", tmuxTarget: "s:0.0", host: "a" })
+        yield* seedAgent("proj:there", { paneId: "%7", tmuxTarget: "w:1.0", host: "b" })
+        const listed = yield* listAgents({})
+        expect(listed.map((row) => [row.agent_id, row.host])).toEqual([["proj:here", "a"], ["proj:there", "b"]])
+      }).pipe(Effect.provide(onHostA)))
+
+    it.effect("an agent of another host without a heartbeat for 120 s is left out but not removed; a heartbeat brings it back", () =>
+      Effect.gen(function*() {
+        yield* seedAgent("proj:there", { paneId: "%7", host: "b" })
+        yield* TestClock.adjust("119 seconds")
+        expect(yield* idsOf({})).toEqual(["proj:there"])
+        yield* TestClock.adjust("2 seconds")
+        expect(yield* idsOf({})).toEqual([])
+        expect(Option.isSome(yield* stored("proj:there"))).toBe(true)
+        const registry = yield* Registry
+        yield* registry.heartbeat(id("proj:there"), "1970-01-01T00:02:01.000000+00:00")
+        expect(yield* idsOf({})).toEqual(["proj:there"])
+      }).pipe(Effect.provide(onHostA)))
+  })
+
   describe("reconciliation", () => {
     it.effect("drops agents whose pane is gone, from the list and from the registry", () =>
       Effect.gen(function*() {

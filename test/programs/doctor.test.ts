@@ -1,14 +1,16 @@
 /** The doctor's checks on test layers: each asks its service and turns the answer into a check with its fix apart. */
 import { FileSystem } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Ref } from "effect"
-import { BusDirRefused } from "../../src/errors/stores.js"
+import { Effect, Layer, Option, Redacted, Ref } from "effect"
+import { BusDirRefused, RegistryUnavailable } from "../../src/errors/stores.js"
+import * as BusBackendTest from "../../src/layers/BusBackendTest.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as BusDirCheckTest from "../../src/layers/BusDirCheckTest.js"
 import { latestMigration } from "../../src/layers/migrations/index.js"
 import * as RegistryTest from "../../src/layers/RegistryTest.js"
 import * as TmuxTest from "../../src/layers/TmuxTest.js"
 import { diagnose } from "../../src/programs/doctor/diagnose.js"
+import type { BusBackend } from "../../src/services/BusBackend.js"
 import type { BusDirCheck } from "../../src/services/BusDirCheck.js"
 import { Registry } from "../../src/services/Registry.js"
 import { explicitRegistration } from "../support/unitFixtures.js"
@@ -26,9 +28,13 @@ const locations = {
 const onlyRegistryDb = FileSystem.layerNoop({ exists: (path) => Effect.succeed(path === "/bus/registry.db") })
 
 /** The doctor's services on test layers, over the bus dir `/bus`. */
-const doctorTest = (busDirCheck: Layer.Layer<BusDirCheck> = BusDirCheckTest.layerTest()) =>
+const doctorTest = (
+  busDirCheck: Layer.Layer<BusDirCheck> = BusDirCheckTest.layerTest(),
+  backend = BusBackendTest.layerTest()
+) =>
   Layer.mergeAll(
     RegistryTest.layerTest,
+    backend,
     TmuxTest.layerTest,
     busDirCheck,
     onlyRegistryDb,
@@ -89,4 +95,63 @@ describe("doctor checks on test layers", () => {
       ])
       expect(checks.find((check) => check.name === "runtimes")).toMatchObject({ status: "fail" })
     }).pipe(Effect.provide(doctorTest())))
+
+  describe("on a PostgreSQL bus", () => {
+    const report = (fields: { readonly migration?: number; readonly clockSkewMillis?: number } = {}) =>
+      Effect.succeed({
+        _tag: "Postgres" as const,
+        url: "postgres://bus:***@db.example:5432/bus",
+        schema: "helioy_bus",
+        migration: Option.fromNullable(fields.migration ?? 3),
+        latestMigration: 3,
+        agents: 4,
+        clockSkewMillis: fields.clockSkewMillis ?? 120,
+        roundTripMillis: 2
+      })
+    const onPostgres = (backend: Layer.Layer<BusBackend>) =>
+      Layer.merge(
+        doctorTest(BusDirCheckTest.layerTest(), backend),
+        BusConfigLive.layer({
+          busDir: "/bus",
+          tmuxBin: "tmux",
+          busUrl: Option.some(Redacted.make("postgres://bus:pw@db.example:5432/bus"))
+        })
+      )
+
+    it.effect("the connection, schema version and clock skew replace the registry.db check", () =>
+      Effect.gen(function*() {
+        const checks = yield* diagnose(locations)
+        expect(checks.some((check) => check.name === "registry")).toBe(false)
+        expect(yield* checkNamed("postgres")).toMatchObject({
+          status: "ok",
+          detail: "postgres://bus:***@db.example:5432/bus: schema helioy_bus at migration 3, 4 agent(s) registered"
+        })
+        expect(yield* checkNamed("clock")).toMatchObject({ status: "ok", detail: expect.stringContaining("+120 ms") })
+      }).pipe(Effect.provide(onPostgres(BusBackendTest.layerTest(report())))))
+
+    it.effect("a clock 40 s off fails (other hosts would misjudge heartbeats); an older schema warns", () =>
+      Effect.gen(function*() {
+        expect((yield* checkNamed("clock"))?.status).toBe("fail")
+        expect(yield* checkNamed("postgres")).toMatchObject({
+          status: "warn",
+          detail: expect.stringContaining("at migration 2 of 3")
+        })
+      }).pipe(
+        Effect.provide(onPostgres(BusBackendTest.layerTest(report({ migration: 2, clockSkewMillis: -40_000 }))))
+      ))
+
+    it.effect("an unreachable server fails the postgres check with its reason", () =>
+      Effect.gen(function*() {
+        expect(yield* checkNamed("postgres")).toMatchObject({
+          status: "fail",
+          detail: "PostgreSQL bus at postgres://bus:***@db.example:5432/bus: connect ECONNREFUSED"
+        })
+      }).pipe(
+        Effect.provide(onPostgres(BusBackendTest.layerTest(Effect.fail(
+          new RegistryUnavailable({
+            reason: "PostgreSQL bus at postgres://bus:***@db.example:5432/bus: connect ECONNREFUSED"
+          })
+        ))))
+      ))
+  })
 })

@@ -15,6 +15,7 @@ export const registration = (overrides: Partial<AgentRegistration> = {}): AgentR
   agentType: "general",
   runtime: "claude",
   profile: null,
+  host: "",
   ...overrides
 })
 
@@ -36,6 +37,7 @@ export const agentRow = (agentId: string, overrides: Partial<AgentRow> = {}): Ag
   registered_at: "2026-03-16T12:00:00.000000+00:00",
   last_seen: "2026-03-16T12:00:00.000000+00:00",
   token_usage: "{}",
+  host: "",
   ...overrides
 })
 

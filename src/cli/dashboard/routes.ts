@@ -6,6 +6,7 @@ import { ensureHuman } from "../../programs/human/humanAgent.js"
 import { agentsOverview } from "../../programs/human/overview.js"
 import { messageView } from "../../programs/threads.js"
 import * as Warroom from "../../programs/warroom/index.js"
+import type { BusConfig } from "../../services/BusConfig.js"
 import type { Mailbox } from "../../services/Mailbox.js"
 import { MessageLog } from "../../services/MessageLog.js"
 import type { Processes } from "../../services/Processes.js"
@@ -23,7 +24,7 @@ const SendBody = Schema.Struct({
 })
 
 /** What the event stream reads the bus with. */
-type EventServices = Mailbox | MessageLog | Processes | Registry | Tmux | Warrooms
+type EventServices = BusConfig | Mailbox | MessageLog | Processes | Registry | Tmux | Warrooms
 
 /** One event as the page takes it. */
 type PageEvent = Record<string, unknown>

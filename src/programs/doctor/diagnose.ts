@@ -1,22 +1,25 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { ConfigLocations } from "../../install/configFiles.js"
+import { BusConfig } from "../../services/BusConfig.js"
 import { busDirCheck } from "./busDirCheck.js"
 import { type Check, fail } from "./Check.js"
 import { claudeCheck } from "./claudeCheck.js"
 import { codexCheck } from "./codexCheck.js"
 import { geminiCheck } from "./geminiCheck.js"
+import { postgresChecks } from "./postgresCheck.js"
 import { registryCheck } from "./registryCheck.js"
 import { tmuxCheck } from "./tmuxCheck.js"
 
 /**
- * Diagnoses a setup without changing anything: the bus dir, the registry, tmux, and the Claude Code, Codex and Gemini
- * CLI configuration (Gemini's folder trust for `projectDir`), in that order, then whether any runtime is wired at all.
- * Never fails: whatever goes wrong is a `fail` check saying what to do.
+ * Diagnoses a setup without changing anything: the bus dir, the registry (on a PostgreSQL bus: the connection, schema
+ * version and clock skew instead), tmux, and the Claude Code, Codex and Gemini CLI configuration (Gemini's folder
+ * trust for `projectDir`), in that order, then whether any runtime is wired at all. Never fails: whatever goes wrong
+ * is a `fail` check saying what to do.
  */
 export const diagnose = (locations: ConfigLocations, projectDir: string = process.cwd()) =>
   Effect.gen(function*() {
     const busDir = yield* busDirCheck
-    const registry = yield* registryCheck
+    const registry = Option.isSome((yield* BusConfig).busUrl) ? yield* postgresChecks : [yield* registryCheck]
     const tmux = yield* tmuxCheck
     const claude = yield* claudeCheck(locations)
     const codex = yield* codexCheck(locations)
@@ -32,7 +35,7 @@ export const diagnose = (locations: ConfigLocations, projectDir: string = proces
       ]
     return [
       busDir,
-      registry,
+      ...registry,
       tmux,
       ...claude.checks,
       ...codex.checks,
