@@ -1,49 +1,13 @@
 import { SqlClient, type SqlError } from "@effect/sql"
-import { Clock, Effect, Layer, Option, Schema } from "effect"
+import { Clock, Effect, Layer, Option } from "effect"
 import { BusConfig } from "../services/BusConfig.js"
-import { type LoggedMessage, MessageLog, type MessageLogShape } from "../services/MessageLog.js"
+import { MessageLog, type MessageLogShape } from "../services/MessageLog.js"
+import { decodeAcks, decodeHits, decodeMessages, logged, pruneEveryMillis } from "./messageLogRows.js"
 import { registryUnavailable } from "./registryUnavailable.js"
-
-const MessageRow = Schema.Struct({
-  message_id: Schema.String,
-  thread_id: Schema.String,
-  in_reply_to: Schema.NullOr(Schema.String),
-  from_agent: Schema.String,
-  topic: Schema.NullOr(Schema.String),
-  priority: Schema.String,
-  ack_required: Schema.Number,
-  ack_notify: Schema.Number,
-  sent_at: Schema.String,
-  content: Schema.String,
-  recipients: Schema.NullOr(Schema.String)
-})
-
-const decodeMessages = Schema.decodeUnknown(Schema.Array(MessageRow))
-const decodeHits = Schema.decodeUnknown(Schema.Array(Schema.Struct({ ...MessageRow.fields, rank: Schema.Number })))
-const decodeAcks = Schema.decodeUnknown(
-  Schema.Array(Schema.Struct({ agent_id: Schema.String, at: Schema.String, note: Schema.NullOr(Schema.String) }))
-)
-
-const logged = (row: typeof MessageRow.Type): LoggedMessage => ({
-  message_id: row.message_id,
-  thread_id: row.thread_id,
-  in_reply_to: row.in_reply_to,
-  from: row.from_agent,
-  topic: row.topic,
-  priority: row.priority === "urgent" ? "urgent" : "normal",
-  ack_required: row.ack_required !== 0,
-  ack_notify: row.ack_notify !== 0,
-  sent_at: row.sent_at,
-  content: row.content,
-  recipients: row.recipients === null || row.recipients === "" ? [] : row.recipients.split("\n")
-})
 
 /** The recipients of the message row `m`, one per line. */
 const recipientList =
   `(SELECT group_concat(agent_id, char(10)) FROM message_recipients r WHERE r.message_id = m.message_id) AS recipients`
-
-/** How often one process forgets expired entries (on a record). */
-const pruneEveryMillis = 3_600_000
 
 /** Rows per INSERT: well inside SQLite's limit of bound variables per statement. */
 const rowsPerInsert = 500

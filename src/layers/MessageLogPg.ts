@@ -1,50 +1,14 @@
-import { Clock, Effect, Layer, Option, Schema } from "effect"
+import { Clock, Effect, Layer, Option } from "effect"
 import { RegistryUnavailable } from "../errors/stores.js"
-import { type LoggedMessage, MessageLog, type MessageLogShape } from "../services/MessageLog.js"
+import { MessageLog, type MessageLogShape } from "../services/MessageLog.js"
+import { decodeAcks, decodeHits, decodeMessages, logged, pruneEveryMillis } from "./messageLogRows.js"
 import { PgBus } from "./pg/PgBus.js"
-
-const MessageRow = Schema.Struct({
-  message_id: Schema.String,
-  thread_id: Schema.String,
-  in_reply_to: Schema.NullOr(Schema.String),
-  from_agent: Schema.String,
-  topic: Schema.NullOr(Schema.String),
-  priority: Schema.String,
-  ack_required: Schema.Boolean,
-  ack_notify: Schema.Boolean,
-  sent_at: Schema.String,
-  content: Schema.String,
-  recipients: Schema.NullOr(Schema.String)
-})
-
-const decodeMessages = Schema.decodeUnknown(Schema.Array(MessageRow))
-const decodeHits = Schema.decodeUnknown(Schema.Array(Schema.Struct({ ...MessageRow.fields, rank: Schema.Number })))
-const decodeAcks = Schema.decodeUnknown(
-  Schema.Array(Schema.Struct({ agent_id: Schema.String, at: Schema.String, note: Schema.NullOr(Schema.String) }))
-)
-
-const logged = (row: typeof MessageRow.Type): LoggedMessage => ({
-  message_id: row.message_id,
-  thread_id: row.thread_id,
-  in_reply_to: row.in_reply_to,
-  from: row.from_agent,
-  topic: row.topic,
-  priority: row.priority === "urgent" ? "urgent" : "normal",
-  ack_required: row.ack_required,
-  ack_notify: row.ack_notify,
-  sent_at: row.sent_at,
-  content: row.content,
-  recipients: row.recipients === null || row.recipients === "" ? [] : row.recipients.split("\n")
-})
 
 const columns = `m.message_id, m.thread_id, m.in_reply_to, m.from_agent, m.topic, m.priority, m.ack_required,
   m.ack_notify, m.sent_at, m.content, (SELECT string_agg(r.agent_id, E'\\n' ORDER BY r.agent_id)
     FROM message_log_recipients r WHERE r.message_id = m.message_id) AS recipients`
 
 const searchable = `to_tsvector('simple', coalesce(m.topic, '') || ' ' || m.content)`
-
-/** How often one process forgets expired entries (on a record). */
-const pruneEveryMillis = 3_600_000
 
 /** Builds the message log on a PostgreSQL bus; every SQL failure becomes a RegistryUnavailable naming the masked URL. */
 export const make = Effect.gen(function*() {
