@@ -3,6 +3,7 @@ import { Duration, Effect, Exit, Fiber, Layer, Option, Redacted } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
 import * as BusConfigLive from "../../src/layers/BusConfigLive.js"
 import * as MailboxPg from "../../src/layers/MailboxPg.js"
+import { pgMigrations } from "../../src/layers/pg/migrations.js"
 import * as PgBus from "../../src/layers/pg/PgBus.js"
 import * as RegistryPg from "../../src/layers/RegistryPg.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
@@ -103,7 +104,7 @@ describe.skipIf(noPostgres)("PostgreSQL bus migrations", () => {
       const schema = yield* freshSchema
       yield* Effect.all(Array.from({ length: 6 }, () => mailboxOn(schema)), { concurrency: "unbounded" })
       const applied = yield* adminQuery(pgUrl, `SELECT migration_id FROM "${schema}".schema_migrations ORDER BY 1`)
-      expect(applied.map((row) => row.migration_id)).toEqual([1, 2, 3])
+      expect(applied.map((row) => row.migration_id)).toEqual(pgMigrations.map((migration) => migration.id))
     }))
 })
 
