@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
+import { latestPgMigration } from "../../src/layers/pg/migrations.js"
 import { busBin, makeTempDir, removeTempDirs } from "../support/mcpClient.js"
 import { contents, hostEnv, pgHosts } from "../support/pg/pgHosts.js"
 import { noPostgres, pgUrl } from "../support/pg/pgLayers.js"
@@ -27,7 +28,7 @@ describe.skipIf(noPostgres)("helioy-bus commands on a PostgreSQL bus", () => {
     const named = (name: string) => report.checks.find((check) => check.name === name)
     expect(named("postgres")).toMatchObject({
       status: "ok",
-      detail: `${pgUrl}: schema ${schema} at migration 3, 1 agent(s) registered`
+      detail: `${pgUrl}: schema ${schema} at migration ${latestPgMigration}, 1 agent(s) registered`
     })
     expect(named("clock")).toMatchObject({ status: "ok" })
     expect(named("registry")).toBeUndefined()
