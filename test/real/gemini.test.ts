@@ -158,11 +158,11 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
     )
     expect(turn.lastUserText).toContain(mailNotice(gemini.agentId, [{ from: "tester", priority: "normal" }]))
     figure("gemini-nudge-first", { sendToTurnStartMs: turn.at - at })
-    expect(rig.wakesOf(gemini.agentId)).toMatchObject([{
-      message_id: result.message_id,
+    // The first wake is the confirmed nudge (the AfterAgent hook records hook-context after it).
+    expect(rig.wakesOf(gemini.agentId).filter((wake) => wake.message_id === result.message_id)[0]).toMatchObject({
       method: "nudge",
       confirmed: 1
-    }])
+    })
     // The turn ended with the mail unread: the AfterAgent hook's `decision: block` kept the session working, once.
     const kept = await waitFor(
       "the turn the AfterAgent hook kept going",
