@@ -9,9 +9,9 @@ import { pruneArchive } from "../busFiles/archivePrune.js"
 import { isBeingPublished } from "../busFiles/atomicWrite.js"
 import { markAwaiting } from "../busFiles/awaitingAck.js"
 import { type FileRead, readBusFile } from "../busFiles/boundedRead.js"
+import { countRemaining, urgentFirst } from "../busFiles/claimOrder.js"
 import { type BusTree, checkDirectory } from "../busFiles/directories.js"
 import { BusFileError, errnoOf } from "../busFiles/fileErrors.js"
-import { readMessageHead } from "../busFiles/messageHead.js"
 import { claimedName, isMessageFileName, parseClaimedName } from "../busFiles/messageNames.js"
 import { processExists } from "../busFiles/processLiveness.js"
 import type { Message } from "../domain/Message.js"
@@ -127,19 +127,6 @@ const claimFile = (reader: InboxReader, dir: string, name: string, heldPath: str
     }
   }
 }
-
-/** The names in claim order: urgent messages first, each group oldest first (by name). */
-const urgentFirst = (dir: string, names: ReadonlyArray<string>): ReadonlyArray<string> => {
-  if (names.length < 2) return names
-  const urgent = names.filter((name) => readMessageHead(join(dir, name))?.priority === "urgent")
-  if (urgent.length === 0) return names
-  const first = new Set(urgent)
-  return [...urgent, ...names.filter((name) => !first.has(name))]
-}
-
-/** How many of `names` are unread messages of `topic` (all of them without a topic). */
-const countRemaining = (dir: string, names: ReadonlyArray<string>, topic: string | undefined) =>
-  topic === undefined ? names.length : names.filter((name) => readMessageHead(join(dir, name))?.topic === topic).length
 
 /**
  * Claims the unread messages of the inbox `dir`, urgent ones first, each group oldest first, optionally of one topic: at most `limit`, and no more
