@@ -9,6 +9,7 @@ import { SessionEnv, type SessionEnvShape } from "../services/SessionEnv.js"
 import { busSession, report } from "./run/busSession.js"
 import { exitStatus, runChild } from "./run/child.js"
 import { codexRelay } from "./run/codexRelay.js"
+import { ownPaneWaker } from "./run/paneWake.js"
 import { trapSignals } from "./run/signals.js"
 
 /** The adapter of a runtime id; fails with UnknownRuntime listing the known ids. */
@@ -46,7 +47,8 @@ const launchEnv = (adapter: RuntimeAdapter, cwd: string): NodeJS.ProcessEnv => (
 })
 
 /**
- * Runs a runtime session on the bus: registers the wrapper's pid as the runtime, runs the command as a child,
+ * Runs a runtime session on the bus: registers the wrapper's pid as the runtime, wakes it for new mail (a Codex TUI
+ * through its daemon, else by typing into its own pane, when its runtime is woken so), runs the command as a child,
  * and leaves the bus on every path; succeeds with the exit status to use, fails only with UnknownRuntime.
  */
 const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
@@ -65,7 +67,13 @@ const launch = (runtimeId: string, argv: readonly [string, ...Array<string>]) =>
       agentType: hints.agentType || "general"
     })
     const env = launchEnv(adapter, cwd)
-    const command = Option.isSome(bus) && adapter.id === "codex" ? yield* codexRelay(bus.value, argv, env, cwd) : argv
+    const relayed = Option.isSome(bus) && adapter.wake.wrapper === "daemon"
+      ? yield* codexRelay(bus.value, argv, env, cwd)
+      : Option.none()
+    if (Option.isSome(bus) && Option.isNone(relayed) && adapter.wake.wrapper !== "none" && adapter.wake.tmuxNudge) {
+      yield* ownPaneWaker(bus.value)
+    }
+    const command = Option.getOrElse(relayed, () => argv)
     const end = yield* runChild(command, env, trap)
     if (end._tag === "NotStarted") yield* report(end.reason)
     return exitStatus(end, trap.received())

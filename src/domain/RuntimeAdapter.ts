@@ -55,8 +55,16 @@ export interface RuntimeAdapter {
    * that has the environment of whichever session started it), in which case identity comes from the event only.
    */
   readonly hookEnvironment: "session" | "shared"
-  /** How an idle session can be woken: typing into its pane, an async rewake hook, or its launch wrapper. */
-  readonly wake: { readonly tmuxNudge: boolean; readonly rewakeHook: boolean }
+  /**
+   * How an idle session can be woken: typing into its pane, an async rewake hook, and what its launch wrapper
+   * (`helioy-bus run`) does as its mail waiter: start a turn through the Codex daemon, type into its own pane, or
+   * nothing (the runtime has a waiter of its own, or cannot be woken).
+   */
+  readonly wake: {
+    readonly tmuxNudge: boolean
+    readonly rewakeHook: boolean
+    readonly wrapper: "daemon" | "pane" | "none"
+  }
   /** Whether its hooks see unread mail at the end of a turn (a running turn then needs no nudge). */
   readonly stopHook: boolean
   /** Its terminal UI, for typed nudges. */

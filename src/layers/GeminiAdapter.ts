@@ -37,7 +37,7 @@ export const gemini = (model: string): RuntimeAdapter => ({
   pidEnvs: ["HELIOY_BUS_GEMINI_PID"],
   registration: "hook",
   hookEnvironment: "session",
-  wake: { tmuxNudge: true, rewakeHook: false },
+  wake: { tmuxNudge: true, rewakeHook: false, wrapper: "pane" },
   stopHook: true,
   screen: geminiScreen,
   messageSuffix: "",

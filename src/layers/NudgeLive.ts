@@ -18,6 +18,10 @@ const skipped = (reason: WakeSkipReason): NudgeOutcome => ({
   reason
 })
 
+/** How a recipient's own waiter wakes it: its rewake hook, or what its launch wrapper does. */
+const waiterMethod = (adapter: RuntimeAdapter) =>
+  adapter.wake.rewakeHook ? "rewake" : adapter.wake.wrapper === "daemon" ? "daemon" : "nudge"
+
 /** How often a typed nudge looks at the pane while it waits for the turn to start. */
 const watchStep = Duration.millis(100)
 
@@ -104,6 +108,23 @@ export const make = Effect.gen(function*() {
         } satisfies NudgeOutcome
     })
 
+  /** The pane checks and the typed, confirmed notice; the caller holds the recipient's wake slot. */
+  const typeNotice: NudgeShape["typeNotice"] = Effect.fn("Nudge.typeNotice")(function*(recipient) {
+    const found = runtimes.get(recipient.runtime)
+    if (Option.isNone(found) || !found.value.wake.tmuxNudge) return skipped("unsupported_runtime")
+    const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
+    if (address === "") return skipped("no_pane")
+    const pane = yield* Effect.either(tmux.pane(address))
+    if (Either.isLeft(pane) || pane.right.dead) return skipped("pane_not_alive")
+    // A shell (per /etc/shells), a nested tmux client, or a foreground that cannot be told: typing could run the text.
+    const program = yield* Effect.either(tmux.foreground(pane.right.paneId))
+    if (Either.isLeft(program) || program.right.kind !== "program") return skipped("shell_in_pane")
+    return yield* Effect.orElseSucceed(
+      typeNudge(pane.right.paneId, pane.right.inMode, found.value),
+      () => skipped("tmux_failed")
+    )
+  })
+
   const wake: NudgeShape["wake"] = Effect.fn("Nudge.wake")(function*(recipient, waiterAtDelivery, priority) {
     const found = runtimes.get(recipient.runtime)
     if (Option.isNone(found)) return skipped("unsupported_runtime")
@@ -111,37 +132,24 @@ export const make = Effect.gen(function*() {
     if (waiterAtDelivery ?? (yield* mailbox.hasWaiter(recipient.agent_id))) {
       return {
         nudged: true,
-        method: adapter.wake.rewakeHook ? "rewake" : "daemon",
+        method: waiterMethod(adapter),
         confirmed: false,
         pending: true
       } satisfies NudgeOutcome
     }
     if (recipient.host !== "" && recipient.host !== config.host) return skipped("other_host")
     if (!adapter.wake.tmuxNudge) return skipped("unsupported_runtime")
-    const address = recipient.pane_id !== "" ? recipient.pane_id : recipient.tmux_target
-    if (address === "") return skipped("no_pane")
+    if (recipient.pane_id === "" && recipient.tmux_target === "") return skipped("no_pane")
     const slot = wakeSlot(yield* Clock.currentTimeMillis, throttleFor(priority ?? "normal", throttleMillis))
     const claimed = yield* Effect.orElseSucceed(registry.claimNudge(recipient.agent_id, slot), () => false)
     if (!claimed) return skipped("throttled")
-    const release = Effect.ignore(registry.releaseNudge(recipient.agent_id, slot.now))
-
-    const pane = yield* Effect.either(tmux.pane(address))
-    if (Either.isLeft(pane) || pane.right.dead) return yield* Effect.as(release, skipped("pane_not_alive"))
-    // A shell (per /etc/shells), a nested tmux client, or a foreground that cannot be told: typing could run the text.
-    const program = yield* Effect.either(tmux.foreground(pane.right.paneId))
-    if (Either.isLeft(program) || program.right.kind !== "program") {
-      return yield* Effect.as(release, skipped("shell_in_pane"))
-    }
-    const outcome = yield* Effect.orElseSucceed(
-      typeNudge(pane.right.paneId, pane.right.inMode, adapter),
-      () => skipped("tmux_failed")
-    )
+    const outcome = yield* typeNotice(recipient)
     // Nothing typed (or nothing that stays in the pane): the slot goes back, so the next send may try again.
-    if (outcome.method !== "nudge") yield* release
+    if (outcome.method !== "nudge") yield* Effect.ignore(registry.releaseNudge(recipient.agent_id, slot.now))
     return outcome
   })
 
-  return { wake } satisfies NudgeShape
+  return { wake, typeNotice } satisfies NudgeShape
 })
 
 /** The nudger over tmux and the registry's nudge log. */

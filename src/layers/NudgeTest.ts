@@ -19,9 +19,8 @@ export const layerTest = Layer.effectContext(Effect.gen(function*() {
     woken: yield* Ref.make<ReadonlyArray<string>>([]),
     outcome: yield* Ref.make<NudgeOutcome>({ nudged: true, method: "nudge", confirmed: true, pending: false })
   }
-  const nudge: NudgeShape = {
-    wake: (recipient) =>
-      Effect.zipRight(Ref.update(controls.woken, (woken) => [...woken, recipient.agent_id]), Ref.get(controls.outcome))
-  }
+  const record: NudgeShape["typeNotice"] = (recipient) =>
+    Effect.zipRight(Ref.update(controls.woken, (woken) => [...woken, recipient.agent_id]), Ref.get(controls.outcome))
+  const nudge: NudgeShape = { wake: record, typeNotice: record }
   return Context.make(Nudge, nudge).pipe(Context.add(NudgeTestControl, controls))
 }))

@@ -48,6 +48,12 @@ export interface NudgeShape {
    * pressed once more when it did not). For an `urgent` message the throttle is at most 5 s.
    */
   readonly wake: (recipient: AgentRow, waiterAtDelivery?: boolean, priority?: Priority) => Effect.Effect<NudgeOutcome>
+  /**
+   * Types the fixed notice into the recipient's own pane and confirms that a turn started, with the same pane checks
+   * as `wake` but no waiter, host or throttle check: for the recipient's launch wrapper, which is its waiter and holds
+   * its wake slot. Never fails; what was not done is the outcome's reason.
+   */
+  readonly typeNotice: (recipient: AgentRow) => Effect.Effect<NudgeOutcome>
 }
 
 /** The nudger. */

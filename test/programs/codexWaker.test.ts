@@ -8,7 +8,7 @@ import { wakeCodexSession } from "../../src/programs/codexWaker.js"
 import type { ThreadState } from "../../src/services/CodexThreads.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
 import { Registry } from "../../src/services/Registry.js"
-import { claimAll, seedAgent } from "../support/unitBus.js"
+import { claimAll, seedAgent, untilHolds } from "../support/unitBus.js"
 import { message } from "../support/unitFixtures.js"
 
 const bus = Layer.merge(AppTest.layerTest({ selfId: "test:general" }), CodexThreadsTest.layerTest)
@@ -30,22 +30,12 @@ const turns = Effect.flatMap(CodexThreadsTest.CodexThreadsTestControl, (control)
 
 const wakes = Effect.flatMap(Registry, (registry) => registry.wakesOf(agent))
 
-/** Lets the waker's fibers run (and the test clock move) until `done` holds, bounded. */
-const until = <E, R>(done: Effect.Effect<boolean, E, R>) =>
-  Effect.gen(function*() {
-    for (let step = 0; step < 200; step++) {
-      if (yield* done) return
-      yield* TestClock.adjust("50 millis")
-    }
-    return yield* Effect.dieMessage("the waker did not get there")
-  })
-
 /** Starts the waker for `agent`, bound to `thread-1`, and waits until it holds the agent's inbox. */
 const startWaker = Effect.gen(function*() {
   yield* seedAgent(agent, { runtime: "codex", sessionId: "thread-1" })
   const fiber = yield* Effect.fork(wakeCodexSession(agent, 999))
   const mailbox = yield* Mailbox
-  yield* until(mailbox.hasWaiter(agent))
+  yield* untilHolds(mailbox.hasWaiter(agent))
   return fiber
 })
 
@@ -55,7 +45,7 @@ describe("the Codex launch wrapper's waker", () => {
       yield* setThread("thread-1", "idle")
       const fiber = yield* startWaker
       yield* deliver("lead:planner")
-      yield* until(Effect.map(turns, (started) => started.length === 1))
+      yield* untilHolds(Effect.map(turns, (started) => started.length === 1))
       expect(yield* turns).toEqual([{ threadId: "thread-1", text: nudgeText }])
       expect((yield* wakes).map((wake) => [wake.method, wake.confirmed])).toEqual([["daemon", true]])
       expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
@@ -74,7 +64,7 @@ describe("the Codex launch wrapper's waker", () => {
       expect(yield* turns).toEqual([])
       yield* deliver("web:frontend")
       yield* TestClock.adjust("31 seconds")
-      yield* until(Effect.map(turns, (started) => started.length === 1))
+      yield* untilHolds(Effect.map(turns, (started) => started.length === 1))
     }).pipe(Effect.provide(bus)))
 
   it.effect("a second batch of mail within the throttle wakes the session once the 30 s are over", () =>
@@ -82,13 +72,13 @@ describe("the Codex launch wrapper's waker", () => {
       yield* setThread("thread-1", "idle")
       yield* startWaker
       yield* deliver("lead:planner")
-      yield* until(Effect.map(turns, (started) => started.length === 1))
+      yield* untilHolds(Effect.map(turns, (started) => started.length === 1))
       yield* setThread("thread-1", "idle")
       yield* deliver("web:frontend")
       yield* TestClock.adjust("20 seconds")
       expect(yield* turns).toHaveLength(1)
       yield* TestClock.adjust("11 seconds")
-      yield* until(Effect.map(turns, (started) => started.length === 2))
+      yield* untilHolds(Effect.map(turns, (started) => started.length === 2))
     }).pipe(Effect.provide(bus)))
 
   it.effect("with no thread bound to the agent, starts nothing and records why", () =>
@@ -96,10 +86,10 @@ describe("the Codex launch wrapper's waker", () => {
       yield* seedAgent(agent, { runtime: "codex", sessionId: "" })
       yield* Effect.fork(wakeCodexSession(agent, 999))
       const mailbox = yield* Mailbox
-      yield* until(mailbox.hasWaiter(agent))
+      yield* untilHolds(mailbox.hasWaiter(agent))
       yield* deliver("lead:planner")
       yield* TestClock.adjust("31 seconds")
-      yield* until(Effect.map(wakes, (found) => found.length === 1))
+      yield* untilHolds(Effect.map(wakes, (found) => found.length === 1))
       expect(yield* turns).toEqual([])
       expect(yield* wakes).toMatchObject([{
         method: "none",
@@ -115,7 +105,7 @@ describe("the Codex launch wrapper's waker", () => {
       const fiber = yield* startWaker
       yield* Ref.set(control.down, true)
       yield* deliver("lead:planner")
-      yield* until(Effect.map(wakes, (found) => found.length === 1))
+      yield* untilHolds(Effect.map(wakes, (found) => found.length === 1))
       expect(yield* wakes).toMatchObject([{ method: "daemon", confirmed: false, reason: "no Codex daemon (test)" }])
       expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
     }).pipe(Effect.provide(bus)))

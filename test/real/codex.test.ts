@@ -187,10 +187,14 @@ describe("Codex 0.171.0, two sessions side by side through one shared daemon", (
   })
 })
 
-describe("Codex without the daemon: the typed nudge is the fallback", () => {
-  it("an embedded Codex (daemon turned off) is woken by the fixed notice typed into its pane, confirmed by its turn starting", async () => {
+describe("Codex without the daemon: its wrapper types the notice into its own pane", () => {
+  it("an embedded Codex (daemon turned off) is woken by its wrapper, which holds its waiter and types the fixed notice into its pane, confirmed by its turn starting; the sender types nothing", async () => {
     const session = await startCodex(rig, rig.repo("repoC"), { args: ["--disable", "daemon_auto_start"], relay: false })
-    expect(rig.hasWaiter(session.agentId)).toBe(false)
+    await waitFor(
+      `the wrapper's waiter of ${session.agentId}`,
+      30,
+      () => rig.hasWaiter(session.agentId) ? true : undefined
+    )
     const sessions = join(rig.codexHome, "sessions")
     const rollouts = () =>
       fs.existsSync(sessions)
@@ -202,11 +206,17 @@ describe("Codex without the daemon: the typed nudge is the fallback", () => {
     const before = rollouts().split(nudgeText).length
     const secret = "SECRET-CONTENT-FOR-C"
     const { result } = await send(session.agentId, secret)
-    if (result.nudged !== true) console.log("DEBUG", JSON.stringify(result), rig.tmux.capture(session.paneId))
     expect(result).toMatchObject({
       nudged: true,
-      wakes: [{ agent_id: session.agentId, wake: "nudge", confirmed: true }]
+      wakes: [{ agent_id: session.agentId, pending: true }]
     })
+    const record = await waitFor(
+      "the wrapper's wake of the session",
+      30,
+      () => rig.wakesOf(session.agentId)[0],
+      () => JSON.stringify(rig.wakesOf(session.agentId))
+    )
+    expect(record).toMatchObject({ method: "nudge", confirmed: 1 })
     // The turn's own record: the notice reached Codex as the user's input.
     await waitFor(
       "the notice in the session's rollout",
@@ -214,7 +224,6 @@ describe("Codex without the daemon: the typed nudge is the fallback", () => {
       () => rollouts().split(nudgeText).length > before ? true : undefined
     )
     expect(rig.tmux.capture(session.paneId)).not.toContain(secret)
-    const record = rig.wakesOf(session.agentId)[0]!
     figure("codex-typed", { confirmedOnFirstEnter: record.reason === "" })
   })
 })

@@ -53,3 +53,13 @@ export const overNudgePause = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     }
     return yield* Fiber.join(fiber)
   })
+
+/** Lets forked fibers run (and the test clock move 50 ms a step) until `done` holds; dies after 400 steps. */
+export const untilHolds = <E, R>(done: Effect.Effect<boolean, E, R>) =>
+  Effect.gen(function*() {
+    for (let step = 0; step < 400; step++) {
+      if (yield* done) return
+      yield* TestClock.adjust("50 millis")
+    }
+    return yield* Effect.dieMessage("the fibers did not get there")
+  })

@@ -1,4 +1,4 @@
-import { Effect, Runtime, type Scope } from "effect"
+import { Effect, Option, Runtime, type Scope } from "effect"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -21,18 +21,18 @@ const privateDir = Effect.acquireRelease(
  * For a wrapped Codex TUI: makes sure the daemon of its CODEX_HOME runs (started without any session's variables),
  * relays the TUI through a private socket to learn its threads, binds each to the agent, and wakes the session
  * through the daemon, all for the life of the scope. Succeeds with the command line to run (`--remote` to the relay),
- * or with `argv` unchanged when it is not the plain TUI, HELIOY_CODEX_DAEMON=off, or the daemon cannot be used
- * (said on stderr: the session is then woken by a typed nudge). Never fails.
+ * or none when it is not the plain TUI, HELIOY_CODEX_DAEMON=off, or the daemon cannot be used (said on stderr: the
+ * session is then woken by a typed nudge). Never fails.
  */
 export const codexRelay = (
   bus: WrapperBus,
   argv: readonly [string, ...Array<string>],
   env: NodeJS.ProcessEnv,
   cwd: string
-): Effect.Effect<readonly [string, ...Array<string>], never, Scope.Scope> =>
+): Effect.Effect<Option.Option<readonly [string, ...Array<string>]>, never, Scope.Scope> =>
   Effect.gen(function*() {
     const { codexDaemon } = yield* Effect.provide(BusConfig, bus.services)
-    if (!codexDaemon || remoteCodexArgv(argv, "", cwd) === undefined) return argv
+    if (!codexDaemon || remoteCodexArgv(argv, "", cwd) === undefined) return Option.none()
     const agentId = bus.agent.agent_id
     const attempt = Effect.gen(function*() {
       const socket = yield* ensureDaemon(argv[0], env)
@@ -54,13 +54,13 @@ export const codexRelay = (
           Effect.provide(CodexThreadsLive.layer(socket))
         )
       ))
-      return remoteCodexArgv(argv, listen, cwd) ?? argv
+      return Option.fromNullable(remoteCodexArgv(argv, listen, cwd))
     })
     return yield* attempt.pipe(
       Effect.catchAll((error) =>
         Effect.as(
           report(`the Codex daemon cannot be used (${error.reason}); this session is woken by a typed nudge`),
-          argv
+          Option.none()
         )
       )
     )
