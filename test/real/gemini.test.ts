@@ -32,7 +32,7 @@ beforeAll(async () => {
   rig = await startRealRig({ HELIOY_BUS_NUDGE_THROTTLE_SECONDS: "0" })
   const repoG = rig.repo("repoG")
   const repoC = rig.repo("repoC")
-  seedGemini(rig, [repoG])
+  seedGemini(rig, [repoG, rig.repo("repoW")])
   seedClaude(rig, [repoC])
   // The Claude session may send as well as read.
   const claudeSettings = join(rig.home, ".claude", "settings.json")
@@ -243,5 +243,41 @@ describe("Gemini CLI 0.61.0 beside Claude Code 2.1.330", () => {
       () => rig.agents().some((agent) => agent.agent_id === gemini.agentId) ? undefined : true
     )
     expect(rig.agents().map((agent) => agent.agent_id)).toContain(claude.agentId)
+  })
+})
+
+describe("Gemini CLI through the launch wrapper (`helioy-bus run gemini -- gemini`)", () => {
+  it("the wrapper holds the session's mail waiter and wakes it by typing the notice into its own pane: the sender types nothing, a turn starts and reads the mail, and /quit takes it off the bus", async () => {
+    rig.gemini.setReadMail(true)
+    const wrapped = await startGemini(rig, rig.repo("repoW"), { HELIOY_BUS_AGENT_TYPE: "tester" }, { wrapped: true })
+    await waitFor(`the wrapper's waiter of ${wrapped.agentId}`, 30, () => rig.hasWaiter(wrapped.agentId) || undefined)
+    await idle(wrapped)
+    const { at, result } = await send(wrapped.agentId, "WRAPPED-GEMINI-MAIL")
+    expect(result).toMatchObject({ wakes: [{ agent_id: wrapped.agentId, wake: "nudge", pending: true }] })
+    const turn = await waitFor(
+      "the turn the wrapper's notice started",
+      30,
+      () => geminiTurns(rig, wrapped).find((request) => request.at >= at && request.lastUserText.includes(nudgeText))
+    )
+    // The wrapper records its wake once it saw the turn start (a hook of that turn may record hook-context first).
+    expect(
+      rig.wakesOf(wrapped.agentId).filter((wake) => wake.message_id === result.message_id && wake.method === "nudge")
+    ).toMatchObject([{ confirmed: 1 }])
+    await waitFor(
+      "the wrapped session to read its mail",
+      30,
+      () =>
+        rig.gemini.toolResults.some((found) =>
+          found.tool === geminiBusTool("get_messages") && found.text.includes("WRAPPED-GEMINI-MAIL")
+        ) || undefined
+    )
+    figure("gemini-wrapped", { sendToTurnStartMs: turn.at - at })
+    await idle(wrapped)
+    await quitGemini(rig, wrapped)
+    await waitFor(
+      "the wrapped session to leave the bus",
+      30,
+      () => rig.agents().some((agent) => agent.agent_id === wrapped.agentId) ? undefined : true
+    )
   })
 })

@@ -1,6 +1,7 @@
 /** Real Gemini CLI sessions in the rig: a seeded HOME, the bus installed the way a user does it, one pane each. */
 import * as fs from "node:fs"
 import { join } from "node:path"
+import { busBin } from "../../support/mcpClient.js"
 import { clientsBin } from "./clients.js"
 import type { GeminiRequest } from "./fakeGemini.js"
 import { type RealRig, waitFor } from "./realRig.js"
@@ -51,15 +52,22 @@ export const geminiIdle = (screen: string): boolean =>
   /^ > /m.test(screen) && !/esc to cancel/.test(screen) && !/Executing Hooks?: /.test(screen)
 
 /**
- * Starts `gemini` in a new pane in `cwd` and waits until it is registered under that pane and idle at its prompt. CI
+ * Starts `gemini` (through `helioy-bus run gemini` when `wrapped`) in a new pane in `cwd` and waits until it is
+ * registered under that pane and idle at its prompt. CI
  * is emptied for the pane: with CI set (as in CI runs), Gemini CLI runs headless and exits at once.
  */
 export const startGemini = async (
   rig: RealRig,
   cwd: string,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  options: { readonly wrapped?: boolean } = {}
 ): Promise<GeminiSession> => {
-  const paneId = rig.openPane(cwd, [join(clientsBin(), "gemini")], { CI: "", ...env })
+  const command = [join(clientsBin(), "gemini")]
+  const paneId = rig.openPane(
+    cwd,
+    options.wrapped === true ? [process.execPath, busBin, "run", "gemini", "--", ...command] : command,
+    { CI: "", ...env }
+  )
   const row = await waitFor(
     "the Gemini CLI session to register",
     90,
