@@ -17,6 +17,7 @@ import { BusConfig } from "../services/BusConfig.js"
 import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
 import { copyMethods } from "./mailboxCopies.js"
+import { followFiles } from "./mailboxFeed.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
 import { inboxWaits } from "./mailboxWaits.js"
 
@@ -229,6 +230,7 @@ export const make = Effect.gen(function*() {
     claim,
     awaitNew,
     ...copies,
+    followInboxes: followFiles(busDir.tree, busDir.inboxRoot),
     holdWaiter: (agentId) =>
       Effect.acquireRelease(
         Effect.flatMap(ensureInbox(agentId), (dir) => Effect.try(() => tryLock(join(dir, waiterFile)))),

@@ -7,8 +7,10 @@ import { InboxFull } from "../errors/bus.js"
 import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
+import { feedNotice } from "./pg/feedNotice.js"
 import { claimRows } from "./pg/inboxClaims.js"
 import { copyMethods } from "./pg/inboxCopies.js"
+import { followCopies } from "./pg/inboxFeed.js"
 import { heldLocksQuery, holdLock, listenOn } from "./pg/inboxWaiters.js"
 import { PgBus } from "./pg/PgBus.js"
 
@@ -22,8 +24,9 @@ const pruneEvery = Duration.hours(1)
 
 /**
  * Builds the mailboxes on a PostgreSQL bus: a delivery is one transaction (unread cap under a per-inbox advisory lock,
- * the row, a notification of the recipient's channel at commit); a claim locks its rows in an open transaction until
- * settled; waiters hold an advisory lock. Failures become MailboxUnavailable naming the masked URL and what to check.
+ * the row, a notification of the recipient's channel and of the feed at commit); a claim locks its rows in an open
+ * transaction until settled (its archiving notifies the feed); waiters hold an advisory lock. Failures become
+ * MailboxUnavailable naming the masked URL and what to check.
  */
 export const make = Effect.gen(function*() {
   const bus = yield* PgBus
@@ -68,7 +71,8 @@ export const make = Effect.gen(function*() {
           bytes: replyBytes(message)
         })
       }`
-      yield* sql`SELECT pg_notify(${bus.channelOf(agentId)}, ${file})`
+      yield* sql`SELECT pg_notify(${bus.channelOf(agentId)}, ${file}),
+        pg_notify(${bus.feedChannel}, ${feedNotice("delivered", agentId, file)})`
       return { full: false, unread }
     }).pipe(sql.withTransaction, Effect.mapError(unavailable(agentId)))
     if (outcome.full) return yield* new InboxFull({ agentId, unread: outcome.unread, limit: config.maxUnread })
@@ -115,7 +119,7 @@ export const make = Effect.gen(function*() {
     yield* checked(agentId)
     const held = yield* claimRows(
       bus.pool,
-      { decode: decodeMessage, lease: claimLease },
+      { decode: decodeMessage, lease: claimLease, feedChannel: bus.feedChannel },
       agentId,
       topic._tag === "Some" ? topic.value : undefined,
       limit ?? defaultReadLimit
@@ -196,6 +200,7 @@ export const make = Effect.gen(function*() {
         }
       })),
     ...copyMethods(bus, unavailable, checked),
+    followInboxes: followCopies(bus),
     holdWaiter: (agentId) =>
       agentIdProblem(agentId) === undefined
         ? holdLock(bus.pool, bus.lockKeyOf("waiter", agentId))

@@ -1,10 +1,17 @@
-import { Clock, Effect, Layer, Option, Ref, Stream, SubscriptionRef } from "effect"
+import { Clock, Effect, Layer, Option, PubSub, Ref, Stream, SubscriptionRef } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import { type Message, messageFileName, priorityOf } from "../domain/Message.js"
 import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
 import { formatMicros, formatMillis } from "../domain/Timestamp.js"
 import { InboxFull } from "../errors/bus.js"
-import { type Delivery, type Located, Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
+import {
+  type Delivery,
+  type InboxEvent,
+  type Located,
+  Mailbox,
+  type MailboxShape,
+  type Taken
+} from "../services/Mailbox.js"
 
 interface Inbox {
   readonly unread: ReadonlyMap<string, Message>
@@ -33,13 +40,15 @@ const withoutKeys = <V>(map: ReadonlyMap<string, V>, keys: ReadonlyArray<string>
 
 /**
  * Builds an in-memory mailbox with the live one's semantics: urgent first then name-ordered claim, exactly-one claim,
- * held until settled, topic filter, read limit and byte budget, unread cap, awaiting-acknowledgement list.
+ * held until settled, topic filter, read limit and byte budget, unread cap, awaiting-acknowledgement list, a feed of
+ * deliveries and reads.
  */
 export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
     const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())
     const waiters = yield* Ref.make<ReadonlySet<string>>(new Set())
     const lastStamp = yield* Ref.make(0)
+    const feed = yield* PubSub.unbounded<InboxEvent>()
     const maxUnread = options.maxUnread ?? 10_000
     const inboxOf = (boxes: ReadonlyMap<string, Inbox>, agentId: string) => boxes.get(agentId) ?? emptyInbox
     const sortedNames = (inbox: Inbox) => [...inbox.unread.keys()].sort()
@@ -84,7 +93,14 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
               Effect.suspend(() => {
                 if (settled) return Effect.void
                 settled = true
-                return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                const reads = delivered
+                  ? claimed.map(([file, message]): InboxEvent => ({
+                    event: "read",
+                    agentId,
+                    message: pendingOf(file, message)
+                  }))
+                  : []
+                const settling = Effect.flatMap(Clock.currentTimeMillis, (now) =>
                   SubscriptionRef.update(inboxes, (boxes) => {
                     const inbox = inboxOf(boxes, agentId)
                     const messages = claimed.map(([, message]) => message)
@@ -107,6 +123,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
                         : { ...inbox, held, unread: new Map([...inbox.unread, ...claimed]) }
                     )
                   }))
+                return Effect.zipRight(settling, PubSub.publishAll(feed, reads))
               })
           }
         }
@@ -121,8 +138,12 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
             if (inbox.unread.size >= maxUnread) {
               return [Effect.fail(new InboxFull({ agentId, unread: inbox.unread.size, limit: maxUnread })), boxes]
             }
-            const unread = new Map(inbox.unread).set(messageFileName(message), message)
-            return [Effect.void, new Map(boxes).set(agentId, { ...inbox, unread })]
+            const file = messageFileName(message)
+            const unread = new Map(inbox.unread).set(file, message)
+            return [
+              Effect.asVoid(PubSub.publish(feed, { event: "delivered", agentId, message: pendingOf(file, message) })),
+              new Map(boxes).set(agentId, { ...inbox, unread })
+            ]
           }
         )
       )
@@ -194,6 +215,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
           const inbox = inboxOf(boxes, agentId)
           return new Map(boxes).set(agentId, { ...inbox, awaiting: inbox.awaiting.filter((id) => id !== messageId) })
         }),
+      followInboxes: PubSub.subscribe(feed),
       holdWaiter: (agentId: AgentId) =>
         Effect.acquireRelease(
           Ref.modify(waiters, (held) => held.has(agentId) ? [false, held] : [true, new Set(held).add(agentId)]),

@@ -1,4 +1,4 @@
-import { Context, type Effect, type Either, type Option, type Scope } from "effect"
+import { Context, type Effect, type Either, type Option, type Queue, type Scope } from "effect"
 import type { AgentId } from "../domain/AgentId.js"
 import type { Message, Priority } from "../domain/Message.js"
 import type { InboxFull } from "../errors/bus.js"
@@ -57,6 +57,14 @@ export interface Taken extends Claimed {
    * acknowledgement) or puts them back unread; never fails.
    */
   readonly settle: (delivered: boolean) => Effect.Effect<void>
+}
+
+/** A copy landing in an inbox (`delivered`) or claimed from it and archived (`read`), as a follower sees it. */
+export interface InboxEvent {
+  readonly event: "delivered" | "read"
+  readonly agentId: AgentId
+  /** The copy: its file (the file bus's name, the row's key on PostgreSQL), id, sender, topic and priority. */
+  readonly message: PendingMessage
 }
 
 /** One message for the inbox of one agent. */
@@ -120,6 +128,12 @@ export interface MailboxShape {
     agentId: AgentId,
     known: ReadonlySet<string>
   ) => Effect.Effect<ReadonlyArray<PendingMessage>, MailboxUnavailable>
+  /**
+   * Follows every inbox, of any process or host, for the scope: each delivery and read from the moment it returns is
+   * offered to the queue, in the order seen; never fails (a store that cannot be followed for a while only means
+   * missed events).
+   */
+  readonly followInboxes: Effect.Effect<Queue.Dequeue<InboxEvent>, never, Scope.Scope>
   /** Becomes the one mail waiter of an agent for the scope; false when a live waiter already holds it. */
   readonly holdWaiter: (agentId: AgentId) => Effect.Effect<boolean, never, Scope.Scope>
   /** Whether a live mail waiter holds an agent's inbox (it will wake the agent itself). */

@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { afterEach, describe, expect, it } from "vitest"
 import { busBin, makeTempDir, removeTempDirs, serverPool } from "../support/mcpClient.js"
+import { startTail } from "../support/tailProcess.js"
 
 const servers = serverPool()
 const children: Array<ReturnType<typeof spawn>> = []
@@ -93,34 +94,20 @@ describe("helioy-bus send, inbox, read, status, agents", () => {
 describe("helioy-bus tail", () => {
   it("follows a delivery and its read live, as JSON lines", async () => {
     const { busDir, env, server } = await busWithBob()
-    const tail = spawn(process.execPath, [busBin, "tail", "--json"], { env: { ...env, HELIOY_BUS_DIR: busDir } })
-    children.push(tail)
-    const lines = createInterface({ input: tail.stdout! })
-    const events: Array<Record<string, unknown>> = []
-    let arrived = () => {}
-    lines.on("line", (line) => {
-      events.push(JSON.parse(line) as Record<string, unknown>)
-      arrived()
-    })
-    const next = async (predicate: (event: Record<string, unknown>) => boolean) => {
-      for (;;) {
-        const found = events.find(predicate)
-        if (found) return found
-        await new Promise<void>((resolve) => {
-          arrived = resolve
-        })
-      }
-    }
-    await new Promise<void>((resolve) => tail.stderr!.once("data", () => resolve()))
+    const tail = await startTail({ ...env, HELIOY_BUS_DIR: busDir })
+    children.push(tail.child)
     const sent = await server.ok("send_message", { to: bob, content: "watched", topic: "feed" })
-    expect(await next((event) => event.event === "delivered")).toMatchObject({
+    expect(await tail.next((event) => event.event === "delivered")).toMatchObject({
       agent_id: bob,
       message_id: sent.message_id,
       from: bob,
       topic: "feed"
     })
     await server.ok("get_messages")
-    expect(await next((event) => event.event === "read")).toMatchObject({ agent_id: bob, message_id: sent.message_id })
+    expect(await tail.next((event) => event.event === "read")).toMatchObject({
+      agent_id: bob,
+      message_id: sent.message_id
+    })
   })
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, FastCheck, type Layer, Option, TestClock } from "effect"
+import { Effect, Exit, FastCheck, type Layer, Option, Queue, TestClock } from "effect"
 import type { AgentId } from "../../src/domain/AgentId.js"
+import { Message, messageFileName } from "../../src/domain/Message.js"
 import { readBudgetBytes } from "../../src/domain/ReadLimits.js"
 import * as MailboxPg from "../../src/layers/MailboxPg.js"
 import { Mailbox } from "../../src/services/Mailbox.js"
@@ -169,6 +170,54 @@ const mailboxContract = (name: string, makeLayer: (config?: UnitConfig) => Layer
         const huge = yield* send({ content: "h".repeat(readBudgetBytes + 1) })
         expect(yield* claimAll).toEqual({ messages: [huge], quarantined: [], remaining: 0 })
       }).pipe(Effect.provide(makeLayer({ maxMessageBytes: readBudgetBytes * 2 }))))
+
+    it.effect("followInboxes tells each delivery, then the claim that reads it, with the copy's id, sender, topic and priority", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        yield* mailbox.ensureInbox(bob)
+        const events = yield* mailbox.followInboxes
+        const sent = yield* send({ topic: "feed" })
+        const copy = { file: messageFileName(sent), id: sent.id, from: alice, topic: "feed", priority: "normal" }
+        expect(yield* Queue.take(events)).toEqual({ event: "delivered", agentId: bob, message: copy })
+        const urgent = new Message({
+          ...message({ from: "proj:carol", to: bob, sentAt: yield* mailbox.nextSentAt }),
+          priority: "urgent"
+        })
+        yield* mailbox.deliver(bob, urgent)
+        const urgentCopy = {
+          file: messageFileName(urgent),
+          id: urgent.id,
+          from: "proj:carol",
+          topic: null,
+          priority: "urgent"
+        }
+        expect(yield* Queue.take(events)).toEqual({ event: "delivered", agentId: bob, message: urgentCopy })
+        expect((yield* claimAll).messages).toEqual([urgent, sent])
+        const reads = [yield* Queue.take(events), yield* Queue.take(events)]
+        expect(reads).toEqual(expect.arrayContaining([
+          { event: "read", agentId: bob, message: copy },
+          { event: "read", agentId: bob, message: urgentCopy }
+        ]))
+      }).pipe(Effect.scoped, Effect.provide(makeLayer())))
+
+    it.effect("followInboxes tells no read of a claim given back; the claim that reads it later is told", () =>
+      Effect.gen(function*() {
+        const mailbox = yield* Mailbox
+        yield* mailbox.ensureInbox(bob)
+        const events = yield* mailbox.followInboxes
+        const sent = yield* send()
+        expect(yield* Queue.take(events)).toMatchObject({ event: "delivered", message: { id: sent.id } })
+        const taken = yield* mailbox.take(bob, Option.none())
+        yield* taken.settle(false)
+        // The next event is this delivery's, not a read of the first message.
+        const later = yield* send()
+        expect(yield* Queue.take(events)).toMatchObject({ event: "delivered", message: { id: later.id } })
+        yield* claimAll
+        const reads = [yield* Queue.take(events), yield* Queue.take(events)]
+        expect(reads.map((event) => [event.event, event.message.id]).sort()).toEqual(
+          [["read", sent.id], ["read", later.id]].sort()
+        )
+      }).pipe(Effect.scoped, Effect.provide(makeLayer())))
 
     it.effect("ensureInbox is idempotent and creates no message", () =>
       Effect.gen(function*() {

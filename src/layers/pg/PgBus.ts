@@ -28,6 +28,8 @@ export interface PgBusShape {
   readonly describe: (failure: unknown) => { readonly reason: string; readonly code: string | undefined }
   /** The notification channel of an agent's inbox (an identifier of 32 characters, unique per schema and agent). */
   readonly channelOf: (agentId: string) => string
+  /** The notification channel of every delivery and read of the bus (see `inboxFeed.ts`), unique per schema. */
+  readonly feedChannel: string
   /** The advisory lock key (two int4) of a purpose and an agent, unique per schema. */
   readonly lockKeyOf: (purpose: string, agentId: string) => readonly [number, number]
 }
@@ -142,6 +144,7 @@ export const make = (options: { readonly migrate: boolean } = { migrate: true })
       url: masked,
       describe,
       channelOf: (agentId) => `hb_${digest(`${schema}\u0000inbox\u0000${agentId}`).toString("hex").slice(0, 29)}`,
+      feedChannel: `hb_${digest(`${schema}\u0000feed`).toString("hex").slice(0, 29)}`,
       lockKeyOf: (purpose, agentId) => {
         const bytes = digest(`${schema}\u0000${purpose}\u0000${agentId}`)
         return [bytes.readInt32BE(0), bytes.readInt32BE(4)] as const

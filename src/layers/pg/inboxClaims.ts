@@ -8,13 +8,17 @@ import type { Pool } from "pg"
 import type { Message } from "../../domain/Message.js"
 import { fitsRead } from "../../domain/ReadLimits.js"
 import type { QuarantinedFile } from "../../services/Mailbox.js"
+import { feedNotice } from "./feedNotice.js"
 import { type PgSession, takeSession } from "./pgSession.js"
 
 /**
- * Urgent messages first: the body is this bus's compact JSON, whose `"priority":"urgent"` can only be the key itself
- * (inside a string every quote is escaped).
+ * Whether a row's message is urgent: the body is this bus's compact JSON, whose `"priority":"urgent"` can only be the
+ * key itself (inside a string every quote is escaped).
  */
-export const urgentFirst = `(strpos(body, '"priority":"urgent"') > 0) DESC`
+export const isUrgent = `strpos(body, '"priority":"urgent"') > 0`
+
+/** Urgent messages first. */
+export const urgentFirst = `(${isUrgent}) DESC`
 
 /** What one claim took, with the session holding it. */
 export interface HeldClaim {
@@ -25,10 +29,11 @@ export interface HeldClaim {
   readonly settle: (delivered: boolean) => Effect.Effect<void, unknown>
 }
 
-/** How claiming reads messages and how long a claim may stay open. */
+/** How claiming reads messages, how long a claim may stay open, and the channel its reads are notified on. */
 export interface ClaimSettings {
   readonly decode: (text: string) => Either.Either<Message, unknown>
   readonly lease: Duration.Duration
+  readonly feedChannel: string
 }
 
 const topicFilter = (topic: string | undefined, next: number) => topic === undefined ? "" : ` AND topic = $${next}`
@@ -107,8 +112,12 @@ export const claimRows = (
                 `UPDATE messages SET state = 'archived', read_at = now() WHERE recipient = $1 AND file = ANY($2)`,
                 [recipient, claimed]
               ),
-              session.query("COMMIT")
-            )
+              // Told to followers at commit, as the archiving itself.
+              session.query(`SELECT pg_notify($1, notice) FROM unnest($2::text[]) AS notice`, [
+                settings.feedChannel,
+                claimed.map((file) => feedNotice("read", recipient, file))
+              ])
+            ).pipe(Effect.zipRight(session.query("COMMIT")))
             : session.query(delivered || quarantined.length > 0 ? "COMMIT" : "ROLLBACK")).pipe(
               Effect.zipRight(session.release()),
               Effect.tapError(() => session.release(true))

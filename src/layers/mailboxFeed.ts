@@ -1,23 +1,15 @@
 /**
- * What `helioy-bus tail` follows on disk: a message landing in an inbox (delivered) and one moving into an archive
- * (read), told by inotify (`fs.watch`) on each checked inbox directory, never by listing the bus dir over and over.
+ * Following the file mailboxes: a message landing in an inbox (delivered) and one moving into an archive (read), told
+ * by inotify (`fs.watch`) on each checked inbox directory, never by listing the bus dir over and over.
  */
+import { Effect, Queue } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { type BusTree, checkDirectory } from "../busFiles/directories.js"
 import { readMessageHead } from "../busFiles/messageHead.js"
 import { isMessageFileName } from "../busFiles/messageNames.js"
-
-/** One delivery or read seen on disk. */
-export interface FileEvent {
-  readonly event: "delivered" | "read"
-  readonly agent_id: string
-  readonly message_id: string
-  readonly from: string
-  readonly topic: string | null
-  readonly priority: string
-  readonly file: string
-}
+import type { AgentId } from "../domain/AgentId.js"
+import type { InboxEvent } from "../services/Mailbox.js"
 
 const usable = (tree: BusTree, dir: string) => {
   try {
@@ -40,7 +32,7 @@ const names = (dir: string) => {
  * appears in an inbox or its archive after the call; directories that are symlinks or not the user's are not
  * watched. Returns the function that stops every watcher. Never throws.
  */
-export const watchInboxes = (tree: BusTree, inboxRoot: string, emit: (event: FileEvent) => void): () => void => {
+export const watchInboxes = (tree: BusTree, inboxRoot: string, emit: (event: InboxEvent) => void): () => void => {
   const watchers = new Map<string, fs.FSWatcher>()
   const seen = new Set<string>()
 
@@ -60,7 +52,7 @@ export const watchInboxes = (tree: BusTree, inboxRoot: string, emit: (event: Fil
     }
   }
 
-  const fileEvent = (event: FileEvent["event"], agentId: string, path: string, file: string) => {
+  const fileEvent = (event: InboxEvent["event"], agentId: string, path: string, file: string) => {
     const key = `${event}\n${path}`
     if (seen.has(key) || !isMessageFileName(file)) return
     const head = readMessageHead(path)
@@ -70,12 +62,9 @@ export const watchInboxes = (tree: BusTree, inboxRoot: string, emit: (event: Fil
     seen.add(key)
     emit({
       event,
-      agent_id: agentId,
-      message_id: head.id,
-      from: head.from,
-      topic: head.topic,
-      priority: head.priority,
-      file
+      // The name of an inbox directory the bus made for this id.
+      agentId: agentId as AgentId,
+      message: { file, id: head.id, from: head.from, topic: head.topic, priority: head.priority }
     })
   }
 
@@ -103,3 +92,15 @@ export const watchInboxes = (tree: BusTree, inboxRoot: string, emit: (event: Fil
     watchers.clear()
   }
 }
+
+/** The file mailboxes' `followInboxes`: `watchInboxes` for the scope, its events offered to the queue returned. */
+export const followFiles = (tree: BusTree, inboxRoot: string) =>
+  Effect.gen(function*() {
+    const events = yield* Effect.acquireRelease(Queue.unbounded<InboxEvent>(), (queue) => Queue.shutdown(queue))
+    yield* Effect.acquireRelease(
+      // A callback of fs.watch, outside any fiber: offering to an unbounded queue never waits.
+      Effect.sync(() => watchInboxes(tree, inboxRoot, (event) => Queue.unsafeOffer(events, event))),
+      (stop) => Effect.sync(stop)
+    )
+    return events as Queue.Dequeue<InboxEvent>
+  })
