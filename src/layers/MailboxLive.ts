@@ -18,6 +18,7 @@ import { BusDir } from "../services/BusDir.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
 import { copyMethods } from "./mailboxCopies.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
+import { claimByTaking, heldUntilSettled } from "./mailboxTaken.js"
 import { inboxWaits } from "./mailboxWaits.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
@@ -155,28 +156,15 @@ export const make = Effect.gen(function*() {
       try: () => takeFiles(reader, dir, Option.getOrUndefined(topic), limit ?? defaultReadLimit, now),
       catch: unavailable(agentId, dir)
     })
-    let settled = false
-    return {
-      messages: taken.messages,
-      quarantined: taken.quarantined,
-      remaining: taken.remaining,
-      settle: (delivered: boolean) =>
-        Effect.suspend(() => {
-          if (settled) return Effect.void
-          settled = true
-          const problems = settleFiles(reader, dir, taken.held, delivered)
-          return Effect.forEach(problems, (problem) => Effect.logWarning(`inbox of ${agentId}: ${problem}`), {
-            discard: true
-          })
-        })
-    }
+    return heldUntilSettled(taken, (delivered) => {
+      const problems = settleFiles(reader, dir, taken.held, delivered)
+      return Effect.forEach(problems, (problem) => Effect.logWarning(`inbox of ${agentId}: ${problem}`), {
+        discard: true
+      })
+    })
   })
 
-  const claim: MailboxShape["claim"] = Effect.fn("Mailbox.claim")(function*(agentId, topic, limit) {
-    const taken = yield* take(agentId, topic, limit)
-    yield* taken.settle(true)
-    return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
-  })
+  const claim = claimByTaking(take)
 
   const copies = copyMethods(reader, (agentId) => existingInbox(agentId))
 

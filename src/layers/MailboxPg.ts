@@ -7,6 +7,7 @@ import { InboxFull } from "../errors/bus.js"
 import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
+import { claimByTaking, heldUntilSettled } from "./mailboxTaken.js"
 import { claimRows } from "./pg/inboxClaims.js"
 import { copyMethods } from "./pg/inboxCopies.js"
 import { heldLocksQuery, holdLock, listenOn } from "./pg/inboxWaiters.js"
@@ -121,26 +122,16 @@ export const make = Effect.gen(function*() {
       limit ?? defaultReadLimit
     ).pipe(Effect.mapError(unavailable(agentId)))
     yield* prune
-    let settled = false
-    return {
-      messages: held.messages,
-      quarantined: held.quarantined,
-      remaining: held.remaining,
-      settle: (delivered: boolean) =>
-        Effect.suspend(() => {
-          if (settled) return Effect.void
-          settled = true
-          return held.settle(delivered).pipe(
-            Effect.catchAll((failure) =>
-              Effect.logWarning(
-                `inbox of ${agentId}: could not settle ${held.messages.length} claimed messages (${
-                  unavailable(agentId)(failure).reason
-                }); the next read returns them again`
-              )
-            )
+    return heldUntilSettled(held, (delivered) =>
+      held.settle(delivered).pipe(
+        Effect.catchAll((failure) =>
+          Effect.logWarning(
+            `inbox of ${agentId}: could not settle ${held.messages.length} claimed messages (${
+              unavailable(agentId)(failure).reason
+            }); the next read returns them again`
           )
-        })
-    }
+        )
+      ))
   })
 
   const waiterKeys = (agentIds: ReadonlyArray<AgentId>) => agentIds.map((agentId) => bus.lockKeyOf("waiter", agentId))
@@ -180,11 +171,7 @@ export const make = Effect.gen(function*() {
       return yield* pendingOf(agentId)
     }),
     take,
-    claim: Effect.fn("Mailbox.claim")(function*(agentId, topic, limit) {
-      const taken = yield* take(agentId, topic, limit)
-      yield* taken.settle(true)
-      return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
-    }),
+    claim: claimByTaking(take),
     awaitNew: (agentId, known) =>
       Effect.scoped(Effect.gen(function*() {
         yield* checked(agentId)
