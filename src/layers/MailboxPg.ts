@@ -2,7 +2,6 @@ import { Clock, Duration, Effect, Layer, Ref, Schema } from "effect"
 import { type AgentId, agentIdProblem } from "../domain/AgentId.js"
 import { messageFileName, MessageFromJson } from "../domain/Message.js"
 import { defaultReadLimit, replyBytes } from "../domain/ReadLimits.js"
-import { formatMicros } from "../domain/Timestamp.js"
 import { InboxFull } from "../errors/bus.js"
 import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -12,6 +11,7 @@ import { claimRows } from "./pg/inboxClaims.js"
 import { copyMethods } from "./pg/inboxCopies.js"
 import { heldLocksQuery, holdLock, listenOn } from "./pg/inboxWaiters.js"
 import { PgBus } from "./pg/PgBus.js"
+import { makeNextSentAt } from "./sentAtStamps.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -30,7 +30,7 @@ export const make = Effect.gen(function*() {
   const bus = yield* PgBus
   const config = yield* BusConfig
   const sql = bus.sql
-  const lastStamp = yield* Ref.make(0)
+  const nextSentAt = yield* makeNextSentAt
   const lastPrune = yield* Ref.make(Number.NEGATIVE_INFINITY)
 
   const unavailable = (agentId: string) => (failure: unknown) => {
@@ -152,14 +152,7 @@ export const make = Effect.gen(function*() {
     }).pipe(Effect.orElseSucceed(() => new Set<AgentId>()))
 
   return {
-    nextSentAt: Effect.gen(function*() {
-      const nowMicros = (yield* Clock.currentTimeMillis) * 1000
-      const stamp = yield* Ref.modify(lastStamp, (last) => {
-        const next = Math.max(nowMicros, last + 1)
-        return [next, next]
-      })
-      return formatMicros(stamp)
-    }),
+    nextSentAt,
     ensureInbox: (agentId) => checked(agentId),
     deliver,
     deliverEach: (deliveries) =>

@@ -2,9 +2,10 @@ import { Clock, Effect, Layer, Option, Ref, Stream, SubscriptionRef } from "effe
 import type { AgentId } from "../domain/AgentId.js"
 import { type Message, messageFileName, priorityOf } from "../domain/Message.js"
 import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
-import { formatMicros, formatMillis } from "../domain/Timestamp.js"
+import { formatMillis } from "../domain/Timestamp.js"
 import { InboxFull } from "../errors/bus.js"
 import { type Delivery, type Located, Mailbox, type MailboxShape, type Taken } from "../services/Mailbox.js"
+import { makeNextSentAt } from "./sentAtStamps.js"
 
 interface Inbox {
   readonly unread: ReadonlyMap<string, Message>
@@ -39,7 +40,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
     const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())
     const waiters = yield* Ref.make<ReadonlySet<string>>(new Set())
-    const lastStamp = yield* Ref.make(0)
+    const nextSentAt = yield* makeNextSentAt
     const maxUnread = options.maxUnread ?? 10_000
     const inboxOf = (boxes: ReadonlyMap<string, Inbox>, agentId: string) => boxes.get(agentId) ?? emptyInbox
     const sortedNames = (inbox: Inbox) => [...inbox.unread.keys()].sort()
@@ -128,15 +129,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
       )
 
     return {
-      nextSentAt: Effect.gen(function*() {
-        const nowMicros = (yield* Clock.currentTimeMillis) * 1000
-        return formatMicros(
-          yield* Ref.modify(lastStamp, (last) => {
-            const next = Math.max(nowMicros, last + 1)
-            return [next, next]
-          })
-        )
-      }),
+      nextSentAt,
       ensureInbox: (agentId: AgentId) =>
         SubscriptionRef.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),
       deliver,
