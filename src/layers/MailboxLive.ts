@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Layer, Option, Schema } from "effect"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { checkDirectory } from "../busFiles/directories.js"
@@ -10,7 +10,6 @@ import { lockHeld, releaseLock, tryLock } from "../busFiles/pidLock.js"
 import { type AgentId, agentIdProblem } from "../domain/AgentId.js"
 import { messageFileName, MessageFromJson } from "../domain/Message.js"
 import { defaultReadLimit } from "../domain/ReadLimits.js"
-import { formatMicros } from "../domain/Timestamp.js"
 import { InboxFull } from "../errors/bus.js"
 import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
@@ -19,7 +18,9 @@ import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mai
 import { copyMethods } from "./mailboxCopies.js"
 import { followFiles } from "./mailboxFeed.js"
 import { type InboxReader, settleFiles, takeFiles } from "./mailboxTake.js"
+import { claimByTaking, heldUntilSettled } from "./mailboxTaken.js"
 import { inboxWaits } from "./mailboxWaits.js"
+import { makeNextSentAt } from "./sentAtStamps.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -33,7 +34,7 @@ const waiterFile = ".waiter"
 export const make = Effect.gen(function*() {
   const busDir = yield* BusDir
   const config = yield* BusConfig
-  const lastStamp = yield* Ref.make(0)
+  const nextSentAt = yield* makeNextSentAt
   const reader: InboxReader = {
     tree: busDir.tree,
     fileLimit: config.maxMessageBytes * 6 + 64 * 1024,
@@ -156,28 +157,15 @@ export const make = Effect.gen(function*() {
       try: () => takeFiles(reader, dir, Option.getOrUndefined(topic), limit ?? defaultReadLimit, now),
       catch: unavailable(agentId, dir)
     })
-    let settled = false
-    return {
-      messages: taken.messages,
-      quarantined: taken.quarantined,
-      remaining: taken.remaining,
-      settle: (delivered: boolean) =>
-        Effect.suspend(() => {
-          if (settled) return Effect.void
-          settled = true
-          const problems = settleFiles(reader, dir, taken.held, delivered)
-          return Effect.forEach(problems, (problem) => Effect.logWarning(`inbox of ${agentId}: ${problem}`), {
-            discard: true
-          })
-        })
-    }
+    return heldUntilSettled(taken, (delivered) => {
+      const problems = settleFiles(reader, dir, taken.held, delivered)
+      return Effect.forEach(problems, (problem) => Effect.logWarning(`inbox of ${agentId}: ${problem}`), {
+        discard: true
+      })
+    })
   })
 
-  const claim: MailboxShape["claim"] = Effect.fn("Mailbox.claim")(function*(agentId, topic, limit) {
-    const taken = yield* take(agentId, topic, limit)
-    yield* taken.settle(true)
-    return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
-  })
+  const claim = claimByTaking(take)
 
   const copies = copyMethods(reader, (agentId) => existingInbox(agentId))
 
@@ -204,14 +192,7 @@ export const make = Effect.gen(function*() {
     )
 
   return {
-    nextSentAt: Effect.gen(function*() {
-      const nowMicros = (yield* Clock.currentTimeMillis) * 1000
-      const stamp = yield* Ref.modify(lastStamp, (last) => {
-        const next = Math.max(nowMicros, last + 1)
-        return [next, next]
-      })
-      return formatMicros(stamp)
-    }),
+    nextSentAt,
     ensureInbox: (agentId) =>
       Effect.flatMap(
         ensureInbox(agentId),

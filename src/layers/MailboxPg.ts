@@ -2,17 +2,18 @@ import { Clock, Duration, Effect, Layer, Ref, Schema } from "effect"
 import { type AgentId, agentIdProblem } from "../domain/AgentId.js"
 import { messageFileName, MessageFromJson } from "../domain/Message.js"
 import { defaultReadLimit, replyBytes } from "../domain/ReadLimits.js"
-import { formatMicros } from "../domain/Timestamp.js"
 import { InboxFull } from "../errors/bus.js"
 import { MailboxUnavailable } from "../errors/stores.js"
 import { BusConfig } from "../services/BusConfig.js"
 import { Mailbox, type MailboxShape, type PendingMessage } from "../services/Mailbox.js"
+import { claimByTaking, heldUntilSettled } from "./mailboxTaken.js"
 import { feedNotice } from "./pg/feedNotice.js"
 import { claimRows } from "./pg/inboxClaims.js"
 import { copyMethods } from "./pg/inboxCopies.js"
 import { followCopies } from "./pg/inboxFeed.js"
 import { heldLocksQuery, holdLock, listenOn } from "./pg/inboxWaiters.js"
 import { PgBus } from "./pg/PgBus.js"
+import { makeNextSentAt } from "./sentAtStamps.js"
 
 const decodeMessage = Schema.decodeUnknownEither(MessageFromJson)
 
@@ -32,7 +33,7 @@ export const make = Effect.gen(function*() {
   const bus = yield* PgBus
   const config = yield* BusConfig
   const sql = bus.sql
-  const lastStamp = yield* Ref.make(0)
+  const nextSentAt = yield* makeNextSentAt
   const lastPrune = yield* Ref.make(Number.NEGATIVE_INFINITY)
 
   const unavailable = (agentId: string) => (failure: unknown) => {
@@ -125,26 +126,16 @@ export const make = Effect.gen(function*() {
       limit ?? defaultReadLimit
     ).pipe(Effect.mapError(unavailable(agentId)))
     yield* prune
-    let settled = false
-    return {
-      messages: held.messages,
-      quarantined: held.quarantined,
-      remaining: held.remaining,
-      settle: (delivered: boolean) =>
-        Effect.suspend(() => {
-          if (settled) return Effect.void
-          settled = true
-          return held.settle(delivered).pipe(
-            Effect.catchAll((failure) =>
-              Effect.logWarning(
-                `inbox of ${agentId}: could not settle ${held.messages.length} claimed messages (${
-                  unavailable(agentId)(failure).reason
-                }); the next read returns them again`
-              )
-            )
+    return heldUntilSettled(held, (delivered) =>
+      held.settle(delivered).pipe(
+        Effect.catchAll((failure) =>
+          Effect.logWarning(
+            `inbox of ${agentId}: could not settle ${held.messages.length} claimed messages (${
+              unavailable(agentId)(failure).reason
+            }); the next read returns them again`
           )
-        })
-    }
+        )
+      ))
   })
 
   const waiterKeys = (agentIds: ReadonlyArray<AgentId>) => agentIds.map((agentId) => bus.lockKeyOf("waiter", agentId))
@@ -165,14 +156,7 @@ export const make = Effect.gen(function*() {
     }).pipe(Effect.orElseSucceed(() => new Set<AgentId>()))
 
   return {
-    nextSentAt: Effect.gen(function*() {
-      const nowMicros = (yield* Clock.currentTimeMillis) * 1000
-      const stamp = yield* Ref.modify(lastStamp, (last) => {
-        const next = Math.max(nowMicros, last + 1)
-        return [next, next]
-      })
-      return formatMicros(stamp)
-    }),
+    nextSentAt,
     ensureInbox: (agentId) => checked(agentId),
     deliver,
     deliverEach: (deliveries) =>
@@ -184,11 +168,7 @@ export const make = Effect.gen(function*() {
       return yield* pendingOf(agentId)
     }),
     take,
-    claim: Effect.fn("Mailbox.claim")(function*(agentId, topic, limit) {
-      const taken = yield* take(agentId, topic, limit)
-      yield* taken.settle(true)
-      return { messages: taken.messages, quarantined: taken.quarantined, remaining: taken.remaining }
-    }),
+    claim: claimByTaking(take),
     awaitNew: (agentId, known) =>
       Effect.scoped(Effect.gen(function*() {
         yield* checked(agentId)

@@ -2,7 +2,7 @@ import { Clock, Effect, Layer, Option, PubSub, Ref, Stream, SubscriptionRef } fr
 import type { AgentId } from "../domain/AgentId.js"
 import { type Message, messageFileName, priorityOf } from "../domain/Message.js"
 import { defaultReadLimit, fitsRead, replyBytes } from "../domain/ReadLimits.js"
-import { formatMicros, formatMillis } from "../domain/Timestamp.js"
+import { formatMillis } from "../domain/Timestamp.js"
 import { InboxFull } from "../errors/bus.js"
 import {
   type Delivery,
@@ -12,6 +12,7 @@ import {
   type MailboxShape,
   type Taken
 } from "../services/Mailbox.js"
+import { makeNextSentAt } from "./sentAtStamps.js"
 
 interface Inbox {
   readonly unread: ReadonlyMap<string, Message>
@@ -47,7 +48,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
   Effect.gen(function*() {
     const inboxes = yield* SubscriptionRef.make<ReadonlyMap<string, Inbox>>(new Map())
     const waiters = yield* Ref.make<ReadonlySet<string>>(new Set())
-    const lastStamp = yield* Ref.make(0)
+    const nextSentAt = yield* makeNextSentAt
     const feed = yield* PubSub.unbounded<InboxEvent>()
     const maxUnread = options.maxUnread ?? 10_000
     const inboxOf = (boxes: ReadonlyMap<string, Inbox>, agentId: string) => boxes.get(agentId) ?? emptyInbox
@@ -149,15 +150,7 @@ export const make = (options: { readonly maxUnread?: number } = {}) =>
       )
 
     return {
-      nextSentAt: Effect.gen(function*() {
-        const nowMicros = (yield* Clock.currentTimeMillis) * 1000
-        return formatMicros(
-          yield* Ref.modify(lastStamp, (last) => {
-            const next = Math.max(nowMicros, last + 1)
-            return [next, next]
-          })
-        )
-      }),
+      nextSentAt,
       ensureInbox: (agentId: AgentId) =>
         SubscriptionRef.update(inboxes, (boxes) => new Map(boxes).set(agentId, inboxOf(boxes, agentId))),
       deliver,

@@ -3,7 +3,7 @@ import { newMemberId, type Warroom, type WarroomMemberRow, type WarroomRow } fro
 import { memberSummaries } from "../domain/WarroomView.js"
 import { MemberNotFound, WarroomNotFound } from "../errors/warroom.js"
 import { Warrooms, type WarroomsShape } from "../services/Warrooms.js"
-import { memberRow, warroomRow } from "./WarroomsLive.js"
+import { memberRow, warroomRow } from "./sql/warroomRows.js"
 
 interface Tables {
   readonly warrooms: ReadonlyArray<WarroomRow>
